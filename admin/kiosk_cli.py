@@ -1,0 +1,72 @@
+"""`flask kiosk ...`: IT staff name kiosks and hand out one-time enrolment links."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from kiosk.devices import issue_enrolment_token
+from kiosk.extensions import db
+from kiosk.models import Kiosk
+
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def enrolment_link(token: str) -> str:
+    """The URL staff open on the kiosk's browser."""
+    base = current_app.config["PUBLIC_BASE_URL"] or DEFAULT_BASE_URL
+    return f"{base.rstrip('/')}/enrol/{token}"
+
+
+kiosk_group = AppGroup("kiosk", help="Manage kiosk devices.")
+
+
+@kiosk_group.command("enroll")
+@click.argument("names", nargs=-1)
+@click.option("--all", "every_kiosk", is_flag=True, help="Issue a link for every known kiosk.")
+@click.option("--place", help="The kiosk's id in the floorplan (new kiosks: defaults to NAME).")
+@click.option("--printer", help="Printer URI, e.g. network://10.0.0.5:9100 or dummy://.")
+@click.option("--profile", help="python-escpos printer profile, e.g. TM-T20II (80 mm).")
+def enroll_command(
+    names: tuple[str, ...],
+    every_kiosk: bool,
+    place: str | None,
+    printer: str | None,
+    profile: str | None,
+) -> None:
+    """Create or update kiosk NAME and print its one-time enrolment link."""
+    if every_kiosk:
+        names = tuple(db.session.scalars(select(Kiosk.name).order_by(Kiosk.name)))
+    if not names:
+        raise click.UsageError("name a kiosk, or pass --all")
+    hours = int(current_app.config["ENROLMENT_LINK_HOURS"])
+    for name in names:
+        kiosk = db.session.scalar(select(Kiosk).where(Kiosk.name == name))
+        if kiosk is None:
+            kiosk = Kiosk(name=name, place=place or name)
+            db.session.add(kiosk)
+        elif place:
+            kiosk.place = place
+        if printer:
+            kiosk.printer_uri = printer
+        if profile:
+            kiosk.printer_profile = profile
+        token = issue_enrolment_token(kiosk, timedelta(hours=hours))
+        db.session.commit()
+        click.echo(f"{name}: {enrolment_link(token)}  (one use, valid {hours} h)")
+
+
+@kiosk_group.command("list")
+def list_command() -> None:
+    """Show every kiosk, where it stands, its printer and when it was last seen."""
+    for kiosk in db.session.scalars(select(Kiosk).order_by(Kiosk.name)):
+        seen = kiosk.last_seen_at.isoformat(timespec="seconds") if kiosk.last_seen_at else "never"
+        state = "enrolled" if kiosk.device_token_hash else "not enrolled"
+        click.echo(
+            f"{kiosk.name}\tplace={kiosk.place}\tprinter={kiosk.printer_uri}"
+            f" ({kiosk.printer_profile})\t{state}\tlast seen {seen}"
+        )

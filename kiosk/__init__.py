@@ -1,0 +1,68 @@
+"""Lobby's Flask application: `create_app()` builds a configured kiosk server.
+
+Run it with `flask --app kiosk run` in development or `gunicorn "kiosk:create_app()"` in
+production; see README.md.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from kiosk import database, devices, errors, i18n, request_log, security
+from kiosk.config import PROJECT_ROOT, load_config
+from kiosk.extensions import csrf, db, migrate
+from kiosk.server_session import DatabaseSessionInterface
+
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; `test_config` replaces the instance file and environment."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("LOBBY_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    load_config(app, test_config)
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = int(app.config["PROXY_FIX_HOPS"])
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
+
+    request_log.init_app(app)
+    database.init_app(app)
+    # Batch mode lets later migrations ALTER tables on SQLite; compare_type catches type changes.
+    migrate.init_app(
+        app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    i18n.init_app(app)
+    app.session_interface = DatabaseSessionInterface()
+    devices.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    from kiosk import enrolment, health, home
+
+    app.register_blueprint(home.bp)
+    app.register_blueprint(enrolment.bp)
+    app.register_blueprint(health.bp)
+
+    from kiosk import demo
+
+    demo.init_app(app)
+
+    # Staff tools live in the admin package, which depends on kiosk (never the other way at
+    # import time), hence the late import.
+    import admin
+
+    admin.init_app(app)
+    return app

@@ -1,0 +1,124 @@
+"""Configuration: defaults in code, `instance/config.py` for the site, `LOBBY_*` environment
+variables for deployments, and a dict for tests — later sources win.
+
+Secrets are never defaulted: the first start writes a random secret key into the instance
+folder (readable by the service user only), unless `LOBBY_SECRET_KEY` provides one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "LOBBY_"
+
+# Environment names that map onto Flask/extension keys with another name.
+ENV_ALIASES = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+}
+
+DEFAULTS: dict[str, Any] = {
+    # "development" only turns on debug when FLASK_DEBUG asks for it; never in production.
+    "ENV_NAME": "production",
+    "FACILITY_NAME": "Lobby demo hospital",
+    "HELP_DESK_PHONE": "",
+    "LANGUAGES": {"en": "English", "es": "Español"},
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent / "translations"),
+    # Uploads (insurance cards) are re-encoded server-side; 12 MiB fits a phone photo.
+    "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+    # A kiosk page may sit idle for hours: the CSRF token must not expire on its own.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "WTF_CSRF_SSL_STRICT": True,
+    "SESSION_COOKIE_NAME": "lobby_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    # Seconds without a touch before the countdown, then seconds of countdown before reset.
+    "IDLE_SECONDS": 90,
+    "IDLE_COUNTDOWN_SECONDS": 15,
+    "DEVICE_COOKIE_NAME": "lobby_kiosk",
+    "DEVICE_COOKIE_DAYS": 5 * 365,
+    "ENROLMENT_LINK_HOURS": 24,
+    # Base URL printed in enrolment links and QR codes; falls back to the request's host.
+    "PUBLIC_BASE_URL": "",
+    # Number of reverse proxies in front of Lobby whose X-Forwarded-* headers are trusted.
+    "PROXY_FIX_HOPS": 0,
+    "LOG_LEVEL": "INFO",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+}
+
+
+def default_database_url(instance_path: str) -> str:
+    """SQLite in the instance folder: the one-box installation needs no database server."""
+    return "sqlite:///" + str(Path(instance_path) / "lobby.sqlite")
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way (`postgresql://...`)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def parse_env_value(raw: str) -> Any:
+    """Read numbers, booleans and JSON objects from the environment; anything else is text."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def settings_from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Collect `LOBBY_*` variables as configuration keys (`LOBBY_IDLE_SECONDS=60`)."""
+    settings: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX) or name == "LOBBY_INSTANCE_PATH":
+            continue
+        key = name[len(ENV_PREFIX) :]
+        # Secrets and URLs stay text even when they happen to look like JSON.
+        textual = key in ENV_ALIASES or key.endswith(("_KEY", "_URL", "_URI", "_PHONE"))
+        settings[ENV_ALIASES.get(key, key)] = raw if textual else parse_env_value(raw)
+    return settings
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Return the site's secret key, creating it on first start.
+
+    `O_EXCL` makes concurrent first starts (several gunicorn workers) agree on one key.
+    """
+    key_file = Path(instance_path) / "secret_key"
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    """Fill `app.config` from the four sources in order of precedence."""
+    app.config.from_mapping(DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = default_database_url(app.instance_path)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_mapping(settings_from_environment(os.environ))
+    else:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    # The Werkzeug debugger executes code from the browser: never outside development.
+    if app.config["ENV_NAME"] != "development":
+        app.debug = False

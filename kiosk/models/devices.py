@@ -1,0 +1,39 @@
+"""Kiosks: named devices with a place in the facility and a printer.
+
+A browser becomes a kiosk through a one-time enrolment link; from then on a long-lived device
+cookie identifies it. Only SHA-256 hashes of the link token and device token are stored, so a
+database leak does not let anyone impersonate a kiosk.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kiosk.extensions import Base
+from kiosk.models.types import UTCDateTime, utcnow
+
+
+class Kiosk(Base):
+    """One touch screen in the facility."""
+
+    __tablename__ = "kiosks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    # The kiosk's id in the published floorplan: "you are here" for directions.
+    place: Mapped[str] = mapped_column(String(120), default="")
+    printer_uri: Mapped[str] = mapped_column(String(255), default="dummy://")
+    # python-escpos profile name; it fixes the paper width in dots.
+    printer_profile: Mapped[str] = mapped_column(String(40), default="TM-T20II")
+    enrolment_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    enrolment_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    device_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Kiosk {self.name!r} at {self.place!r}>"

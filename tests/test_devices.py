@@ -1,0 +1,125 @@
+"""Kiosk identity: enrolment links, the device cookie, visitor screens."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import select, update
+
+from kiosk.extensions import db
+from kiosk.models import Kiosk
+from kiosk.models.types import utcnow
+from tests.helpers import csrf_token_from
+
+LINK = re.compile(r"http://127\.0\.0\.1:5000(/enrol/[A-Za-z0-9_-]+)")
+
+
+def enrolment_path(runner: FlaskCliRunner, *args: str) -> str:
+    result = runner.invoke(args=["kiosk", "enroll", *args])
+    assert result.exit_code == 0, result.output
+    match = LINK.search(result.output)
+    assert match, result.output
+    return match.group(1)
+
+
+def enrol_browser(app: Flask, path: str):  # type: ignore[no-untyped-def]
+    browser = app.test_client()
+    page = browser.get(path)
+    assert page.status_code == 200
+    response = browser.post(path, data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    return browser, response
+
+
+def test_enroll_creates_the_kiosk_with_place_and_printer(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    enrolment_path(
+        runner, "east-lobby", "--place", "kiosk-east", "--printer", "network://10.1.2.3:9100"
+    )
+    with app.app_context():
+        kiosk = db.session.scalar(select(Kiosk).where(Kiosk.name == "east-lobby"))
+        assert kiosk is not None
+        assert (kiosk.place, kiosk.printer_uri) == ("kiosk-east", "network://10.1.2.3:9100")
+        assert kiosk.device_token_hash is None
+
+
+def test_opening_the_link_does_not_spend_it(app: Flask, runner: FlaskCliRunner) -> None:
+    path = enrolment_path(runner, "lobby-1")
+    client = app.test_client()
+    assert "lobby-1" in client.get(path).get_data(as_text=True)
+    assert client.get(path).status_code == 200
+
+
+def test_enrolment_turns_the_browser_into_the_kiosk(app: Flask, runner: FlaskCliRunner) -> None:
+    browser, response = enrol_browser(app, enrolment_path(runner, "lobby-1"))
+    assert response.status_code == 303
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("lobby_kiosk=") and "HttpOnly" in cookie
+    assert int(re.search(r"Max-Age=(\d+)", cookie).group(1)) > 365 * 24 * 3600  # type: ignore[union-attr]
+    home = browser.get("/").get_data(as_text=True)
+    assert "Kiosk: lobby-1" in home
+    with app.app_context():
+        kiosk = db.session.scalar(select(Kiosk).where(Kiosk.name == "lobby-1"))
+        assert kiosk is not None
+        assert kiosk.enrolled_at is not None and kiosk.last_seen_at is not None
+
+
+def test_link_works_only_once(app: Flask, runner: FlaskCliRunner) -> None:
+    path = enrolment_path(runner, "lobby-1")
+    enrol_browser(app, path)
+    second = app.test_client()
+    page = second.get(path)
+    assert page.status_code == 404
+    assert "This setup link is not valid" in page.get_data(as_text=True)
+
+
+def test_expired_link_is_refused(app: Flask, runner: FlaskCliRunner) -> None:
+    path = enrolment_path(runner, "lobby-1")
+    with app.app_context():
+        db.session.execute(update(Kiosk).values(enrolment_expires_at=utcnow() - timedelta(1)))
+        db.session.commit()
+    assert app.test_client().get(path).status_code == 404
+
+
+def test_re_enrolling_moves_the_identity_to_the_new_screen(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    old_screen, _ = enrol_browser(app, enrolment_path(runner, "lobby-1"))
+    new_screen, _ = enrol_browser(app, enrolment_path(runner, "lobby-1"))
+    assert "Kiosk: lobby-1" in new_screen.get("/").get_data(as_text=True)
+    assert "Kiosk: lobby-1" not in old_screen.get("/").get_data(as_text=True)
+
+
+def test_unknown_device_cookie_is_a_plain_visitor_screen(app: Flask) -> None:
+    client = app.test_client()
+    client.set_cookie("lobby_kiosk", "made-up")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Kiosk:" not in response.get_data(as_text=True)
+
+
+def test_enroll_all_issues_a_link_for_every_kiosk(runner: FlaskCliRunner) -> None:
+    enrolment_path(runner, "a-kiosk")
+    enrolment_path(runner, "b-kiosk")
+    result = runner.invoke(args=["kiosk", "enroll", "--all"])
+    assert len(LINK.findall(result.output)) == 2
+    listing = runner.invoke(args=["kiosk", "list"]).output
+    assert "a-kiosk" in listing and "b-kiosk" in listing and "not enrolled" in listing
+
+
+def test_enroll_without_a_name_explains_itself(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["kiosk", "enroll"])
+    assert result.exit_code == 2
+    assert "name a kiosk" in result.output
+
+
+def test_only_hashes_of_tokens_are_stored(app: Flask, runner: FlaskCliRunner) -> None:
+    path = enrolment_path(runner, "lobby-1")
+    token = path.rsplit("/", 1)[1]
+    with app.app_context():
+        kiosk = db.session.scalar(select(Kiosk))
+        assert kiosk is not None and kiosk.enrolment_token_hash != token
+        assert len(kiosk.enrolment_token_hash or "") == 64
