@@ -44,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     # Seconds without a touch before the countdown, then seconds of countdown before reset.
     "IDLE_SECONDS": 90,
     "IDLE_COUNTDOWN_SECONDS": 15,
+    # The server forgets an idle session this long after the screen should have reset itself,
+    # so the screen's own reset request still finds its session (and CSRF token) alive.
+    "IDLE_SERVER_GRACE_SECONDS": 30,
     "DEVICE_COOKIE_NAME": "lobby_kiosk",
     "DEVICE_COOKIE_DAYS": 5 * 365,
     "ENROLMENT_LINK_HOURS": 24,
@@ -90,12 +93,13 @@ def settings_from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     return settings
 
 
-def instance_secret_key(instance_path: str) -> str:
-    """Return the site's secret key, creating it on first start.
+def instance_secret(instance_path: str, filename: str) -> str:
+    """Return a 256-bit random secret (64 hex digits) kept in the instance folder, creating it
+    on first start with permissions for the service user only.
 
-    `O_EXCL` makes concurrent first starts (several gunicorn workers) agree on one key.
+    `O_EXCL` makes concurrent first starts (several gunicorn workers) agree on one value.
     """
-    key_file = Path(instance_path) / "secret_key"
+    key_file = Path(instance_path) / filename
     try:
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -118,7 +122,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+        app.config["SECRET_KEY"] = instance_secret(app.instance_path, "secret_key")
     # The Werkzeug debugger executes code from the browser: never outside development.
     if app.config["ENV_NAME"] != "development":
         app.debug = False

@@ -49,9 +49,11 @@ class DatabaseSessionInterface(SessionInterface):
     """Load and store `KioskSessionData` rows in `kiosk_sessions`."""
 
     def idle_lifetime(self, app: Flask) -> timedelta:
-        """A session dies when the screen's idle countdown would have reset it."""
+        """A session dies shortly after the screen's idle countdown should have reset it."""
         return timedelta(
-            seconds=app.config["IDLE_SECONDS"] + app.config["IDLE_COUNTDOWN_SECONDS"]
+            seconds=app.config["IDLE_SECONDS"]
+            + app.config["IDLE_COUNTDOWN_SECONDS"]
+            + app.config["IDLE_SERVER_GRACE_SECONDS"]
         )
 
     def open_session(self, app: Flask, request: Request) -> KioskSessionData:

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from kiosk.config import (
-    instance_secret_key,
+    instance_secret,
     load_config,
     normalise_database_url,
     settings_from_environment,
@@ -16,14 +16,14 @@ from kiosk.config import (
 
 
 def test_first_start_generates_a_private_secret_key_and_reuses_it(tmp_path: Path) -> None:
-    first = instance_secret_key(str(tmp_path))
-    second = instance_secret_key(str(tmp_path))
+    first = instance_secret(str(tmp_path), "secret_key")
+    second = instance_secret(str(tmp_path), "secret_key")
     assert first == second and len(first) >= 64
     mode = stat.S_IMODE((tmp_path / "secret_key").stat().st_mode)
     assert mode == 0o600
     other = tmp_path / "other"
     other.mkdir()
-    assert instance_secret_key(str(other)) != first
+    assert instance_secret(str(other), "secret_key") != first
 
 
 def test_environment_overrides_with_typed_values() -> None:

@@ -86,7 +86,11 @@ def test_activity_keeps_the_session_alive_for_the_idle_time(
     with app.app_context():
         expires_at = db.session.scalar(select(KioskSession.expires_at))
     assert expires_at is not None
-    idle = app.config["IDLE_SECONDS"] + app.config["IDLE_COUNTDOWN_SECONDS"]
+    idle = (
+        app.config["IDLE_SECONDS"]
+        + app.config["IDLE_COUNTDOWN_SECONDS"]
+        + app.config["IDLE_SERVER_GRACE_SECONDS"]
+    )
     remaining = (expires_at - utcnow()).total_seconds()
     assert idle - 30 < remaining <= idle
 
