@@ -12,6 +12,8 @@ from sqlalchemy import select
 from kiosk.devices import issue_enrolment_token
 from kiosk.extensions import db
 from kiosk.models import Kiosk
+from kiosk.printing.connections import PrinterUriError, canonical_printer_uri
+from kiosk.printing.profiles import PrinterProfileError, printer_profile
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
@@ -43,6 +45,12 @@ def enroll_command(
         names = tuple(db.session.scalars(select(Kiosk.name).order_by(Kiosk.name)))
     if not names:
         raise click.UsageError("name a kiosk, or pass --all")
+    try:
+        printer = canonical_printer_uri(printer) if printer else None
+        if profile:
+            printer_profile(profile)
+    except (PrinterUriError, PrinterProfileError) as error:
+        raise click.BadParameter(str(error)) from None
     hours = int(current_app.config["ENROLMENT_LINK_HOURS"])
     for name in names:
         kiosk = db.session.scalar(select(Kiosk).where(Kiosk.name == name))

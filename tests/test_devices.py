@@ -123,3 +123,19 @@ def test_only_hashes_of_tokens_are_stored(app: Flask, runner: FlaskCliRunner) ->
         kiosk = db.session.scalar(select(Kiosk))
         assert kiosk is not None and kiosk.enrolment_token_hash != token
         assert len(kiosk.enrolment_token_hash or "") == 64
+
+
+def test_enroll_refuses_a_malformed_printer_or_profile(runner: FlaskCliRunner) -> None:
+    bad_uri = runner.invoke(args=["kiosk", "enroll", "lobby-1", "--printer", "carrier-pigeon://x"])
+    assert bad_uri.exit_code == 2 and "Invalid value" in bad_uri.output
+    bad_profile = runner.invoke(args=["kiosk", "enroll", "lobby-1", "--profile", "NoSuchModel"])
+    assert bad_profile.exit_code == 2
+
+
+def test_enroll_stores_the_printer_uri_in_canonical_form(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    enrolment_path(runner, "lobby-1", "--printer", "network://10.0.0.5")
+    with app.app_context():
+        kiosk = db.session.scalar(select(Kiosk))
+        assert kiosk is not None and kiosk.printer_uri == "network://10.0.0.5:9100"

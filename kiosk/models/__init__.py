@@ -2,7 +2,14 @@
 Alembic's autogenerate and the schema tests compare against the migrations."""
 
 from kiosk.models.devices import Kiosk
-from kiosk.models.printing import PrintJob, PrintJobStatus
+from kiosk.models.printing import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
 from kiosk.models.sessions import KioskSession
 
-__all__ = ["Kiosk", "KioskSession", "PrintJob", "PrintJobStatus"]
+__all__ = [
+    "Kiosk",
+    "KioskSession",
+    "PrintJob",
+    "PrintJobStatus",
+    "PrinterState",
+    "PrinterStatus",
+]

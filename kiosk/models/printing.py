@@ -1,7 +1,9 @@
-"""Print jobs: the durable queue between a kiosk request and its receipt printer.
+"""Print jobs and printer status: the durable queue between a kiosk request and its printer.
 
 A job is written in the same transaction as what it prints, so a committed action always has
 its receipt queued; a separate worker per printer sends it. `/healthz` reports the queue depth.
+No column holds patient data: the payload is the receipt as printed (which by policy carries
+none), `purpose` is a label such as "directions", and errors are short technical phrases.
 """
 
 from __future__ import annotations
@@ -25,6 +27,23 @@ class PrintJobStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class PrinterState(enum.StrEnum):
+    """What the worker last learnt about a printer.
+
+    UNKNOWN is its own state because ESC/POS printers often do not answer status queries (and
+    device files cannot be asked): silence is not evidence of a fault.
+    """
+
+    ONLINE = "online"
+    OFFLINE = "offline"
+    UNKNOWN = "unknown"
+
+
+def enum_values(members: type[enum.StrEnum]) -> list[str]:
+    """Store enum values ("queued"), not member names ("QUEUED"), like the first migration."""
+    return [member.value for member in members]
+
+
 class PrintJob(Base):
     """One receipt waiting for, being sent to, or finished on a printer."""
 
@@ -34,17 +53,50 @@ class PrintJob(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("kiosks.id", ondelete="SET NULL"))
     printer_uri: Mapped[str] = mapped_column(String(255))
+    # The python-escpos profile the payload was rendered for; previews need its paper width.
+    printer_profile: Mapped[str] = mapped_column(String(40), default="TM-T20II")
+    # What kind of receipt this is ("directions", "ticket"): for staff lists, never patient data.
+    purpose: Mapped[str] = mapped_column(String(40), default="")
     status: Mapped[PrintJobStatus] = mapped_column(
-        Enum(
-            PrintJobStatus,
-            name="print_job_status",
-            values_callable=lambda statuses: [status.value for status in statuses],
-        ),
+        Enum(PrintJobStatus, name="print_job_status", values_callable=enum_values),
         default=PrintJobStatus.QUEUED,
     )
     # The exact ESC/POS bytes to send: rendering happens before queueing, not in the worker.
     payload: Mapped[bytes] = mapped_column(LargeBinary)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # When the worker may try (again); retries back off by moving this forward.
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When a worker took the job; a job still printing long after this was abandoned by a
+    # crashed worker and goes back to the queue.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # ESC/POS never confirms a printout. True only when the printer answered a status query
+    # after receiving the bytes (so they arrived) and reported itself online with paper.
+    confirmed_by_printer: Mapped[bool] = mapped_column(default=False)
+    reprint_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("print_jobs.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PrintJob {self.id} {self.status} on {self.printer_uri!r}>"
+
+
+class PrinterStatus(Base):
+    """The worker's latest knowledge of one printer, read by kiosks to offer the QR instead."""
+
+    __tablename__ = "printer_statuses"
+
+    printer_uri: Mapped[str] = mapped_column(String(255), primary_key=True)
+    state: Mapped[PrinterState] = mapped_column(
+        Enum(PrinterState, name="printer_state", values_callable=enum_values),
+        default=PrinterState.UNKNOWN,
+    )
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PrinterStatus {self.printer_uri!r} {self.state}>"

@@ -1,0 +1,77 @@
+"""Print queue settings: defaults in code, overridable through the application config.
+
+Printer timeouts are explicit because python-escpos's defaults are not safe for a kiosk: a
+network printer waits 60 s and a USB printer forever, which would stall a worker on a dead
+printer while other receipts wait.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+
+PRINTER_TIMEOUT_SECONDS = "PRINTER_TIMEOUT_SECONDS"
+PRINT_MAX_ATTEMPTS = "PRINT_MAX_ATTEMPTS"
+PRINT_BACKOFF_BASE_SECONDS = "PRINT_BACKOFF_BASE_SECONDS"
+PRINT_BACKOFF_CAP_SECONDS = "PRINT_BACKOFF_CAP_SECONDS"
+PRINT_LEASE_SECONDS = "PRINT_LEASE_SECONDS"
+PRINT_POLL_SECONDS = "PRINT_POLL_SECONDS"
+PRINTER_PROBE_SECONDS = "PRINTER_PROBE_SECONDS"
+PRINT_RECEIPTS_FOLDER = "PRINT_RECEIPTS_FOLDER"
+
+DEFAULTS: dict[str, Any] = {
+    # Connect, send and status-read timeout per operation.
+    PRINTER_TIMEOUT_SECONDS: 5.0,
+    # After this many attempts a job is marked failed (staff can reprint it).
+    PRINT_MAX_ATTEMPTS: 5,
+    # Retry n waits base * 2**(n-1) seconds, at most the cap: 2, 4, 8, 16 s by default.
+    PRINT_BACKOFF_BASE_SECONDS: 2.0,
+    PRINT_BACKOFF_CAP_SECONDS: 60.0,
+    # A job still "printing" this long after it was claimed belonged to a worker that died.
+    PRINT_LEASE_SECONDS: 120.0,
+    # How often an idle worker looks for due jobs.
+    PRINT_POLL_SECONDS: 1.0,
+    # How often an idle worker asks an offline printer whether it is back.
+    PRINTER_PROBE_SECONDS: 30.0,
+    # Where dummy:// writes receipts; empty means <instance>/receipts.
+    PRINT_RECEIPTS_FOLDER: "",
+}
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """The queue and printer settings in effect, read once per worker or command."""
+
+    printer_timeout: float
+    max_attempts: int
+    backoff_base: float
+    backoff_cap: float
+    lease_seconds: float
+    poll_seconds: float
+    probe_seconds: float
+    receipts_folder: Path
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], instance_path: str) -> PrintSettings:
+        def setting(key: str) -> Any:
+            return config.get(key, DEFAULTS[key])
+
+        return cls(
+            printer_timeout=float(setting(PRINTER_TIMEOUT_SECONDS)),
+            max_attempts=max(1, int(setting(PRINT_MAX_ATTEMPTS))),
+            backoff_base=float(setting(PRINT_BACKOFF_BASE_SECONDS)),
+            backoff_cap=float(setting(PRINT_BACKOFF_CAP_SECONDS)),
+            lease_seconds=float(setting(PRINT_LEASE_SECONDS)),
+            poll_seconds=float(setting(PRINT_POLL_SECONDS)),
+            probe_seconds=float(setting(PRINTER_PROBE_SECONDS)),
+            receipts_folder=Path(setting(PRINT_RECEIPTS_FOLDER) or Path(instance_path, "receipts")),
+        )
+
+
+def current_settings() -> PrintSettings:
+    """Settings of the current Flask application."""
+    return PrintSettings.from_config(current_app.config, current_app.instance_path)

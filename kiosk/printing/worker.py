@@ -1,0 +1,152 @@
+"""The print worker: one process per printer, taking jobs from the queue and printing them.
+
+One worker per printer because a USB printer can be opened by one process only, and because a
+slow printer then delays only its own receipts. The worker never holds a database transaction
+while talking to the printer, opens the printer per job, and survives any failure of a job or
+the printer: it records the failure and carries on, so a printer that comes back is used again
+without restarting anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk.extensions import db
+from kiosk.models import PrinterState, PrintJobStatus
+from kiosk.models.types import utcnow
+from kiosk.printing.connections import (
+    PrinterUnavailable,
+    StatusReport,
+    canonical_printer_uri,
+    open_printer,
+)
+from kiosk.printing.queue import (
+    ClaimedJob,
+    claim_job,
+    claim_next_job,
+    has_queued_jobs,
+    mark_attempt_failed,
+    mark_printed,
+    requeue_abandoned_jobs,
+)
+from kiosk.printing.settings import PrintSettings
+from kiosk.printing.status import printer_status, record_printer_state
+
+logger = logging.getLogger(__name__)
+
+
+def job_file_name(job_id: int) -> str:
+    """Name of a job's files from the dummy printer: sortable, no patient data."""
+    return f"job-{job_id:06d}"
+
+
+class PrintWorker:
+    """Prints the queued jobs of one printer. Needs an application context."""
+
+    def __init__(self, printer_uri: str, settings: PrintSettings) -> None:
+        self.printer_uri = canonical_printer_uri(printer_uri)
+        self.settings = settings
+
+    def send(self, job: ClaimedJob) -> StatusReport:
+        """Open the printer, send the job's bytes, ask for status, close."""
+        with open_printer(
+            job.printer_uri,
+            self.settings,
+            profile_name=job.printer_profile,
+            job_name=job_file_name(job.id),
+        ) as printer:
+            printer.send(job.payload)
+            return printer.query_status()
+
+    def print_claimed(self, job: ClaimedJob) -> PrintJobStatus:
+        """Print one claimed job and record the outcome on the job and the printer status."""
+        try:
+            report = self.send(job)
+        except PrinterUnavailable as error:
+            report = StatusReport(PrinterState.OFFLINE, str(error))
+        except Exception as error:  # a driver bug must cost one attempt, not the worker
+            logger.exception("unexpected error printing job %d", job.id)
+            report = StatusReport(PrinterState.OFFLINE, f"unexpected {type(error).__name__}")
+        now = utcnow()
+        record_printer_state(job.printer_uri, report.state, error=report.problem, now=now)
+        if report.state is PrinterState.OFFLINE:
+            outcome = mark_attempt_failed(job, report.problem, self.settings, now)
+        else:
+            mark_printed(job, confirmed=report.state is PrinterState.ONLINE, now=now)
+            outcome = PrintJobStatus.PRINTED
+        db.session.commit()
+        logger.info(
+            "print job %d on %s: %s after attempt %d (%s)",
+            job.id,
+            job.printer_uri,
+            outcome,
+            job.attempts,
+            report.problem or report.state,
+        )
+        return outcome
+
+    def print_now(self, job_id: int) -> PrintJobStatus | None:
+        """Print one queued job immediately (staff reprint); None if another worker has it."""
+        job = claim_job(job_id)
+        return None if job is None else self.print_claimed(job)
+
+    def probe_if_offline(self) -> None:
+        """Ask an offline printer, when no job waits for it, whether it is back.
+
+        Without this a kiosk that stopped queueing receipts (because the printer was offline)
+        would never learn that it works again. Waiting jobs need no probe: their retries are one.
+        """
+        status = printer_status(self.printer_uri)
+        if status is None or status.state is not PrinterState.OFFLINE:
+            return
+        if has_queued_jobs(self.printer_uri):
+            return
+        now = utcnow()
+        if now - status.checked_at < timedelta(seconds=self.settings.probe_seconds):
+            return
+        try:
+            with open_printer(self.printer_uri, self.settings) as printer:
+                report = printer.query_status()
+        except PrinterUnavailable as error:
+            report = StatusReport(PrinterState.OFFLINE, str(error))
+        record_printer_state(self.printer_uri, report.state, error=report.problem, now=now)
+        db.session.commit()
+
+    def process_due_jobs(self, stop: threading.Event | None = None) -> int:
+        """Print every job that is due now, one at a time; return how many were tried.
+
+        Jobs abandoned by a crashed worker are re-queued first. A failed job is rescheduled
+        into the future, so this always ends.
+        """
+        requeued = requeue_abandoned_jobs(self.printer_uri, self.settings)
+        db.session.commit()
+        if requeued:
+            logger.warning("re-queued %d abandoned job(s) on %s", requeued, self.printer_uri)
+        processed = 0
+        while stop is None or not stop.is_set():
+            job = claim_next_job(self.printer_uri)
+            if job is None:
+                break
+            self.print_claimed(job)
+            processed += 1
+        if not processed:
+            self.probe_if_offline()
+        return processed
+
+    def run(self, stop: threading.Event) -> None:
+        """Poll the queue until `stop` is set; a lost database connection is retried."""
+        logger.info("print worker started for %s", self.printer_uri)
+        while not stop.is_set():
+            try:
+                processed = self.process_due_jobs(stop)
+            except SQLAlchemyError:
+                logger.exception("database error in the print worker; retrying")
+                db.session.rollback()
+                processed = 0
+            if not processed:
+                stop.wait(self.settings.poll_seconds)
+        logger.info("print worker stopped for %s", self.printer_uri)

@@ -1,0 +1,68 @@
+"""Receipts, kiosks and settings shared by the printing tests."""
+
+from __future__ import annotations
+
+from PIL import Image, ImageDraw
+
+from kiosk.extensions import db
+from kiosk.models import Kiosk
+from kiosk.printing.receipt import (
+    Align,
+    FloorChange,
+    Picture,
+    QRCode,
+    Receipt,
+    Rule,
+    Text,
+    Title,
+)
+
+# Small timeouts and backoffs keep the suite fast; they are what the tests wait for.
+FAST_QUEUE_CONFIG = {
+    "PRINTER_TIMEOUT_SECONDS": 0.5,
+    "PRINT_MAX_ATTEMPTS": 3,
+    "PRINT_BACKOFF_BASE_SECONDS": 0.05,
+    "PRINT_BACKOFF_CAP_SECONDS": 0.2,
+    "PRINT_POLL_SECONDS": 0.02,
+    "PRINTER_PROBE_SECONDS": 0.0,
+}
+PHONE_LINK = "https://lobby.example.org/d/Xk3fQ9pLm2"
+
+
+def floor_map(width: int = 576, height: int = 480) -> Image.Image:
+    """A 1-bit map of realistic size: corridors, rooms and a you-are-here arrow."""
+    image = Image.new("1", (width, height), 1)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((4, 4, width - 5, height - 5), outline=0, width=4)
+    for x in range(40, width - 40, 90):
+        draw.rectangle((x, 40, x + 70, 140), outline=0, width=3)
+        draw.rectangle((x, height - 140, x + 70, height - 40), outline=0, width=3)
+    draw.line((20, height // 2, width - 20, height // 2), fill=0, width=8)
+    draw.polygon([(60, height // 2 - 30), (90, height // 2 + 20), (30, height // 2 + 20)], fill=0)
+    return image
+
+
+def spanish_directions_receipt(map_image: Image.Image | None = None) -> Receipt:
+    """Directions as the Spanish kiosk prints them (no patient data, as always)."""
+    return Receipt("directions").add(
+        Text("Hospital de demostración Lobby", align=Align.CENTER),
+        Text("Usted está aquí: Entrada principal"),
+        Title("Radiología"),
+        Text("3 min 10 s (140 m) · 1 cambio de planta · sin escalones", bold=True),
+        Rule(),
+        Text("Siga recto pasando la Cafetería y gire a la izquierda en Información."),
+        FloorChange("Tome el Ascensor B hacia arriba a la Planta 3 (Azul)"),
+        Text("¿Perdido? ¡Pregunte en el mostrador! Ñandú, pingüino, acción."),
+        Picture(map_image or floor_map()),
+        QRCode(PHONE_LINK),
+        Text("Ayuda: 555-0100 · impreso 10:42 · plano v7", align=Align.CENTER),
+    )
+
+
+def add_kiosk(printer_uri: str = "dummy://", profile: str = "TM-T20II") -> Kiosk:
+    """A committed kiosk using the given printer."""
+    kiosk = Kiosk(name=f"kiosk-{printer_uri}-{profile}", printer_uri=printer_uri,
+                  printer_profile=profile)
+    db.session.add(kiosk)
+    db.session.commit()
+    return kiosk
