@@ -1,0 +1,50 @@
+"""Retention of patient uploads: card images and signatures are kept for
+`CARD_IMAGE_RETENTION_DAYS` (30 by default) and then purged, by `flask purge-protected-files`
+run daily from cron or a systemd timer.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from kiosk.secure_store import store_for
+
+DEFAULT_RETENTION_DAYS = 30
+
+
+def retention_days(app: Flask) -> int:
+    """How many days protected files are kept (`CARD_IMAGE_RETENTION_DAYS`)."""
+    days = int(app.config.get("CARD_IMAGE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+    if days < 0:
+        raise ValueError("CARD_IMAGE_RETENTION_DAYS cannot be negative")
+    return days
+
+
+def purge_protected_files(app: Flask, older_than: datetime) -> int:
+    """Remove protected files stored before `older_than` (timezone-aware); return how many."""
+    return store_for(app).purge(older_than)
+
+
+@click.command("purge-protected-files")
+@click.option(
+    "--older-than-days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Remove files stored more than this many days ago "
+    "(default: CARD_IMAGE_RETENTION_DAYS, 30 unless configured).",
+)
+@with_appcontext
+def purge_protected_files_command(older_than_days: int | None) -> None:
+    """Delete card images and signatures older than the retention period."""
+    days = retention_days(current_app) if older_than_days is None else older_than_days
+    removed = purge_protected_files(current_app, datetime.now(UTC) - timedelta(days=days))
+    click.echo(f"Removed {removed} protected file(s) stored more than {days} day(s) ago.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the `flask purge-protected-files` command."""
+    app.cli.add_command(purge_protected_files_command)
