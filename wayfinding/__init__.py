@@ -1,0 +1,90 @@
+"""Lobby wayfinding: floorplans, step-free multi-floor routing, directions, search and maps.
+
+A pure library (no Flask) that the kiosk and the staff editor build on. Typical use::
+
+    from wayfinding import Wayfinder, directions, load_floorplan, render_route_svg, validate
+
+    plan = load_floorplan("floorplans/demo-hospital.json")  # raises FloorplanError
+    report = validate(plan)                                   # .errors block publishing
+    finder = Wayfinder(plan)            # once per floorplan version: precomputes kiosk trees
+    route = finder.route_from_kiosk("main-lobby", "imaging", profile="step-free")
+    steps = directions(route, lang="es")                      # chunks of steps + totals
+    svg = render_route_svg(route)                             # forward-up at the kiosk
+    paper = render_route_bitmap(route, width_dots=576)        # mode "1" for thermal printers
+
+Public API
+----------
+- ``load_floorplan(path_or_dict) -> Floorplan``; ``FloorplanError.issues`` lists located
+  ``Issue(severity, element, json_path, message)``.
+- ``validate(floorplan, wayfinder=None, now=None) -> ValidationReport`` (errors, warnings).
+- ``Wayfinder(floorplan, *, costs=DEFAULT_COSTS, now=None, precompute=True)`` with
+  ``route_from_kiosk(kiosk_id, destination_id, profile="standard", now=None)``,
+  ``route_between(origin_node_or_kiosk, destination_id, profile, now=None)``,
+  ``nearest(category, origin, profile, now=None)``, ``search(text, *, lang)``,
+  ``by_category(category, *, lang)``, ``directory(lang)``, ``set_closures(closures)``,
+  ``invalidate()`` and ``precompute(now)``. Routes raise ``NoRouteError`` (``cause``,
+  ``blocking``, ``describe(lang)``) or ``UnknownPlaceError``.
+- ``directions(route, lang="en", kiosk_heading=None) -> Directions`` (chunks of ``Step``).
+- ``render_route_svg(route, floor_id=None, ...)``, ``render_floor_svg(floorplan, floor_id)``,
+  ``render_route_bitmap(route, floor_id=None, *, width_dots=384|576)``.
+
+A new floorplan version means a new ``Wayfinder``; a closure change means ``set_closures``;
+closures that expire are noticed on the next request (the ``now`` argument, default: the
+current time) and the precomputed trees are rebuilt.
+"""
+
+from wayfinding.directions import Chunk, Directions, Step, StepKind, directions
+from wayfinding.errors import (
+    CatalogMissingError,
+    FloorplanError,
+    Issue,
+    Severity,
+    UnknownPlaceError,
+    UnsupportedLanguageError,
+    WayfindingError,
+)
+from wayfinding.geometry import Side, Turn
+from wayfinding.graph import DEFAULT_COSTS, CostModel
+from wayfinding.loader import load_floorplan
+from wayfinding.model import Closure, Destination, Floorplan, Kiosk, Profile
+from wayfinding.render_bitmap import render_route_bitmap
+from wayfinding.render_svg import render_floor_svg, render_route_svg
+from wayfinding.routing import NoRouteCause, NoRouteError, Route, Wayfinder
+from wayfinding.search import DirectorySection, SearchResult
+from wayfinding.validation import ValidationReport, validate
+
+__all__ = [
+    "DEFAULT_COSTS",
+    "CatalogMissingError",
+    "Chunk",
+    "Closure",
+    "CostModel",
+    "Destination",
+    "Directions",
+    "DirectorySection",
+    "Floorplan",
+    "FloorplanError",
+    "Issue",
+    "Kiosk",
+    "NoRouteCause",
+    "NoRouteError",
+    "Profile",
+    "Route",
+    "SearchResult",
+    "Severity",
+    "Side",
+    "Step",
+    "StepKind",
+    "Turn",
+    "UnknownPlaceError",
+    "UnsupportedLanguageError",
+    "ValidationReport",
+    "Wayfinder",
+    "WayfindingError",
+    "directions",
+    "load_floorplan",
+    "render_floor_svg",
+    "render_route_bitmap",
+    "render_route_svg",
+    "validate",
+]

@@ -1,0 +1,7 @@
+"""Entry point for `python -m wayfinding`; see wayfinding.cli for the commands."""
+
+import sys
+
+from wayfinding.cli import main
+
+sys.exit(main())

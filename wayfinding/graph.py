@@ -1,0 +1,205 @@
+"""Build the networkx walking graph from a floorplan and define what each edge costs.
+
+Costs are walking time in seconds, per profile: metres divided by the walking speed, plus the
+time a door takes, plus waits and per-level time on connectors. An edge a profile may not use
+costs None, which networkx (and our own searches) read as "no edge". Access (staff-only) and
+closures are applied on top, by `make_weight`, so a single graph serves every situation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from wayfinding.model import (
+    Access,
+    ConnectorKind,
+    EdgeKind,
+    Floorplan,
+    Profile,
+)
+
+
+@dataclass(frozen=True)
+class CostModel:
+    """The walking-time model. Defaults follow common pedestrian-planning figures."""
+
+    walking_speed_mps: dict[Profile, float] = field(
+        default_factory=lambda: {Profile.STANDARD: 1.2, Profile.STEP_FREE: 0.9}
+    )
+    door_s: float = 5.0
+    elevator_wait_s: float = 30.0
+    elevator_per_level_s: float = 4.0
+    stairs_per_level_s: float = 20.0
+    escalator_per_level_s: float = 25.0
+    # Walking distance a flight adds to the route's length in metres (elevators add none).
+    stairs_per_level_m: float = 8.0
+
+
+DEFAULT_COSTS = CostModel()
+
+Weight = Callable[[str, str, dict[str, Any]], float | None]
+EdgeKey = tuple[str, str]
+
+
+def cost_attribute(profile: Profile) -> str:
+    """Edge attribute holding the cost in seconds for `profile` (None: not usable)."""
+    return "cost_s_" + profile.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeInfo:
+    """What a route needs to know about a directed edge, without going through networkx."""
+
+    element: str
+    kind: EdgeKind
+    connector: str
+    length_m: float
+    seconds: dict[Profile, float | None]
+
+
+@dataclass(frozen=True)
+class RoutingGraph:
+    """The walking graph of one floorplan plus indexes by element id and by edge."""
+
+    floorplan: Floorplan
+    graph: nx.DiGraph[str]
+    edges_of_element: dict[str, tuple[EdgeKey, ...]]
+    edge_info: dict[EdgeKey, EdgeInfo]
+    costs: CostModel
+
+    def closed_edges(self, closed_elements: Iterable[str]) -> frozenset[EdgeKey]:
+        """Every directed edge made unusable by closing the given nodes, edges or connectors."""
+        return frozenset(
+            key for element in closed_elements for key in self.edges_of_element.get(element, ())
+        )
+
+
+def make_weight(
+    profile: Profile,
+    closed: frozenset[EdgeKey] = frozenset(),
+    *,
+    include_staff: bool = False,
+) -> Weight:
+    """A networkx weight function for a profile, hiding staff-only and closed edges.
+
+    This is the one place where "may this person use this edge now?" is decided; the
+    precomputed searches call it too, so they cannot disagree with networkx.
+    """
+    attribute = cost_attribute(profile)
+
+    def weight(u: str, v: str, data: dict[str, Any]) -> float | None:
+        if not include_staff and not data["public"]:
+            return None
+        if (u, v) in closed:
+            return None
+        cost: float | None = data[attribute]
+        return cost
+
+    return weight
+
+
+def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> RoutingGraph:
+    """Build the directed walking graph with per-profile costs on every edge.
+
+    Node attributes: floor, level, building, x, y, kind, public. Edge attributes: id, kind,
+    length_m, one_way, step_free, public, connector (id or ""), and one cost per profile.
+    """
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    for node in floorplan.nodes.values():
+        floor = floorplan.floors[node.floor]
+        graph.add_node(
+            node.id,
+            floor=node.floor,
+            level=floor.level,
+            building=floor.building,
+            x=node.x,
+            y=node.y,
+            kind=node.kind.value,
+            public=node.access is Access.PUBLIC,
+        )
+    edges_of_element: dict[str, list[EdgeKey]] = {node_id: [] for node_id in floorplan.nodes}
+
+    edge_info: dict[EdgeKey, EdgeInfo] = {}
+
+    def add(u: str, v: str, element: str, attrs: dict[str, Any]) -> None:
+        public = attrs["public"] and graph.nodes[u]["public"] and graph.nodes[v]["public"]
+        graph.add_edge(u, v, id=element, **{**attrs, "public": public})
+        for key in (element, u, v):
+            edges_of_element.setdefault(key, []).append((u, v))
+        edge_info[u, v] = EdgeInfo(
+            element,
+            EdgeKind(attrs["kind"]),
+            attrs["connector"],
+            attrs["length_m"],
+            {profile: attrs[cost_attribute(profile)] for profile in Profile},
+        )
+
+    for edge in floorplan.edges.values():
+        a, b = floorplan.nodes[edge.source], floorplan.nodes[edge.target]
+        length = edge.length_m if edge.length_m is not None else math.dist((a.x, a.y), (b.x, b.y))
+        extra_s = costs.door_s if edge.kind is EdgeKind.DOOR else 0.0
+        attrs: dict[str, Any] = {
+            "kind": edge.kind.value,
+            "length_m": length,
+            "one_way": edge.one_way,
+            "step_free": edge.step_free,
+            "public": edge.access is Access.PUBLIC,
+            "connector": "",
+        }
+        for profile in Profile:
+            usable = edge.step_free or profile is Profile.STANDARD
+            walk_s = length / costs.walking_speed_mps[profile] + extra_s
+            attrs[cost_attribute(profile)] = walk_s if usable else None
+        add(edge.source, edge.target, edge.id, attrs)
+        if not edge.one_way:
+            add(edge.target, edge.source, edge.id, attrs)
+
+    for connector in floorplan.connectors.values():
+        for u, v in _connector_hops(floorplan, connector.kind, connector.stops):
+            levels = abs(graph.nodes[u]["level"] - graph.nodes[v]["level"])
+            if connector.kind is ConnectorKind.ELEVATOR:
+                seconds = costs.elevator_wait_s + costs.elevator_per_level_s * levels
+                length, step_free = 0.0, True
+            elif connector.kind is ConnectorKind.STAIRS:
+                seconds = costs.stairs_per_level_s * levels
+                length, step_free = costs.stairs_per_level_m * levels, False
+            else:
+                seconds = costs.escalator_per_level_s * levels
+                length, step_free = costs.stairs_per_level_m * levels, False
+            attrs = {
+                "kind": connector.kind.value,
+                "length_m": length,
+                "one_way": connector.kind is ConnectorKind.ESCALATOR,
+                "step_free": step_free,
+                "public": connector.access is Access.PUBLIC,
+                "connector": connector.id,
+            }
+            for profile in Profile:
+                usable = step_free or profile is Profile.STANDARD
+                attrs[cost_attribute(profile)] = seconds if usable else None
+            add(u, v, connector.id, attrs)
+    return RoutingGraph(
+        floorplan, graph, {k: tuple(v) for k, v in edges_of_element.items()}, edge_info, costs
+    )
+
+
+def _connector_hops(
+    floorplan: Floorplan, kind: ConnectorKind, stops: tuple[str, ...]
+) -> list[EdgeKey]:
+    """Directed hops a connector offers.
+
+    An elevator goes from any stop to any other in one ride; stairs go floor by floor both
+    ways; an escalator only from its first stop to its last.
+    """
+    if kind is ConnectorKind.ESCALATOR:
+        return [(stops[0], stops[-1])]
+    if kind is ConnectorKind.ELEVATOR:
+        return [(u, v) for u in stops for v in stops if u != v]
+    by_level = sorted(stops, key=lambda stop: floorplan.floor_of(stop).level)
+    pairs = list(zip(by_level, by_level[1:], strict=False))
+    return pairs + [(v, u) for u, v in pairs]

@@ -1,0 +1,421 @@
+"""Load a floorplan file into the typed model, or say exactly what is wrong with it.
+
+Loading has three stages, each reporting every problem it finds rather than the first:
+JSON syntax, the JSON Schema (shape and types), and cross-references (ids that are duplicated
+or point at nothing, geometry that cannot be walked). Graph-level checks that need routing
+(reachability, one-way traps) live in `wayfinding.validation`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from wayfinding.errors import FloorplanError, Issue, Severity
+from wayfinding.model import (
+    NOT_STEP_FREE_KINDS,
+    Access,
+    Building,
+    Closure,
+    Connector,
+    ConnectorKind,
+    Destination,
+    Edge,
+    EdgeKind,
+    Facility,
+    Floor,
+    FloorImage,
+    Floorplan,
+    Kiosk,
+    Landmark,
+    LocalizedName,
+    Node,
+    NodeKind,
+    OpeningHours,
+    Phrase,
+)
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "floorplan-v1.schema.json"
+
+# Sections whose items carry an `id`; ids are unique across all of them so that a closure or
+# an error message can name any element without saying what kind it is.
+ID_SECTIONS = (
+    "buildings",
+    "floors",
+    "nodes",
+    "edges",
+    "connectors",
+    "destinations",
+    "kiosks",
+    "landmarks",
+    "closures",
+)
+
+ALWAYS_OPEN_MARKERS = frozenset({"24/7", "24 hours", "always open"})
+
+
+@cache
+def floorplan_schema() -> dict[str, Any]:
+    """The JSON Schema of format version 1, read once."""
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+def load_floorplan(source: str | Path | Mapping[str, Any]) -> Floorplan:
+    """Load and check a floorplan from a file path or an already parsed JSON object.
+
+    Raises FloorplanError listing every located error; warnings are left to `validate`.
+    """
+    raw = _read_json(source) if isinstance(source, str | Path) else dict(source)
+    issues = schema_issues(raw)
+    if issues:
+        raise FloorplanError(issues)
+    issues = reference_issues(raw)
+    if any(issue.severity is Severity.ERROR for issue in issues):
+        raise FloorplanError([i for i in issues if i.severity is Severity.ERROR])
+    return _build(raw)
+
+
+def _read_json(path: str | Path) -> dict[str, Any]:
+    """Parse the file, rejecting NaN/Infinity, which JSON does not have but Python accepts."""
+
+    def reject_constant(name: str) -> None:
+        raise ValueError(f"{name} is not a number in JSON")
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FloorplanError([_error("", "$", f"cannot read {path}: {exc}")]) from None
+    try:
+        data = json.loads(text, parse_constant=reject_constant)
+    except json.JSONDecodeError as exc:
+        message = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        raise FloorplanError([_error("", "$", message)]) from None
+    except ValueError as exc:
+        raise FloorplanError([_error("", "$", str(exc))]) from None
+    if not isinstance(data, dict):
+        raise FloorplanError([_error("", "$", "the top level must be a JSON object")])
+    return data
+
+
+def _error(element: str, json_path: str, message: str) -> Issue:
+    return Issue(Severity.ERROR, element, json_path, message)
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    """Render a path like ('nodes', 3, 'x') as $.nodes[3].x."""
+    text = "$"
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def _element_at(raw: Mapping[str, Any], parts: list[str | int]) -> str:
+    """The id of the top-level item a JSON path points into, or "" when there is none."""
+    if len(parts) >= 2 and isinstance(parts[0], str) and isinstance(parts[1], int):
+        section = raw.get(parts[0])
+        if isinstance(section, list) and parts[1] < len(section):
+            item = section[parts[1]]
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                return str(item["id"])
+    if parts and parts[0] == "facility":
+        facility = raw.get("facility")
+        if isinstance(facility, dict) and isinstance(facility.get("id"), str):
+            return str(facility["id"])
+    return ""
+
+
+def schema_issues(raw: Mapping[str, Any]) -> list[Issue]:
+    """Shape and type errors against the JSON Schema, each located by path and element."""
+    validator = jsonschema.Draft202012Validator(floorplan_schema())
+    issues = []
+    for error in sorted(validator.iter_errors(raw), key=lambda e: list(map(str, e.absolute_path))):
+        parts = list(error.absolute_path)
+        issues.append(_error(_element_at(raw, parts), json_path(parts), error.message))
+    # A dict built in Python (not parsed from a file) can still carry NaN or infinity.
+    nodes = raw.get("nodes")
+    for index, node in enumerate(nodes if isinstance(nodes, list) else []):
+        for axis in ("x", "y"):
+            value = node.get(axis) if isinstance(node, dict) else None
+            if isinstance(value, float) and not math.isfinite(value):
+                element = str(node.get("id", ""))
+                path = json_path(["nodes", index, axis])
+                issues.append(_error(element, path, "coordinate must be a finite number"))
+    return issues
+
+
+def reference_issues(raw: Mapping[str, Any]) -> list[Issue]:
+    """Duplicate ids, dangling references and unwalkable geometry in a schema-valid file."""
+    issues: list[Issue] = []
+    seen: dict[str, str] = {}
+    for section in ID_SECTIONS:
+        for index, item in enumerate(raw.get(section, [])):
+            item_id = item["id"]
+            path = json_path([section, index, "id"])
+            if item_id in seen:
+                message = f"duplicate id (first used at {seen[item_id]})"
+                issues.append(_error(item_id, path, message))
+            else:
+                seen[item_id] = path
+
+    def ids_of(section: str) -> dict[str, dict[str, Any]]:
+        return {item["id"]: item for item in raw.get(section, [])}
+
+    buildings, floors, nodes = ids_of("buildings"), ids_of("floors"), ids_of("nodes")
+    edges, connectors = ids_of("edges"), ids_of("connectors")
+
+    def check_ref(
+        section: str, index: int, item: Mapping[str, Any], key: str, known: Mapping[str, Any]
+    ) -> None:
+        if item[key] not in known:
+            what = "node" if known is nodes else "floor" if known is floors else "building"
+            issues.append(
+                _error(
+                    str(item.get("id", item[key])),
+                    json_path([section, index, key]),
+                    f"unknown {what} {item[key]!r}",
+                )
+            )
+
+    for index, floor in enumerate(raw["floors"]):
+        check_ref("floors", index, floor, "building", buildings)
+    for index, node in enumerate(raw["nodes"]):
+        check_ref("nodes", index, node, "floor", floors)
+    for section in ("destinations", "kiosks", "landmarks"):
+        for index, item in enumerate(raw.get(section, [])):
+            check_ref(section, index, item, "node", nodes)
+    for index, phrase in enumerate(raw.get("phrases", [])):
+        check_ref("phrases", index, phrase, "from", nodes)
+        check_ref("phrases", index, phrase, "to", nodes)
+    for index, edge in enumerate(raw["edges"]):
+        check_ref("edges", index, edge, "from", nodes)
+        check_ref("edges", index, edge, "to", nodes)
+    if issues:
+        return issues  # geometry checks below need every reference to resolve
+
+    issues.extend(_edge_geometry_issues(raw, nodes, floors))
+    issues.extend(_connector_issues(raw, nodes, floors))
+    known_elements = nodes.keys() | edges.keys() | connectors.keys()
+    for index, closure in enumerate(raw.get("closures", [])):
+        if closure["element"] not in known_elements:
+            issues.append(
+                _error(
+                    closure["id"],
+                    json_path(["closures", index, "element"]),
+                    f"closes unknown node, edge or connector {closure['element']!r}",
+                )
+            )
+        if "until" in closure:
+            try:
+                until = datetime.fromisoformat(closure["until"])
+            except ValueError:
+                until = None
+            if until is None or until.tzinfo is None:
+                issues.append(
+                    _error(
+                        closure["id"],
+                        json_path(["closures", index, "until"]),
+                        "must be an ISO 8601 date-time with a UTC offset, "
+                        "e.g. 2025-03-01T18:00:00+00:00",
+                    )
+                )
+    for index, destination in enumerate(raw.get("destinations", [])):
+        public = destination.get("access", "public") == "public"
+        if public and nodes[destination["node"]].get("access", "public") != "public":
+            issues.append(
+                _error(
+                    destination["id"],
+                    json_path(["destinations", index, "node"]),
+                    "a public destination cannot sit on a staff-only node",
+                )
+            )
+    for index, kiosk in enumerate(raw.get("kiosks", [])):
+        if nodes[kiosk["node"]].get("access", "public") != "public":
+            path = json_path(["kiosks", index, "node"])
+            issues.append(_error(kiosk["id"], path, "a kiosk cannot sit on a staff-only node"))
+    return issues
+
+
+def _edge_geometry_issues(
+    raw: Mapping[str, Any], nodes: Mapping[str, Any], floors: Mapping[str, Any]
+) -> list[Issue]:
+    issues = []
+    pairs: dict[frozenset[str], str] = {}
+    for index, edge in enumerate(raw["edges"]):
+        a, b = nodes[edge["from"]], nodes[edge["to"]]
+        path = json_path(["edges", index])
+        if a["id"] == b["id"]:
+            issues.append(_error(edge["id"], path, "edge joins a node to itself"))
+            continue
+        pair = frozenset((a["id"], b["id"]))
+        if pair in pairs:
+            issues.append(
+                _error(edge["id"], path, f"second edge between the same nodes as {pairs[pair]!r}")
+            )
+        pairs[pair] = edge["id"]
+        if (a["x"], a["y"]) == (b["x"], b["y"]):
+            issues.append(
+                _error(edge["id"], path, "edge has no length: both ends are at the same x, y")
+            )
+        level_a, level_b = floors[a["floor"]]["level"], floors[b["floor"]]["level"]
+        kind = edge.get("kind", "corridor")
+        if level_a != level_b and kind not in ("ramp", "stairs", "escalator"):
+            issues.append(
+                _error(
+                    edge["id"],
+                    path,
+                    f"a {kind} edge cannot join level {level_a} to level {level_b}; "
+                    "use a connector, or kind ramp/stairs/escalator",
+                )
+            )
+    return issues
+
+
+def _connector_issues(
+    raw: Mapping[str, Any], nodes: Mapping[str, Any], floors: Mapping[str, Any]
+) -> list[Issue]:
+    issues = []
+    for index, connector in enumerate(raw.get("connectors", [])):
+        stops = connector["stops"]
+        path = json_path(["connectors", index, "stops"])
+        if len(stops) < 2:
+            issues.append(_error(connector["id"], path, "a connector needs at least two stops"))
+            continue
+        unknown = [stop for stop in stops if stop not in nodes]
+        if unknown:
+            issues.append(_error(connector["id"], path, f"unknown stop node(s) {unknown}"))
+            continue
+        levels = [floors[nodes[stop]["floor"]]["level"] for stop in stops]
+        if len(set(levels)) != len(levels):
+            issues.append(
+                _error(connector["id"], path, "two stops on the same level; one stop per level")
+            )
+        if connector["kind"] == "escalator" and len(stops) != 2:
+            issues.append(
+                _error(connector["id"], path, "an escalator runs between exactly two stops")
+            )
+    return issues
+
+
+def _name(item: Mapping[str, Any], key: str = "name") -> LocalizedName:
+    return LocalizedName(item[key], dict(item.get(f"{key}_i18n", {})))
+
+
+def _optional_name(item: Mapping[str, Any]) -> LocalizedName | None:
+    return _name(item) if "name" in item else None
+
+
+def _build(raw: dict[str, Any]) -> Floorplan:
+    """Turn a checked JSON object into model objects; assumes every reference resolves."""
+    facility_raw = raw["facility"]
+    facility = Facility(
+        id=facility_raw["id"],
+        name=_name(facility_raw),
+        phone=facility_raw["phone"],
+        synthetic=bool(facility_raw.get("synthetic", False)),
+        description=facility_raw.get("description", ""),
+    )
+    buildings = {b["id"]: Building(b["id"], _name(b)) for b in raw["buildings"]}
+    floors = {}
+    for f in raw["floors"]:
+        image = None
+        if "image" in f:
+            origin = f["image"].get("origin", [0, 0])
+            image = FloorImage(
+                f["image"]["href"], float(f["image"]["metres_per_unit"]), origin[0], origin[1]
+            )
+        name = _name(f) if "name" in f else LocalizedName(f"Level {f['sign']}")
+        # JSON Schema counts 1.0 as an integer; the model wants a real int.
+        floors[f["id"]] = Floor(f["id"], f["building"], int(f["level"]), f["sign"], name, image)
+    nodes = {
+        n["id"]: Node(
+            id=n["id"],
+            floor=n["floor"],
+            x=float(n["x"]),
+            y=float(n["y"]),
+            kind=NodeKind(n["kind"]),
+            access=Access(n.get("access", "public")),
+            name=_optional_name(n),
+        )
+        for n in raw["nodes"]
+    }
+    edges = {}
+    for e in raw["edges"]:
+        kind = EdgeKind(e.get("kind", "corridor"))
+        edges[e["id"]] = Edge(
+            id=e["id"],
+            source=e["from"],
+            target=e["to"],
+            kind=kind,
+            length_m=float(e["length_m"]) if "length_m" in e else None,
+            one_way=bool(e.get("one_way", False)),
+            access=Access(e.get("access", "public")),
+            step_free=bool(e.get("step_free", kind not in NOT_STEP_FREE_KINDS)),
+            name=_optional_name(e),
+        )
+    connectors = {
+        c["id"]: Connector(
+            id=c["id"],
+            name=_name(c),
+            kind=ConnectorKind(c["kind"]),
+            stops=tuple(c["stops"]),
+            access=Access(c.get("access", "public")),
+        )
+        for c in raw.get("connectors", [])
+    }
+    destinations = {}
+    for d in raw.get("destinations", []):
+        hours_text = d.get("hours", "")
+        synonyms = {"en": tuple(d.get("synonyms", []))}
+        synonyms.update({lang: tuple(words) for lang, words in d.get("synonyms_i18n", {}).items()})
+        destinations[d["id"]] = Destination(
+            id=d["id"],
+            name=_name(d),
+            short_name=_name(d, "short_name") if "short_name" in d else _name(d),
+            category=d["category"],
+            synonyms=synonyms,
+            node=d["node"],
+            hours=OpeningHours(
+                LocalizedName(hours_text, dict(d.get("hours_i18n", {}))),
+                hours_text.strip().lower() in ALWAYS_OPEN_MARKERS,
+            ),
+            phone=d.get("phone"),
+            access=Access(d.get("access", "public")),
+        )
+    kiosks = {
+        k["id"]: Kiosk(k["id"], _name(k), k["node"], float(k["heading"]) % 360.0)
+        for k in raw.get("kiosks", [])
+    }
+    landmarks = {m["id"]: Landmark(m["id"], _name(m), m["node"]) for m in raw.get("landmarks", [])}
+    phrases = tuple(Phrase(p["from"], p["to"], _name(p, "text")) for p in raw.get("phrases", []))
+    closures = tuple(
+        Closure(
+            c["id"],
+            c["element"],
+            c["reason"],
+            datetime.fromisoformat(c["until"]).astimezone(UTC) if "until" in c else None,
+        )
+        for c in raw.get("closures", [])
+    )
+    return Floorplan(
+        version=raw["version"],
+        facility=facility,
+        buildings=buildings,
+        floors=floors,
+        nodes=nodes,
+        edges=edges,
+        connectors=connectors,
+        destinations=destinations,
+        kiosks=kiosks,
+        landmarks=landmarks,
+        phrases=phrases,
+        closures=closures,
+        raw=raw,
+    )
