@@ -11,11 +11,16 @@ CHROMIUM ?= /usr/bin/chromium
 .PHONY: run test install translations translations-update lint typecheck pytest chromium bench clean
 
 ## Fresh machine → venv, install, migrate, demo data, print worker, server on $(HOST):$(PORT).
+# The one-box demo runs as "development": keys are generated into instance/ (never debug mode).
+run: export LOBBY_ENV_NAME ?= development
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo "Open one of these links in a kiosk's browser to make it that kiosk:"
 	$(FLASK) kiosk enroll --all
+	@echo "Receipts from the dummy printer are saved under instance/receipts/."
+	$(FLASK) print-worker --printer dummy:// & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Everything CI checks: lint, types, unit + data tests on SQLite and PostgreSQL, Chromium tests.

@@ -7,26 +7,16 @@ All demo data is synthetic; no real person or facility is described.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from kiosk.config import PROJECT_ROOT
 from kiosk.extensions import db
 from kiosk.models import Kiosk
+from kiosk.wayfinding_service import current_wayfinder
 
-DEMO_FLOORPLAN = PROJECT_ROOT / "floorplans" / "demo-hospital.json"
 DEMO_PRINTER_URI = "dummy://"
-
-
-def demo_kiosk_places(floorplan_path: Path) -> list[str]:
-    """Ids of the kiosks the demo floorplan places in the hospital."""
-    floorplan = json.loads(floorplan_path.read_text(encoding="utf-8"))
-    return [str(entry["id"]) for entry in floorplan["kiosks"]]
 
 
 def seed_demo_kiosks(places: list[str]) -> list[Kiosk]:
@@ -46,8 +36,7 @@ def seed_demo_kiosks(places: list[str]) -> list[Kiosk]:
 @with_appcontext
 def seed_demo_command() -> None:
     """Add the synthetic demo data that is not there yet."""
-    floorplan_path = Path(current_app.config.get("FLOORPLAN_PATH") or DEMO_FLOORPLAN)
-    created = seed_demo_kiosks(demo_kiosk_places(floorplan_path))
+    created = seed_demo_kiosks(list(current_wayfinder().floorplan.kiosks))
     click.echo(f"Demo data: {len(created)} kiosk(s) added.")
 
 

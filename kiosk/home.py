@@ -63,10 +63,4 @@ def reset_screen() -> Response:
 @bp.get("/check-in")
 def checkin_start() -> str:
     """Self check-in is not switched on at this installation yet: send people to the desk."""
-    return render_template("kiosk/see_desk.html", service="check-in")
-
-
-@bp.get("/find")
-def find_start() -> str:
-    """Directions are not switched on at this installation yet: send people to the desk."""
-    return render_template("kiosk/see_desk.html", service="find")
+    return render_template("kiosk/see_desk.html")

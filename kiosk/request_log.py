@@ -48,10 +48,15 @@ class JsonLineFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def configure_logging(level: str) -> None:
-    """Send the `lobby` loggers to stderr as JSON lines (once per process)."""
+def configure_logging(level: str, *, propagate: bool) -> None:
+    """Send the `lobby` loggers to stderr as JSON lines (once per process).
+
+    Outside tests they do not propagate: a library that calls `logging.basicConfig()` (python-
+    escpos does) would otherwise print every line a second time in plain text.
+    """
     logger = logging.getLogger("lobby")
     logger.setLevel(level)
+    logger.propagate = propagate
     if not any(isinstance(h.formatter, JsonLineFormatter) for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonLineFormatter())
@@ -86,6 +91,6 @@ def log_request(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Install the formatter and the per-request line."""
-    configure_logging(app.config["LOG_LEVEL"])
+    configure_logging(app.config["LOG_LEVEL"], propagate=app.testing)
     app.before_request(start_request_timer)
     app.after_request(log_request)

@@ -8,9 +8,9 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
-from kiosk.demo import DEMO_FLOORPLAN
 from kiosk.extensions import db
 from kiosk.models import Kiosk
+from kiosk.wayfinding_service import DEMO_FLOORPLAN
 
 
 def test_seeding_twice_creates_each_demo_kiosk_once(app: Flask, runner: FlaskCliRunner) -> None:

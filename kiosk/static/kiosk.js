@@ -49,10 +49,34 @@
     restart();
   }
 
+  /*
+   * On-screen keyboard: kiosks have no physical keyboard. Each key types into the input named
+   * by data-osk-target and fires "input" so htmx's active search reacts as to real typing.
+   */
+  function startOnScreenKeyboards() {
+    document.querySelectorAll(".osk").forEach(function (keyboard) {
+      var input = document.getElementById(keyboard.dataset.oskTarget);
+      if (!input) { return; }
+      keyboard.hidden = false;
+      keyboard.addEventListener("click", function (event) {
+        var key = event.target.closest(".osk-key");
+        if (!key) { return; }
+        var value = input.value;
+        if (key.dataset.key === "Backspace") { value = value.slice(0, -1); }
+        else if (value.length < (input.maxLength > 0 ? input.maxLength : 200)) {
+          value += key.dataset.key;
+        }
+        input.value = value;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    });
+  }
+
   // A page restored from the back/forward cache could show the previous person's screen.
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) { window.location.reload(); }
   });
 
   document.addEventListener("DOMContentLoaded", startIdleTimer);
+  document.addEventListener("DOMContentLoaded", startOnScreenKeyboards);
 }());

@@ -1,0 +1,108 @@
+"""The directions receipt: what a visitor takes away on thermal paper.
+
+Built from the same `Directions` the screen shows, in the person's language, with a 1-bit map
+per floor and the QR code to the phone page. It names places only: never a person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import format_datetime, gettext, ngettext
+
+from kiosk.printing.receipt import (
+    Align,
+    Block,
+    Cut,
+    FloorChange,
+    Picture,
+    QRCode,
+    Receipt,
+    Rule,
+    Text,
+    Title,
+)
+from kiosk.route_views import floor_changes
+from wayfinding import Directions, Route, StepKind, render_route_bitmap
+
+
+@dataclass(frozen=True)
+class DirectionsPrintout:
+    """Everything the receipt shows besides the route itself."""
+
+    facility_name: str
+    here_name: str
+    destination_name: str
+    phone_url: str
+    help_desk_phone: str
+    printed_at: datetime
+    floorplan_version: str
+    width_dots: int
+
+
+def directions_receipt(route: Route, steps: Directions, printout: DirectionsPrintout) -> Receipt:
+    """Lay the route out top to bottom: where from, where to, summary, steps and map per floor,
+    the phone QR code, help and provenance."""
+    receipt = Receipt(purpose="directions")
+    receipt.add(
+        Text(printout.facility_name, bold=True, align=Align.CENTER),
+        Text(gettext("You are here: %(place)s", place=printout.here_name), align=Align.CENTER),
+        Rule(),
+        Title(printout.destination_name),
+        Text(summary_line(route, steps), bold=True, align=Align.CENTER),
+        Rule(),
+    )
+    receipt.add(*route_blocks(route, steps, printout.width_dots))
+    receipt.add(
+        Rule(),
+        QRCode(printout.phone_url),
+        Text(gettext("Scan for these directions on your phone."), align=Align.CENTER),
+    )
+    if printout.help_desk_phone:
+        receipt.add(
+            Text(
+                gettext("Help desk: %(phone)s", phone=printout.help_desk_phone),
+                align=Align.CENTER,
+            )
+        )
+    receipt.add(
+        Text(
+            gettext(
+                "Printed %(time)s · floorplan %(version)s",
+                time=format_datetime(printout.printed_at, "short"),
+                version=printout.floorplan_version,
+            ),
+            align=Align.CENTER,
+        ),
+        Cut(),
+    )
+    return receipt
+
+
+def route_blocks(route: Route, steps: Directions, width_dots: int) -> list[Block]:
+    """The steps chunked by floor, floor changes printed strongly, and one map per floor."""
+    blocks: list[Block] = []
+    mapped_floors: set[str] = set()
+    for chunk in steps.chunks:
+        blocks.append(Text(chunk.title, bold=True, underline=True))
+        for step in chunk.steps:
+            if step.kind is StepKind.CHANGE_FLOOR:
+                blocks.append(FloorChange(step.text))
+            else:
+                blocks.append(Text(f"- {step.text}"))
+        if chunk.floor not in mapped_floors:
+            mapped_floors.add(chunk.floor)
+            blocks.append(Picture(render_route_bitmap(route, chunk.floor, width_dots=width_dots)))
+    return blocks
+
+
+def summary_line(route: Route, steps: Directions) -> str:
+    """Time and distance, floor changes and the step-free mark on one line."""
+    parts = [steps.summary]
+    changes = floor_changes(route)
+    if changes:
+        parts.append(ngettext("%(num)d floor change", "%(num)d floor changes", changes))
+    if route.profile.value == "step-free":
+        parts.append(gettext("Step-free"))
+    return " · ".join(parts)

@@ -1,0 +1,106 @@
+"""The route on the visitor's phone: `/d/<token>` from the kiosk's QR code.
+
+A phone is not a kiosk: no session, no idle reset, no patient data. Language and step-free
+are plain links (`?lang=es`, `?profile=step-free`) so the page works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import force_locale
+
+from kiosk.extensions import db
+from kiosk.i18n import available_languages
+from kiosk.models.wayfinding import PhoneRouteLink, WayfindingEventKind
+from kiosk.phone_links import find_phone_link
+from kiosk.route_views import (
+    phone_link_url,
+    qr_code_response,
+    route_map_response,
+    route_page_context,
+    route_problem_page,
+)
+from kiosk.wayfinding_analytics import record_event
+from kiosk.wayfinding_service import current_wayfinder
+from wayfinding import NoRouteError, Profile, Route, UnknownPlaceError
+
+bp = Blueprint("phone", __name__, url_prefix="/d")
+
+
+def link_or_gone(token: str) -> PhoneRouteLink:
+    """The link, or the friendly "this link has expired" page (410)."""
+    link = find_phone_link(token)
+    if link is None:
+        abort(Response(render_template("kiosk/phone/expired.html"), status=410))
+    return link
+
+
+def chosen_language(link: PhoneRouteLink) -> str:
+    """`?lang=` when it names a language Lobby has, else the language chosen at the kiosk."""
+    lang = request.args.get("lang", link.lang)
+    return lang if lang in available_languages() else link.lang
+
+
+def chosen_profile(link: PhoneRouteLink) -> Profile:
+    """`?profile=` when valid, else the profile chosen at the kiosk."""
+    try:
+        return Profile(request.args.get("profile", link.profile))
+    except ValueError:
+        return Profile(link.profile)
+
+
+def route_for(link: PhoneRouteLink, profile: Profile) -> Route:
+    """The same route the kiosk showed (its origin is a kiosk id or a node)."""
+    finder = current_wayfinder()
+    if link.origin in finder.floorplan.kiosks:
+        return finder.route_from_kiosk(link.origin, link.destination_id, profile)
+    return finder.route_between(link.origin, link.destination_id, profile)
+
+
+@bp.get("/<token>")
+def route(token: str) -> str | tuple[str, int]:
+    """The mobile route page: large type, steps and maps per floor, step-free and language."""
+    link = link_or_gone(token)
+    lang, profile = chosen_language(link), chosen_profile(link)
+    with force_locale(lang):
+        try:
+            found = route_for(link, profile)
+        except (UnknownPlaceError, NoRouteError) as problem:
+            return route_problem_page(problem, lang)
+        record_event(
+            WayfindingEventKind.PHONE_LINK_OPENED,
+            origin=link.origin,
+            destination_id=link.destination_id,
+            profile=profile.value,
+        )
+        db.session.commit()
+        context = route_page_context(
+            found,
+            lang,
+            found.kiosk,
+            token,
+            lambda floor: url_for(
+                "phone.route_map", token=token, floor_id=floor, profile=profile.value, lang=lang
+            ),
+        )
+        return render_template(
+            "kiosk/phone/route.html", current_lang=lang, **context
+        )
+
+
+@bp.get("/<token>/map/<floor_id>.svg")
+def route_map(token: str, floor_id: str) -> Response:
+    """One floor of the phone route as SVG."""
+    link = link_or_gone(token)
+    try:
+        found = route_for(link, chosen_profile(link))
+    except (UnknownPlaceError, NoRouteError):
+        abort(404)
+    return route_map_response(found, floor_id, chosen_language(link))
+
+
+@bp.get("/<token>/qr.svg")
+def qr_code(token: str) -> Response:
+    """The QR code the kiosk shows for this link."""
+    link_or_gone(token)
+    return qr_code_response(phone_link_url(token))

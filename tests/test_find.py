@@ -1,0 +1,176 @@
+""""Find your way" screens: search, categories, A–Z, nearest, step-free, route, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from kiosk.extensions import db
+from kiosk.models.wayfinding import WayfindingEvent, WayfindingEventKind
+from kiosk.wayfinding_service import DEMO_FLOORPLAN
+from tests.helpers import csrf_token_from
+
+
+def set_step_free(client: FlaskClient, on: bool, next_path: str = "/find/") -> None:
+    token = csrf_token_from(client.get(next_path).get_data(as_text=True))
+    response = client.post(
+        "/find/step-free",
+        data={"step_free": "on" if on else "off", "next": next_path, "csrf_token": token},
+    )
+    assert response.status_code == 303 and response.headers["Location"] == next_path
+
+
+def choose_spanish(client: FlaskClient) -> None:
+    token = csrf_token_from(client.get("/").get_data(as_text=True))
+    client.post("/language", data={"lang": "es", "csrf_token": token})
+
+
+def events(app: Flask) -> list[WayfindingEvent]:
+    with app.app_context():
+        return list(db.session.scalars(select(WayfindingEvent).order_by(WayfindingEvent.id)))
+
+
+def test_find_screen_offers_search_categories_a_to_z_and_nearest_restroom(
+    client: FlaskClient,
+) -> None:
+    body = client.get("/find/").get_data(as_text=True)
+    for text in ("Where do you want to go?", "Restrooms", "Exits &amp; parking",
+                 "Nearest restroom", "A–Z of all places", "Step-free route: off"):
+        assert text in body
+
+
+def test_lay_word_finds_the_department_as_a_partial_for_htmx(client: FlaskClient) -> None:
+    partial = client.get("/find/search?q=xray", headers={"HX-Request": "true"})
+    body = partial.get_data(as_text=True)
+    assert "<html" not in body
+    assert 'href="/find/to/imaging"' in body
+    assert "HX-Request" in partial.headers["Vary"]
+
+
+def test_search_without_javascript_returns_the_whole_screen(client: FlaskClient) -> None:
+    body = client.get("/find/search?q=blood+test").get_data(as_text=True)
+    assert "<html" in body and 'href="/find/to/laboratory"' in body
+
+
+def test_search_with_no_match_says_what_to_do_and_is_counted(
+    app: Flask, client: FlaskClient
+) -> None:
+    body = client.get("/find/search?q=Zzyzx%20Qqq").get_data(as_text=True)
+    assert "We could not find “Zzyzx Qqq”" in body and "ask at the front desk" in body
+    client.get("/find/search?q=xray")
+    kinds = [(e.kind, e.query) for e in events(app)]
+    assert kinds == [
+        (WayfindingEventKind.SEARCH_NO_RESULT, "zzyzx qqq"),
+        (WayfindingEventKind.SEARCH, "xray"),
+    ]
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=400))
+def test_any_search_text_gets_a_page_not_an_error(client: FlaskClient, text: str) -> None:
+    response = client.get("/find/search", query_string={"q": text})
+    assert response.status_code == 200
+
+
+def test_over_long_search_is_cut_to_a_normal_search(client: FlaskClient) -> None:
+    response = client.get("/find/search", query_string={"q": "pharmacy " + "x" * 10000})
+    assert response.status_code == 200
+    assert len(response.get_data(as_text=True)) < 200_000
+
+
+def test_staff_only_places_never_appear_or_route(client: FlaskClient) -> None:
+    results = client.get("/find/search?q=sterile+processing").get_data(as_text=True)
+    assert "/find/to/sterile" not in results
+    assert "Sterile" not in client.get("/find/a-z").get_data(as_text=True)
+    assert client.get("/find/to/sterile-processing").status_code == 404
+
+
+def test_unknown_destination_gets_a_friendly_page(client: FlaskClient) -> None:
+    response = client.get("/find/to/no-such-place")
+    assert response.status_code == 404
+    assert "We don't know that place" in response.get_data(as_text=True)
+
+
+def test_category_and_directory_list_public_places(client: FlaskClient) -> None:
+    restrooms = client.get("/find/category/restrooms").get_data(as_text=True)
+    assert restrooms.count('href="/find/to/restroom-') >= 5
+    assert client.get("/find/category/nonsense").status_code == 404
+    directory = client.get("/find/a-z").get_data(as_text=True)
+    assert "Cardiology" in directory and "Pharmacy" in directory
+
+
+def test_nearest_restroom_opens_a_restroom_route(client: FlaskClient) -> None:
+    response = client.get("/find/nearest/restroom")
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/find/to/restroom-")
+
+
+def test_route_screen_shows_destination_summary_steps_maps_and_qr(
+    app: Flask, client: FlaskClient
+) -> None:
+    body = client.get("/find/to/imaging").get_data(as_text=True)
+    assert "Imaging" in body and "min" in body
+    assert "Take Elevator" in body or "escalator" in body or "Stair" in body
+    assert 'src="/find/to/imaging/map/' in body
+    assert "/qr.svg" in body and "Print directions" in body
+    assert [e.kind for e in events(app)] == [WayfindingEventKind.ROUTE_SHOWN]
+
+
+def test_route_maps_are_svg_images_and_unknown_floors_404(client: FlaskClient) -> None:
+    body = client.get("/find/to/imaging").get_data(as_text=True)
+    map_path = body.split('src="/find/to/imaging/map/')[1].split('"')[0]
+    response = client.get("/find/to/imaging/map/" + map_path)
+    assert response.mimetype == "image/svg+xml"
+    assert response.get_data(as_text=True).lstrip().startswith(("<svg", "<?xml"))
+    assert client.get("/find/to/imaging/map/no-floor.svg").status_code == 404
+
+
+def test_step_free_switch_changes_the_route_and_says_so(client: FlaskClient) -> None:
+    set_step_free(client, True, "/find/to/imaging")
+    body = client.get("/find/to/imaging").get_data(as_text=True)
+    assert "Step-free route: on" in body and "step-free-mark" in body
+    steps = " ".join(part.split("</li>")[0] for part in body.split('class="route-step ')[1:])
+    assert "Take Elevator" in steps
+    assert "Stair" not in steps and "escalator" not in steps
+    set_step_free(client, False, "/find/to/imaging")
+    assert "Step-free route: off" in client.get("/find/to/imaging").get_data(as_text=True)
+
+
+def test_route_is_in_spanish_after_choosing_spanish(client: FlaskClient) -> None:
+    choose_spanish(client)
+    body = client.get("/find/to/imaging").get_data(as_text=True)
+    assert '<html lang="es">' in body
+    assert "Imprimir indicaciones" in body
+    assert "Tome el ascensor" in body or "ascensor" in body.lower()
+
+
+@pytest.fixture
+def closed_elevators_app(app: Flask, tmp_path: Path) -> Flask:
+    plan = json.loads(DEMO_FLOORPLAN.read_text())
+    plan["closures"] = [
+        {"id": f"closure-{c}", "element": c, "reason": "Maintenance"}
+        for c in ("elevators-a", "elevators-b")
+    ]
+    path = tmp_path / "closed.json"
+    path.write_text(json.dumps(plan))
+    app.config["FLOORPLAN_PATH"] = str(path)
+    return app
+
+
+def test_no_step_free_route_says_why_and_what_to_do(closed_elevators_app: Flask) -> None:
+    client = closed_elevators_app.test_client()
+    set_step_free(client, True, "/find/")
+    response = client.get("/find/to/imaging")
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "No step-free route while Elevator" in body and "is closed" in body
+    assert "ask at the front desk" in body
