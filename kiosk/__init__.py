@@ -50,14 +50,26 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
-    from kiosk import enrolment, health, home
+    from kiosk import (
+        demo,
+        enrolment,
+        find,
+        health,
+        home,
+        phone,
+        printing,
+        retention,
+        wayfinding_service,
+    )
 
     app.register_blueprint(home.bp)
     app.register_blueprint(enrolment.bp)
     app.register_blueprint(health.bp)
-
-    from kiosk import demo
-
+    app.register_blueprint(find.bp)
+    app.register_blueprint(phone.bp)
+    printing.init_app(app)
+    retention.init_app(app)
+    wayfinding_service.init_app(app)
     demo.init_app(app)
 
     # Staff tools live in the admin package, which depends on kiosk (never the other way at

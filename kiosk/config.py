@@ -27,7 +27,8 @@ ENV_ALIASES = {
 DEFAULTS: dict[str, Any] = {
     # "development" only turns on debug when FLASK_DEBUG asks for it; never in production.
     "ENV_NAME": "production",
-    "FACILITY_NAME": "Lobby demo hospital",
+    # Empty: taken from the published floorplan's facility.
+    "FACILITY_NAME": "",
     "HELP_DESK_PHONE": "",
     "LANGUAGES": {"en": "English", "es": "Español"},
     "BABEL_DEFAULT_LOCALE": "en",
@@ -55,6 +56,14 @@ DEFAULTS: dict[str, Any] = {
     # Number of reverse proxies in front of Lobby whose X-Forwarded-* headers are trusted.
     "PROXY_FIX_HOPS": 0,
     "LOG_LEVEL": "INFO",
+    # The facility's time zone: "today", appointment windows and printed times follow it.
+    "FACILITY_TIMEZONE": "UTC",
+    # Check-in opens this long before an appointment and closes this long after its start.
+    "CHECKIN_EARLY_MINUTES": 60,
+    "CHECKIN_LATE_MINUTES": 30,
+    # A patient's whole check-in may take at most this long before the screen starts over.
+    "CHECKIN_MAX_SECONDS": 600,
+    "PRIVACY_NOTICE_VERSION": "2026-01",
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
 }
 
@@ -121,6 +130,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["FACILITY_TIMEZONE"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(app.instance_path, "secret_key")
     # The Werkzeug debugger executes code from the browser: never outside development.

@@ -2,14 +2,42 @@
 Alembic's autogenerate and the schema tests compare against the migrations."""
 
 from kiosk.models.devices import Kiosk
+from kiosk.models.patients import (
+    Appointment,
+    AppointmentStatus,
+    AuditEvent,
+    CheckIn,
+    Consent,
+    ContactChange,
+    Department,
+    InsuranceCoverage,
+    LookupThrottle,
+    Patient,
+    QueueTicket,
+)
 from kiosk.models.printing import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
 from kiosk.models.sessions import KioskSession
+from kiosk.models.wayfinding import PhoneRouteLink, WayfindingEvent, WayfindingEventKind
 
 __all__ = [
+    "Appointment",
+    "AppointmentStatus",
+    "AuditEvent",
+    "CheckIn",
+    "Consent",
+    "ContactChange",
+    "Department",
+    "InsuranceCoverage",
     "Kiosk",
     "KioskSession",
+    "LookupThrottle",
+    "Patient",
+    "PhoneRouteLink",
     "PrintJob",
     "PrintJobStatus",
     "PrinterState",
     "PrinterStatus",
+    "QueueTicket",
+    "WayfindingEvent",
+    "WayfindingEventKind",
 ]

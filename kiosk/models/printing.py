@@ -11,11 +11,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.extensions import Base
-from kiosk.models.types import UTCDateTime, utcnow
+from kiosk.models.types import UTCDateTime, enum_column, utcnow
 
 
 class PrintJobStatus(enum.StrEnum):
@@ -39,11 +39,6 @@ class PrinterState(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
-def enum_values(members: type[enum.StrEnum]) -> list[str]:
-    """Store enum values ("queued"), not member names ("QUEUED"), like the first migration."""
-    return [member.value for member in members]
-
-
 class PrintJob(Base):
     """One receipt waiting for, being sent to, or finished on a printer."""
 
@@ -58,7 +53,7 @@ class PrintJob(Base):
     # What kind of receipt this is ("directions", "ticket"): for staff lists, never patient data.
     purpose: Mapped[str] = mapped_column(String(40), default="")
     status: Mapped[PrintJobStatus] = mapped_column(
-        Enum(PrintJobStatus, name="print_job_status", values_callable=enum_values),
+        enum_column(PrintJobStatus, "print_job_status"),
         default=PrintJobStatus.QUEUED,
     )
     # The exact ESC/POS bytes to send: rendering happens before queueing, not in the worker.
@@ -91,7 +86,7 @@ class PrinterStatus(Base):
 
     printer_uri: Mapped[str] = mapped_column(String(255), primary_key=True)
     state: Mapped[PrinterState] = mapped_column(
-        Enum(PrinterState, name="printer_state", values_callable=enum_values),
+        enum_column(PrinterState, "printer_state"),
         default=PrinterState.UNKNOWN,
     )
     last_error: Mapped[str] = mapped_column(Text, default="")
