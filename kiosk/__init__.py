@@ -59,14 +59,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         phone,
         printing,
         retention,
+        ticket_status,
         wayfinding_service,
     )
+    from kiosk.checkin import views as checkin_views
 
     app.register_blueprint(home.bp)
     app.register_blueprint(enrolment.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(find.bp)
     app.register_blueprint(phone.bp)
+    app.register_blueprint(checkin_views.bp)
+    app.register_blueprint(ticket_status.bp)
     printing.init_app(app)
     retention.init_app(app)
     wayfinding_service.init_app(app)

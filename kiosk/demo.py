@@ -12,8 +12,10 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from kiosk.demo_patients import seed_demo_patients
 from kiosk.extensions import db
 from kiosk.models import Kiosk
+from kiosk.models.types import utcnow
 from kiosk.wayfinding_service import current_wayfinder
 
 DEMO_PRINTER_URI = "dummy://"
@@ -38,6 +40,14 @@ def seed_demo_command() -> None:
     """Add the synthetic demo data that is not there yet."""
     created = seed_demo_kiosks(list(current_wayfinder().floorplan.kiosks))
     click.echo(f"Demo data: {len(created)} kiosk(s) added.")
+    appointments = seed_demo_patients(utcnow())
+    click.echo("Synthetic patients to check in today (codes are new on every run):")
+    for demo in appointments:
+        window = "" if demo.in_window else "  (outside the check-in window: see the desk)"
+        click.echo(
+            f"  {demo.code}  {demo.name:<24} born {demo.date_of_birth.isoformat()}"
+            f"  {demo.starts_at:%H:%M} {demo.department}{window}"
+        )
 
 
 def init_app(app: Flask) -> None:

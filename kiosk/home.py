@@ -58,9 +58,3 @@ def reset_screen() -> Response:
     """End the session for good (idle timeout or "start over") and go home."""
     session.clear()
     return redirect(url_for("kiosk.home"), code=303)
-
-
-@bp.get("/check-in")
-def checkin_start() -> str:
-    """Self check-in is not switched on at this installation yet: send people to the desk."""
-    return render_template("kiosk/see_desk.html")

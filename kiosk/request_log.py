@@ -48,19 +48,24 @@ class JsonLineFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+# Lobby's own loggers: named ones ("lobby.request") and module loggers (`__name__`).
+LOGGER_ROOTS = ("lobby", "kiosk", "admin")
+
+
 def configure_logging(level: str, *, propagate: bool) -> None:
-    """Send the `lobby` loggers to stderr as JSON lines (once per process).
+    """Send Lobby's loggers to stderr as JSON lines (once per process).
 
     Outside tests they do not propagate: a library that calls `logging.basicConfig()` (python-
     escpos does) would otherwise print every line a second time in plain text.
     """
-    logger = logging.getLogger("lobby")
-    logger.setLevel(level)
-    logger.propagate = propagate
-    if not any(isinstance(h.formatter, JsonLineFormatter) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(JsonLineFormatter())
-        logger.addHandler(handler)
+    for root in LOGGER_ROOTS:
+        logger = logging.getLogger(root)
+        logger.setLevel(level)
+        logger.propagate = propagate
+        if not any(isinstance(h.formatter, JsonLineFormatter) for h in logger.handlers):
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(JsonLineFormatter())
+            logger.addHandler(handler)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 

@@ -24,6 +24,8 @@ def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "FACILITY_NAME": "Lobby test hospital",
         "HELP_DESK_PHONE": "555-0100",
+        # Identity lookups are padded to a minimum duration in production; tests need no wait.
+        "IDENTIFY_MIN_SECONDS": 0,
     }
     config.update(overrides)
     return config

@@ -51,13 +51,20 @@
 
   /*
    * On-screen keyboard: kiosks have no physical keyboard. Each key types into the input named
-   * by data-osk-target and fires "input" so htmx's active search reacts as to real typing.
+   * by data-osk-target, or into the field marked data-osk-focus that was touched last, and
+   * fires "input" so htmx's active search reacts as to real typing.
    */
   function startOnScreenKeyboards() {
     document.querySelectorAll(".osk").forEach(function (keyboard) {
       var input = document.getElementById(keyboard.dataset.oskTarget);
       if (!input) { return; }
       keyboard.hidden = false;
+      var form = keyboard.closest("form") || document;
+      form.addEventListener("focusin", function (event) {
+        if (event.target.matches("input[data-osk-focus], input#" + input.id)) {
+          input = event.target;
+        }
+      });
       keyboard.addEventListener("click", function (event) {
         var key = event.target.closest(".osk-key");
         if (!key) { return; }
@@ -72,6 +79,102 @@
     });
   }
 
+  /*
+   * Card photos with the kiosk camera: live picture, "Take photo" freezes a frame into the
+   * form's file input (so the upload is the same as choosing a file), "Retake" goes back to
+   * the live picture. Without a camera the file input alone works.
+   */
+  function startCameras() {
+    document.querySelectorAll("[data-camera]").forEach(function (camera) {
+      if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { return; }
+      var form = camera.closest("form");
+      var fileInput = form.querySelector("input[type=file]");
+      var video = camera.querySelector("video");
+      var still = camera.querySelector(".camera-still");
+      var take = camera.querySelector("[data-camera-take]");
+      var retake = camera.querySelector("[data-camera-retake]");
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } })
+        .then(function (stream) {
+          video.srcObject = stream;
+          video.play();
+          camera.hidden = false;
+        })
+        .catch(function () { /* no camera: the file input stays the way to add a photo */ });
+      take.addEventListener("click", function () {
+        var canvas = document.createElement("canvas");
+        canvas.width = video.videoWidth;
+        canvas.height = video.videoHeight;
+        canvas.getContext("2d").drawImage(video, 0, 0);
+        canvas.toBlob(function (blob) {
+          var files = new DataTransfer();
+          files.items.add(new File([blob], "card.jpg", { type: "image/jpeg" }));
+          fileInput.files = files.files;
+          still.src = URL.createObjectURL(blob);
+          still.hidden = false;
+          video.hidden = true;
+          take.hidden = true;
+          retake.hidden = false;
+        }, "image/jpeg", 0.9);
+      });
+      retake.addEventListener("click", function () {
+        fileInput.value = "";
+        still.hidden = true;
+        video.hidden = false;
+        take.hidden = false;
+        retake.hidden = true;
+      });
+    });
+  }
+
+  /*
+   * Finger signature: strokes on the canvas; "Sign and check in" sends the drawing as a PNG
+   * data URL. The tap-to-agree button works without any of this.
+   */
+  function startSignaturePads() {
+    document.querySelectorAll("[data-signature-form]").forEach(function (form) {
+      var pad = form.querySelector("[data-signature]");
+      var canvas = pad.querySelector("canvas");
+      var context = canvas.getContext("2d");
+      var drawing = false;
+      var signed = false;
+      pad.hidden = false;
+      form.querySelector("[data-signature-submit]").hidden = false;
+      context.lineWidth = 6;
+      context.lineCap = "round";
+      context.strokeStyle = "#111827";
+      function point(event) {
+        var box = canvas.getBoundingClientRect();
+        return [(event.clientX - box.left) * canvas.width / box.width,
+                (event.clientY - box.top) * canvas.height / box.height];
+      }
+      canvas.addEventListener("pointerdown", function (event) {
+        drawing = true;
+        var p = point(event);
+        context.beginPath();
+        context.moveTo(p[0], p[1]);
+      });
+      canvas.addEventListener("pointermove", function (event) {
+        if (!drawing) { return; }
+        var p = point(event);
+        context.lineTo(p[0], p[1]);
+        context.stroke();
+        signed = true;
+      });
+      ["pointerup", "pointerleave"].forEach(function (name) {
+        canvas.addEventListener(name, function () { drawing = false; });
+      });
+      pad.querySelector("[data-signature-clear]").addEventListener("click", function () {
+        context.clearRect(0, 0, canvas.width, canvas.height);
+        signed = false;
+      });
+      form.addEventListener("submit", function (event) {
+        if (event.submitter && event.submitter.value === "signature" && signed) {
+          form.querySelector("input[name=signature]").value = canvas.toDataURL("image/png");
+        }
+      });
+    });
+  }
+
   // A page restored from the back/forward cache could show the previous person's screen.
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) { window.location.reload(); }
@@ -79,4 +182,6 @@
 
   document.addEventListener("DOMContentLoaded", startIdleTimer);
   document.addEventListener("DOMContentLoaded", startOnScreenKeyboards);
+  document.addEventListener("DOMContentLoaded", startCameras);
+  document.addEventListener("DOMContentLoaded", startSignaturePads);
 }());

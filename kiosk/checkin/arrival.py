@@ -1,0 +1,221 @@
+"""The one transaction that turns a patient's answers into an arrival.
+
+Appointment marked arrived, check-in row, queue ticket, new insurance and consent, contact
+changes for review, the ticket's print job and the audit events are committed together or not
+at all: a committed check-in always has its ticket queued, and a failed one leaves nothing
+behind. The unique check-in per appointment makes a double tap or two kiosks at once safe: the
+second one is told it is already done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from kiosk.checkin.audit import record_audit
+from kiosk.checkin.codes import facility_timezone
+from kiosk.checkin.flow import CheckinFlow
+from kiosk.checkin.identity import fold_name, mark_code_used
+from kiosk.checkin.ticket_receipt import TicketPrintout, ticket_receipt
+from kiosk.checkin.tickets import issue_ticket
+from kiosk.extensions import db
+from kiosk.models import (
+    Appointment,
+    AppointmentStatus,
+    CheckIn,
+    Consent,
+    ContactChange,
+    Department,
+    InsuranceCoverage,
+    Kiosk,
+    Patient,
+)
+from kiosk.phone_links import public_url
+from kiosk.printing.profiles import printer_profile
+from kiosk.printing.queue import enqueue_receipt
+from kiosk.printing.receipt import Receipt
+from kiosk.wayfinding_service import current_wayfinder, facility_context
+from wayfinding import NoRouteError, UnknownPlaceError, directions
+
+
+class AlreadyCheckedIn(Exception):
+    """The appointment was checked in before (a double tap, or another kiosk was quicker)."""
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    """What the done screen shows for one check-in: no patient data, only the ticket."""
+
+    check_in_id: int
+    token: str
+
+
+def local_service_date(now: datetime) -> date:
+    """Today in the facility's time zone: ticket numbers start again every day."""
+    return now.astimezone(facility_timezone(current_app)).date()
+
+
+def record_answers(flow: CheckinFlow, patient_id: int, kiosk: Kiosk) -> None:
+    """Insurance, consent and contact changes from the flow, for staff review."""
+    if flow.insurance == "new":
+        db.session.add(
+            InsuranceCoverage(
+                patient_id=patient_id,
+                payer="",
+                member_id=flow.member_id,
+                group_number=flow.group_number,
+                source="kiosk",
+                front_image=flow.card_front or None,
+                back_image=flow.card_back or None,
+                needs_review=True,
+            )
+        )
+        record_audit("insurance_captured", kiosk_id=kiosk.id, patient_id=patient_id)
+    if flow.consent_method:
+        db.session.add(
+            Consent(
+                patient_id=patient_id,
+                kind="privacy_notice",
+                version=current_app.config["PRIVACY_NOTICE_VERSION"],
+                method=flow.consent_method,
+                signature_file=flow.signature_file or None,
+            )
+        )
+        record_audit("consent_signed", kiosk_id=kiosk.id, patient_id=patient_id)
+    if flow.new_phone:
+        db.session.add(
+            ContactChange(patient_id=patient_id, field="phone", new_value=flow.new_phone)
+        )
+        record_audit("contact_change_requested", kiosk_id=kiosk.id, patient_id=patient_id)
+
+
+def ticket_for(
+    department: Department,
+    patient_id: int,
+    appointment_id: int | None,
+    kiosk: Kiosk,
+    lang: str,
+    now: datetime,
+    insurance_choice: str,
+) -> IssuedTicket:
+    """Issue the ticket, add the check-in and queue the ticket receipt."""
+    ticket, token = issue_ticket(department, local_service_date(now))
+    check_in = CheckIn(
+        appointment_id=appointment_id,
+        patient_id=patient_id,
+        kiosk_id=kiosk.id,
+        ticket_id=ticket.id,
+        insurance_choice=insurance_choice,
+        checked_in_at=now,
+    )
+    db.session.add(check_in)
+    db.session.flush()
+    enqueue_receipt(
+        kiosk,
+        ticket_receipt_for(
+            ticket.label, department, token, kiosk, lang, now, ticket.estimated_wait_minutes
+        ),
+    )
+    record_audit("check_in", kiosk_id=kiosk.id, patient_id=patient_id, check_in=check_in.id)
+    return IssuedTicket(check_in.id, token)
+
+
+def ticket_receipt_for(
+    label: str,
+    department: Department,
+    token: str,
+    kiosk: Kiosk,
+    lang: str,
+    now: datetime,
+    wait_minutes: int,
+) -> Receipt:
+    """The ticket receipt with directions from this kiosk to the department."""
+    finder = current_wayfinder()
+    try:
+        route = finder.route_from_kiosk(kiosk.place, department.destination_id)
+        steps = directions(route, lang, finder.kiosk(kiosk.place).heading)
+    except (UnknownPlaceError, NoRouteError):
+        route, steps = None, None
+    facility = facility_context()
+    printout = TicketPrintout(
+        facility_name=facility["facility_name"],
+        ticket_label=label,
+        place=department.place_label(lang),
+        arrival_note=department.arrival_note(lang),
+        estimated_wait_minutes=wait_minutes,
+        status_url=public_url(url_for("ticket_status.show", token=token)),
+        help_desk_phone=facility["help_desk_phone"],
+        printed_at=now,
+        width_dots=printer_profile(kiosk.printer_profile).width_dots,
+    )
+    return ticket_receipt(printout, route, steps)
+
+
+def complete_check_in(
+    flow: CheckinFlow, kiosk: Kiosk, lang: str, now: datetime
+) -> list[IssuedTicket]:
+    """Check in the chosen appointments in one transaction; raises AlreadyCheckedIn."""
+    assert flow.patient_id is not None
+    appointments = list(
+        db.session.scalars(
+            select(Appointment)
+            .where(Appointment.id.in_(flow.chosen_ids), Appointment.patient_id == flow.patient_id)
+            .order_by(Appointment.starts_at)
+            .with_for_update(of=Appointment)
+        ).unique()
+    )
+    if not appointments or any(a.status is not AppointmentStatus.BOOKED for a in appointments):
+        db.session.rollback()
+        raise AlreadyCheckedIn
+    try:
+        record_answers(flow, flow.patient_id, kiosk)
+        issued = []
+        for appointment in appointments:
+            appointment.status = AppointmentStatus.ARRIVED
+            mark_code_used(appointment)
+            issued.append(
+                ticket_for(
+                    appointment.department,
+                    flow.patient_id,
+                    appointment.id,
+                    kiosk,
+                    lang,
+                    now,
+                    flow.insurance,
+                )
+            )
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AlreadyCheckedIn from None
+    return issued
+
+
+def complete_walk_in(
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    department: Department,
+    kiosk: Kiosk,
+    lang: str,
+    now: datetime,
+) -> IssuedTicket:
+    """Register a walk-in (unverified, for staff to match) and give them a ticket."""
+    patient = Patient(
+        first_name=first_name,
+        last_name=last_name,
+        last_name_key=fold_name(last_name),
+        date_of_birth=date_of_birth,
+        preferred_language=lang,
+        verified=False,
+    )
+    db.session.add(patient)
+    db.session.flush()
+    record_audit("walk_in_registered", kiosk_id=kiosk.id, patient_id=patient.id)
+    issued = ticket_for(department, patient.id, None, kiosk, lang, now, "")
+    db.session.commit()
+    return issued

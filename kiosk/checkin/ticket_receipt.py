@@ -1,0 +1,73 @@
+"""The queue ticket receipt: ticket number, time, where to go and the way there.
+
+It carries nothing else: no name, date of birth, record number, reason for the visit or
+insurance. The place is the department's location label, which can be a neutral "Suite 3B"
+where the department's name would reveal a condition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import format_datetime, gettext
+
+from kiosk.directions_receipt import route_blocks
+from kiosk.printing.receipt import Align, Cut, QRCode, Receipt, Rule, Text, Title
+from wayfinding import Directions, Route
+
+
+@dataclass(frozen=True)
+class TicketPrintout:
+    """What a ticket shows besides the directions."""
+
+    facility_name: str
+    ticket_label: str
+    place: str
+    arrival_note: str
+    estimated_wait_minutes: int
+    status_url: str
+    help_desk_phone: str
+    printed_at: datetime
+    width_dots: int
+
+
+def ticket_receipt(
+    printout: TicketPrintout, route: Route | None, steps: Directions | None
+) -> Receipt:
+    """Lay the ticket out; directions are left out when no route exists right now."""
+    receipt = Receipt(purpose="ticket")
+    receipt.add(
+        Text(printout.facility_name, bold=True, align=Align.CENTER),
+        Text(gettext("Your ticket"), align=Align.CENTER),
+        Title(printout.ticket_label),
+        Text(gettext("We will call this number."), align=Align.CENTER),
+        Text(format_datetime(printout.printed_at, "short"), align=Align.CENTER),
+        Rule(),
+        Text(gettext("Where to go: %(place)s", place=printout.place), bold=True),
+        Text(
+            gettext(
+                "Estimated wait: about %(minutes)d minutes",
+                minutes=printout.estimated_wait_minutes,
+            )
+        ),
+    )
+    if printout.arrival_note:
+        receipt.add(Text(printout.arrival_note))
+    if route is not None and steps is not None:
+        receipt.add(Rule(), Text(steps.summary, bold=True))
+        receipt.add(*route_blocks(route, steps, printout.width_dots))
+    receipt.add(
+        Rule(),
+        QRCode(printout.status_url),
+        Text(gettext("Scan to see your place in the queue."), align=Align.CENTER),
+    )
+    if printout.help_desk_phone:
+        receipt.add(
+            Text(
+                gettext("Help desk: %(phone)s", phone=printout.help_desk_phone),
+                align=Align.CENTER,
+            )
+        )
+    receipt.add(Cut())
+    return receipt

@@ -1,0 +1,478 @@
+"""Arrival check-in at the kiosk: one question per screen, from "who are you" to the ticket.
+
+Views only orchestrate: identity, tickets, images and the final transaction live in their own
+modules. Every screen checks that the steps before it were answered in this session; a reset
+screen (or a replayed request after one) finds no state and starts again from the beginning.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+from datetime import datetime
+
+import zxingcpp
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from PIL import Image
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from kiosk.card_images import (
+    RejectedPhoto,
+    RejectionReason,
+    sanitise_card_photo,
+    sanitise_signature,
+)
+from kiosk.checkin.arrival import AlreadyCheckedIn, complete_check_in, complete_walk_in
+from kiosk.checkin.audit import record_audit
+from kiosk.checkin.flow import CheckinFlow, load_flow, progress, save_flow, start_flow
+from kiosk.checkin.identity import (
+    IdentifyOutcome,
+    identify_by_code,
+    identify_by_name_and_birth_date,
+)
+from kiosk.checkin.screens import (
+    appointment_summaries,
+    facility_today,
+    insurance_on_file,
+    issued_ticket_views,
+    masked_tail,
+    parse_birth_date,
+    valid_member_id,
+    valid_name,
+    valid_phone,
+)
+from kiosk.extensions import db
+from kiosk.i18n import select_locale
+from kiosk.models import Department, Patient
+from kiosk.models.types import utcnow
+from kiosk.secure_store import store_for
+
+bp = Blueprint("checkin", __name__, url_prefix="/check-in")
+
+PHOTO_MESSAGES = {
+    RejectionReason.EMPTY: _l("We did not receive a photo. Please try again."),
+    RejectionReason.TOO_LARGE: _l("That photo is too large. Please try again."),
+    RejectionReason.NOT_AN_IMAGE: _l("That file is not a photo. Please take a photo of the card."),
+    RejectionReason.UNSUPPORTED_FORMAT: _l(
+        "We can only use JPEG, PNG or WebP photos. Please take a photo of the card."
+    ),
+    RejectionReason.TOO_MANY_PIXELS: _l("That image is too large. Please take a new photo."),
+    RejectionReason.TOO_SMALL: _l("That photo is too small to read. Please take a closer one."),
+    RejectionReason.TRUNCATED: _l("That photo did not arrive complete. Please try again."),
+    RejectionReason.CORRUPT: _l("We could not read that photo. Please try again."),
+    RejectionReason.BLANK: _l(
+        "Please sign with your finger in the box, or choose the other option."
+    ),
+}
+CARD_SIDES = ("front", "back")
+SIGNATURE_MAX_CHARS = 400_000  # base64 of a canvas PNG; far above a real signature
+
+
+@bp.before_request
+def only_at_a_kiosk() -> tuple[str, int] | None:
+    """Check-in happens at enrolled kiosks only: a browser elsewhere gets pointed to the desk."""
+    if g.get("kiosk") is None:
+        return render_template("kiosk/checkin/kiosk_only.html"), 403
+    return None
+
+
+def restart() -> Response:
+    """Back to the first screen (nothing answered, reset, or over the time cap)."""
+    return redirect(url_for("checkin.start"), code=303)
+
+
+def identified_flow() -> CheckinFlow | None:
+    """The flow if the patient is identified and has chosen appointments."""
+    flow = load_flow()
+    if flow is None or flow.patient_id is None or not flow.chosen_ids or flow.done:
+        return None
+    return flow
+
+
+def kiosk_id() -> int:
+    """The id of this kiosk (guaranteed by `only_at_a_kiosk`)."""
+    return int(g.kiosk.id)
+
+
+def after_identify(flow: CheckinFlow, outcome: IdentifyOutcome) -> Response | tuple[str, int]:
+    """One generic failure for every cause; otherwise on to choosing or confirming."""
+    if outcome.throttled:
+        save_flow(flow)
+        return render_template(
+            "kiosk/checkin/throttled.html", seconds=outcome.retry_after_seconds
+        ), 429
+    if not outcome.found:
+        save_flow(flow)
+        return render_template("kiosk/checkin/not_found.html"), 422
+    flow.patient_id = outcome.patient_id
+    flow.found_ids = list(outcome.appointment_ids)
+    flow.chosen_ids = list(outcome.appointment_ids) if len(outcome.appointment_ids) == 1 else []
+    save_flow(flow)
+    target = "checkin.confirm" if flow.chosen_ids else "checkin.choose"
+    return redirect(url_for(target), code=303)
+
+
+@bp.get("/")
+def start() -> str:
+    """How would you like to check in? Code, name and date of birth, or no appointment."""
+    session.pop("checkin", None)
+    return render_template("kiosk/checkin/start.html")
+
+
+@bp.route("/code", methods=["GET", "POST"])
+def by_code() -> Response | str | tuple[str, int]:
+    """Type or scan the appointment code (a keyboard-wedge scanner types it for the patient)."""
+    if request.method == "GET":
+        return render_template("kiosk/checkin/code.html")
+    flow = start_flow("code")
+    return after_identify(flow, identify_by_code(request.form.get("code", ""), kiosk_id=kiosk_id()))
+
+
+@bp.post("/code/photo")
+def by_code_photo() -> Response | str | tuple[str, int]:
+    """A camera frame with the appointment letter's QR code."""
+    upload = request.files.get("frame")
+    try:
+        photo = sanitise_card_photo(upload.read() if upload else b"")
+    except RejectedPhoto:
+        return render_template("kiosk/checkin/code.html", unreadable=True), 422
+    with Image.open(io.BytesIO(photo.jpeg)) as image:
+        codes = [result.text for result in zxingcpp.read_barcodes(image)]
+    if not codes:
+        return render_template("kiosk/checkin/code.html", unreadable=True), 422
+    flow = start_flow("code_camera")
+    return after_identify(flow, identify_by_code(codes[0], kiosk_id=kiosk_id()))
+
+
+@bp.route("/name", methods=["GET", "POST"])
+def by_name() -> Response | str | tuple[str, int]:
+    """Last name first; the date of birth comes on the next screen."""
+    if request.method == "GET":
+        return render_template("kiosk/checkin/name.html", value="")
+    last_name = " ".join(request.form.get("last_name", "").split())
+    if not valid_name(last_name):
+        return render_template("kiosk/checkin/name.html", value=last_name[:80], invalid=True), 422
+    flow = start_flow("name_dob")
+    flow.pending_last_name = last_name
+    save_flow(flow)
+    return redirect(url_for("checkin.birth_date"), code=303)
+
+
+@bp.route("/birth-date", methods=["GET", "POST"])
+def birth_date() -> Response | str | tuple[str, int]:
+    """Date of birth on a keypad; impossible or future dates are explained, not guessed."""
+    flow = load_flow()
+    if flow is None or not flow.pending_last_name:
+        return restart()
+    if request.method == "GET":
+        return render_template("kiosk/checkin/birth_date.html", form={})
+    born, problem = parse_birth_date(request.form, today=facility_today())
+    if born is None:
+        return render_template(
+            "kiosk/checkin/birth_date.html", form=request.form, problem=problem
+        ), 422
+    last_name, flow.pending_last_name = flow.pending_last_name, ""
+    outcome = identify_by_name_and_birth_date(last_name, born, kiosk_id=kiosk_id())
+    return after_identify(flow, outcome)
+
+
+@bp.route("/choose", methods=["GET", "POST"])
+def choose() -> Response | str:
+    """Several appointments today: check in for one of them, or all."""
+    flow = load_flow()
+    if flow is None or flow.patient_id is None or not flow.found_ids or flow.done:
+        return restart()
+    if request.method == "POST":
+        picked = request.form.get("appointment", "")
+        if picked == "all":
+            flow.chosen_ids = list(flow.found_ids)
+        elif picked.isdigit() and int(picked) in flow.found_ids:
+            flow.chosen_ids = [int(picked)]
+        else:
+            return restart()
+        save_flow(flow)
+        return redirect(url_for("checkin.confirm"), code=303)
+    summaries = appointment_summaries(flow.found_ids, flow.patient_id, select_locale())
+    record_audit("appointments_viewed", kiosk_id=kiosk_id(), patient_id=flow.patient_id)
+    db.session.commit()
+    return render_template("kiosk/checkin/choose.html", appointments=summaries)
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+def confirm() -> Response | str:
+    """Is this you? First name and last initial, time and place — nothing more."""
+    flow = identified_flow()
+    if flow is None:
+        return restart()
+    if request.method == "POST":
+        if request.form.get("answer") != "yes":
+            session.pop("checkin", None)
+            return redirect(url_for("checkin.see_desk"), code=303)
+        flow.confirmed = True
+        save_flow(flow)
+        return redirect(url_for("checkin.contact"), code=303)
+    patient = db.session.get(Patient, flow.patient_id)
+    assert patient is not None
+    record_audit("patient_confirm_viewed", kiosk_id=kiosk_id(), patient_id=patient.id)
+    db.session.commit()
+    return render_template(
+        "kiosk/checkin/confirm.html",
+        greeting_name=f"{patient.first_name} {patient.last_name[:1]}.",
+        appointments=appointment_summaries(flow.chosen_ids, patient.id, select_locale()),
+        **progress("confirm"),
+    )
+
+
+@bp.get("/see-desk")
+def see_desk() -> str:
+    """When something does not match, a person sorts it out."""
+    return render_template("kiosk/checkin/see_desk.html")
+
+
+@bp.route("/contact", methods=["GET", "POST"])
+def contact() -> Response | str:
+    """Is your phone number still the one ending in 1234? Yes, or change it."""
+    flow = identified_flow()
+    if flow is None or not flow.confirmed:
+        return restart()
+    patient = db.session.get(Patient, flow.patient_id)
+    assert patient is not None
+    if request.method == "POST" or not patient.phone:
+        if request.form.get("answer") == "change":
+            return redirect(url_for("checkin.contact_update"), code=303)
+        flow.contact_confirmed = True
+        save_flow(flow)
+        return redirect(url_for("checkin.insurance"), code=303)
+    return render_template(
+        "kiosk/checkin/contact.html", phone_tail=masked_tail(patient.phone), **progress("contact")
+    )
+
+
+@bp.route("/contact/phone", methods=["GET", "POST"])
+def contact_update() -> Response | str | tuple[str, int]:
+    """A new phone number, held for staff to review rather than overwriting the record."""
+    flow = identified_flow()
+    if flow is None or not flow.confirmed:
+        return restart()
+    if request.method == "GET":
+        return render_template("kiosk/checkin/phone.html", **progress("contact"))
+    phone = "".join(c for c in request.form.get("phone", "") if c.isdigit())
+    if not valid_phone(phone):
+        return render_template(
+            "kiosk/checkin/phone.html", invalid=True, **progress("contact")
+        ), 422
+    flow.new_phone, flow.contact_confirmed = phone, True
+    save_flow(flow)
+    return redirect(url_for("checkin.insurance"), code=303)
+
+
+@bp.route("/insurance", methods=["GET", "POST"])
+def insurance() -> Response | str:
+    """Same as last time, a new card, or no insurance (self-pay)."""
+    flow = identified_flow()
+    if flow is None or not flow.contact_confirmed:
+        return restart()
+    on_file = insurance_on_file(flow.patient_id)
+    if request.method == "POST":
+        choice = request.form.get("choice", "")
+        if choice not in ("same", "new", "self_pay") or (choice == "same" and on_file is None):
+            return redirect(url_for("checkin.insurance"), code=303)
+        flow.insurance = choice
+        save_flow(flow)
+        if choice == "new":
+            return redirect(url_for("checkin.card", side="front"), code=303)
+        return redirect(url_for("checkin.consent"), code=303)
+    if on_file is not None:
+        record_audit("insurance_viewed", kiosk_id=kiosk_id(), patient_id=flow.patient_id)
+        db.session.commit()
+    return render_template(
+        "kiosk/checkin/insurance.html",
+        on_file=on_file,
+        **progress("insurance"),
+    )
+
+
+@bp.route("/insurance/card/<side>", methods=["GET", "POST"])
+def card(side: str) -> Response | str | tuple[str, int]:
+    """A photo of the card's front, then its back: kiosk camera or a file, with retake."""
+    flow = identified_flow()
+    if flow is None or flow.insurance != "new" or side not in CARD_SIDES:
+        return restart()
+    have_photo = bool(flow.card_front if side == "front" else flow.card_back)
+    if request.method == "GET":
+        return render_template(
+            "kiosk/checkin/card.html", side=side, have_photo=have_photo, **progress("insurance")
+        )
+    upload = request.files.get("photo")
+    try:
+        photo = sanitise_card_photo(upload.read() if upload else b"")
+    except RejectedPhoto as rejected:
+        return render_template(
+            "kiosk/checkin/card.html",
+            side=side,
+            have_photo=have_photo,
+            problem=PHOTO_MESSAGES[rejected.reason],
+            **progress("insurance"),
+        ), 422
+    store = store_for(current_app)
+    name = store.put(photo.jpeg, purpose=f"card_{side}")
+    previous = flow.card_front if side == "front" else flow.card_back
+    if previous:
+        store.delete(previous)  # a retake replaces the earlier photo
+    if side == "front":
+        flow.card_front = name
+    else:
+        flow.card_back = name
+    save_flow(flow)
+    if side == "front":
+        return redirect(url_for("checkin.card", side="back"), code=303)
+    return redirect(url_for("checkin.card_details"), code=303)
+
+
+@bp.route("/insurance/details", methods=["GET", "POST"])
+def card_details() -> Response | str | tuple[str, int]:
+    """Member ID and group as printed on the card; shown back masked, never in full."""
+    flow = identified_flow()
+    if flow is None or not (flow.card_front and flow.card_back):
+        return restart()
+    if request.method == "GET":
+        return render_template(
+            "kiosk/checkin/card_details.html",
+            member_tail=masked_tail(flow.member_id),
+            **progress("insurance"),
+        )
+    member_id = "".join(request.form.get("member_id", "").split()).upper()
+    group_number = "".join(request.form.get("group_number", "").split()).upper()
+    if not valid_member_id(member_id) or (group_number and not valid_member_id(group_number)):
+        return render_template(
+            "kiosk/checkin/card_details.html", invalid=True, member_tail="",
+            **progress("insurance"),
+        ), 422
+    flow.member_id, flow.group_number = member_id, group_number
+    save_flow(flow)
+    return redirect(url_for("checkin.consent"), code=303)
+
+
+@bp.route("/consent", methods=["GET", "POST"])
+def consent() -> Response | str | tuple[str, int]:
+    """Privacy notice, signed with a finger (or acknowledged by a tap), then check in."""
+    flow = load_flow()
+    if flow is not None and flow.done:
+        return redirect(url_for("checkin.done"), code=303)  # a second tap on "Check in"
+    flow = identified_flow()
+    if flow is None or not flow.insurance:
+        return restart()
+    if request.method == "GET":
+        return render_template("kiosk/checkin/consent.html", **progress("consent"))
+    method = request.form.get("method", "")
+    if method == "signature":
+        try:
+            signature = sanitise_signature(data_url_bytes(request.form.get("signature", "")))
+        except RejectedPhoto as rejected:
+            return render_template(
+                "kiosk/checkin/consent.html",
+                problem=PHOTO_MESSAGES[rejected.reason],
+                **progress("consent"),
+            ), 422
+        flow.signature_file = store_for(current_app).put(signature, purpose="signature")
+    elif method != "tap":
+        return render_template("kiosk/checkin/consent.html", **progress("consent")), 422
+    flow.consent_method = method
+    return finish(flow)
+
+
+def data_url_bytes(data_url: str) -> bytes:
+    """The bytes of a `data:image/png;base64,...` URL from the signature pad (empty if not one)."""
+    if len(data_url) > SIGNATURE_MAX_CHARS or not data_url.startswith("data:image/png;base64,"):
+        return b""
+    try:
+        return base64.b64decode(data_url.split(",", 1)[1], validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def finish(flow: CheckinFlow) -> Response | tuple[str, int]:
+    """Commit the check-in; a second attempt for the same appointment is told it is done."""
+    try:
+        issued = complete_check_in(flow, g.kiosk, select_locale(), utcnow())
+    except AlreadyCheckedIn:
+        session.pop("checkin", None)
+        return render_template("kiosk/checkin/already.html"), 409
+    flow.done = [[ticket.check_in_id, ticket.token] for ticket in issued]
+    save_flow(flow)
+    return redirect(url_for("checkin.done"), code=303)
+
+
+@bp.get("/done")
+def done() -> Response | str:
+    """The ticket: number, estimated wait, where to go, arrival notes and the way there."""
+    flow = load_flow()
+    if flow is None or not flow.done:
+        return restart()
+    tickets = issued_ticket_views(flow.done, g.kiosk, select_locale())
+    return render_template("kiosk/checkin/done.html", tickets=tickets)
+
+
+@bp.route("/walk-in", methods=["GET", "POST"])
+def walk_in() -> Response | str | tuple[str, int]:
+    """No appointment: first and last name (then date of birth and department)."""
+    if request.method == "GET":
+        return render_template("kiosk/checkin/walk_in_name.html", form={})
+    first = " ".join(request.form.get("first_name", "").split())
+    last = " ".join(request.form.get("last_name", "").split())
+    if not (valid_name(first) and valid_name(last)):
+        return render_template(
+            "kiosk/checkin/walk_in_name.html", form=request.form, invalid=True
+        ), 422
+    flow = start_flow("walk_in")
+    flow.walk_in = {"first_name": first, "last_name": last}
+    save_flow(flow)
+    return redirect(url_for("checkin.walk_in_birth_date"), code=303)
+
+
+@bp.route("/walk-in/birth-date", methods=["GET", "POST"])
+def walk_in_birth_date() -> Response | str | tuple[str, int]:
+    """The walk-in's date of birth, checked like at the lookup."""
+    flow = load_flow()
+    if flow is None or "last_name" not in flow.walk_in:
+        return restart()
+    if request.method == "GET":
+        return render_template("kiosk/checkin/birth_date.html", form={}, walk_in=True)
+    born, problem = parse_birth_date(request.form, today=facility_today())
+    if born is None:
+        return render_template(
+            "kiosk/checkin/birth_date.html", form=request.form, problem=problem, walk_in=True
+        ), 422
+    flow.walk_in["date_of_birth"] = born.isoformat()
+    save_flow(flow)
+    return redirect(url_for("checkin.walk_in_department"), code=303)
+
+
+@bp.route("/walk-in/department", methods=["GET", "POST"])
+def walk_in_department() -> Response | str:
+    """Where the walk-in is going; then the ticket."""
+    flow = load_flow()
+    if flow is None or "date_of_birth" not in flow.walk_in or flow.done:
+        return restart() if not (flow and flow.done) else redirect(url_for("checkin.done"))
+    departments = list(db.session.scalars(select(Department).order_by(Department.code)))
+    if request.method == "GET":
+        return render_template("kiosk/checkin/walk_in_department.html", departments=departments)
+    chosen = next((d for d in departments if d.code == request.form.get("department")), None)
+    if chosen is None:
+        return redirect(url_for("checkin.walk_in_department"), code=303)
+    ticket = complete_walk_in(
+        flow.walk_in["first_name"],
+        flow.walk_in["last_name"],
+        datetime.fromisoformat(flow.walk_in["date_of_birth"]).date(),
+        chosen,
+        g.kiosk,
+        select_locale(),
+        utcnow(),
+    )
+    flow.walk_in = {}
+    flow.done = [[ticket.check_in_id, ticket.token]]
+    save_flow(flow)
+    return redirect(url_for("checkin.done"), code=303)

@@ -1,0 +1,50 @@
+"""`/t/<token>`: a patient's live ticket status on their phone ("We'll call R-014").
+
+It shows the ticket number, the place and how many are waiting ahead — nothing that could
+identify the patient, since a link can be shared or seen over a shoulder. The page refreshes
+itself (no script needed).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import force_locale
+
+from kiosk.checkin.tickets import find_ticket, waiting_ahead
+from kiosk.i18n import available_languages
+from kiosk.phone_links import public_url
+from kiosk.route_views import qr_code_response
+
+bp = Blueprint("ticket_status", __name__, url_prefix="/t")
+
+REFRESH_SECONDS = 30
+
+
+@bp.get("/<token>")
+def show(token: str) -> str | tuple[str, int]:
+    """The ticket's place in its queue, refreshed every half minute."""
+    ticket = find_ticket(token)
+    lang = request.args.get("lang", "en")
+    lang = lang if lang in available_languages() else "en"
+    with force_locale(lang):
+        if ticket is None:
+            return render_template("kiosk/phone/ticket_unknown.html", current_lang=lang), 404
+        ahead = waiting_ahead(ticket.department_id, ticket.service_date, ticket.number)
+        return render_template(
+            "kiosk/phone/ticket.html",
+            current_lang=lang,
+            ticket=ticket,
+            place=ticket.department.place_label(lang),
+            ahead=ahead,
+            wait_minutes=ahead * ticket.department.minutes_per_patient,
+            refresh_seconds=REFRESH_SECONDS,
+            token=token,
+        )
+
+
+@bp.get("/<token>/qr.svg")
+def qr_code(token: str) -> Response:
+    """The QR code on the done screen that opens this page on a phone."""
+    if find_ticket(token) is None:
+        abort(404)
+    return qr_code_response(public_url(request.path.rsplit("/", 1)[0]))

@@ -1,0 +1,144 @@
+"""A patient checks in at the kiosk, in English by code and in Spanish by name and date of birth,
+with a new insurance card photo and a finger signature; the ticket prints."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from kiosk.extensions import db
+from kiosk.models import CheckIn, InsuranceCoverage, PrintJob, PrintJobStatus
+from tests.checkin_helpers import book_patient
+from tests.e2e.conftest import LiveServer, accessibility_violations
+from tests.e2e.test_find_e2e import make_this_screen_a_kiosk
+
+pytestmark = pytest.mark.e2e
+
+WORDS = {
+    "en": {
+        "start": "Check in for an appointment", "code": "I have an appointment code or letter",
+        "name": "Use my last name and date of birth", "continue": "Continue",
+        "yes_me": "Yes, that's me", "yes": "Yes", "new_card": "I have a new insurance card",
+        "use_photo": "Use this photo", "sign": "Sign and check in", "done": "You are checked in",
+    },
+    "es": {
+        "start": "Registrar mi llegada a una cita", "code": "Tengo un código o una carta de cita",
+        "name": "Usar mi apellido y fecha de nacimiento", "continue": "Continuar",
+        "yes_me": "Sí, soy yo", "yes": "Sí", "new_card": "Tengo una tarjeta de seguro nueva",
+        "use_photo": "Usar esta foto", "sign": "Firmar y registrar mi llegada",
+        "done": "Llegada registrada",
+    },
+}
+
+
+def card_photo(path: Path) -> Path:
+    """A generated photo of an insurance card on a table."""
+    image = Image.new("RGB", (2000, 1500), (120, 110, 100))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((300, 300, 1700, 1200), radius=60, fill=(230, 240, 255))
+    draw.text((400, 400), "EXAMPLE HEALTH PLAN   MEMBER XKZ 4411 2200", fill=(0, 0, 80))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def tap_keys(page: Page, text: str) -> None:
+    keyboard = page.get_by_role("group", name=re.compile("keyboard|Teclado"))
+    for character in text:
+        keyboard.get_by_role("button", name=character.upper(), exact=True).tap()
+
+
+def tap_to_next_screen(page: Page, role: str, name: str, exact: bool = False) -> None:
+    """Tap a button or link that loads the next screen, and wait for it."""
+    with page.expect_navigation():
+        page.get_by_role(role, name=name, exact=exact).tap()  # type: ignore[arg-type]
+
+
+def no_violations(page: Page) -> None:
+    assert accessibility_violations(page) == [], page.url
+
+
+def sign_with_a_finger(page: Page) -> None:
+    pad = page.locator("canvas.signature-pad")
+    box = pad.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + 60, box["y"] + box["height"] * 0.7)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(
+            box["x"] + 60 + step * 60, box["y"] + box["height"] * (0.3 if step % 2 else 0.7)
+        )
+    page.mouse.up()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_patient_checks_in_with_a_new_card_and_gets_a_printed_ticket(
+    start_server: Callable[..., LiveServer], kiosk_page: Page, tmp_path: Path, lang: str
+) -> None:
+    server = start_server(PRINT_RECEIPTS_FOLDER=str(tmp_path / "receipts"), ENV_NAME="test")
+    booked = book_patient(server.app, last_name="Núñez")
+    words = WORDS[lang]
+    page = kiosk_page
+    make_this_screen_a_kiosk(server, page, "main-lobby")
+    if lang == "es":
+        tap_to_next_screen(page, "button", "Español")
+    tap_to_next_screen(page, "link", words["start"])
+    no_violations(page)
+
+    if lang == "en":
+        tap_to_next_screen(page, "link", words["code"])
+        no_violations(page)
+        tap_keys(page, booked.code.replace("-", ""))
+    else:
+        tap_to_next_screen(page, "link", words["name"])
+        no_violations(page)
+        tap_keys(page, "nunez")
+        tap_to_next_screen(page, "button", words["continue"])
+        no_violations(page)
+        for field, value in (("dob-day", "12"), ("dob-month", "3"), ("dob-year", "1984")):
+            page.locator(f"#{field}").tap()
+            tap_keys(page, value)
+    tap_to_next_screen(page, "button", words["continue"])
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ana N.")
+    no_violations(page)
+    tap_to_next_screen(page, "button", words["yes_me"])
+    no_violations(page)
+    tap_to_next_screen(page, "button", words["yes"], exact=True)
+    no_violations(page)
+    tap_to_next_screen(page, "button", words["new_card"])
+    for _side in ("front", "back"):
+        no_violations(page)
+        page.locator("#photo").set_input_files(str(card_photo(tmp_path / "card.jpg")))
+        tap_to_next_screen(page, "button", words["use_photo"])
+    no_violations(page)
+    tap_keys(page, "XKZ44112200")
+    tap_to_next_screen(page, "button", words["continue"])
+    no_violations(page)
+    sign_with_a_finger(page)
+    tap_to_next_screen(page, "button", words["sign"])
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["done"])
+    expect(page.locator(".ticket-number")).to_have_text("R-001")
+    no_violations(page)
+
+    worker = server.app.test_cli_runner().invoke(
+        args=["print-worker", "--printer", "dummy://", "--once"]
+    )
+    assert worker.exit_code == 0, worker.output
+    with server.app.app_context():
+        (job,) = db.session.scalars(select(PrintJob)).all()
+        assert job.status is PrintJobStatus.PRINTED and job.purpose == "ticket"
+        assert db.session.scalar(select(CheckIn)) is not None
+        coverage = db.session.scalar(
+            select(InsuranceCoverage).where(InsuranceCoverage.source == "kiosk")
+        )
+        assert coverage is not None and coverage.member_id == "XKZ44112200"

@@ -1,0 +1,286 @@
+"""Patient check-in through the kiosk screens, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+from flask import Flask
+from PIL import Image, ImageDraw
+from sqlalchemy import func, select
+
+from kiosk.extensions import db
+from kiosk.models import (
+    Appointment,
+    AppointmentStatus,
+    AuditEvent,
+    CheckIn,
+    Consent,
+    ContactChange,
+    InsuranceCoverage,
+    Patient,
+    PrintJob,
+)
+from kiosk.printing.preview import receipt_text
+from tests.checkin_helpers import KioskVisit, book_patient, ticket_labels
+
+
+def count(app: Flask, model: type) -> int:
+    with app.app_context():
+        return int(db.session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def jpeg_card() -> bytes:
+    image = Image.new("RGB", (1600, 1000), (40, 90, 160))
+    ImageDraw.Draw(image).text((100, 100), "EXAMPLE HEALTH  XKZ 99", fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, "JPEG")
+    return out.getvalue()
+
+
+def signature_data_url() -> str:
+    image = Image.new("RGBA", (900, 300), (0, 0, 0, 0))
+    stroke = (50, 200, 300, 80, 600, 220, 850, 90)
+    ImageDraw.Draw(image).line(stroke, fill=(17, 24, 39, 255), width=6)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def test_check_in_by_code_gives_a_ticket_and_queues_its_receipt(app: Flask) -> None:
+    booked = book_patient(app)
+    done = KioskVisit(app).check_in_by_code(booked.code)
+    html = done.get_data(as_text=True)
+    assert done.status_code == 200
+    assert ticket_labels(html) == ["R-001"]
+    assert "Please bring your referral." in html
+    assert booked.last_name not in html and booked.mrn not in html
+    with app.app_context():
+        appointment = db.session.get(Appointment, booked.appointment_ids[0])
+        assert appointment is not None and appointment.status is AppointmentStatus.ARRIVED
+        (job,) = db.session.scalars(select(PrintJob)).all()
+        assert job.purpose == "ticket"
+        assert "R-001" in receipt_text(job.payload, job.printer_profile)
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"lookup_success", "check_in"} <= actions
+
+
+def test_check_in_by_last_name_and_birth_date_ignores_case_and_accents(app: Flask) -> None:
+    booked = book_patient(app, last_name="Núñez")
+    visit = KioskVisit(app)
+    response = visit.identify_by_name("NUNEZ", booked.date_of_birth)
+    assert response.headers["Location"] == "/check-in/confirm"
+    confirm = visit.client.get("/check-in/confirm").get_data(as_text=True)
+    assert "Is this you, Ana N.?" in confirm
+    assert "1984" not in confirm and "Núñez" not in confirm  # minimum necessary
+
+
+def test_several_appointments_can_all_be_checked_in_at_once(app: Flask) -> None:
+    booked = book_patient(app, starts_in_minutes=(5, 25))
+    visit = KioskVisit(app)
+    assert visit.identify_by_code(booked.code).headers["Location"] == "/check-in/choose"
+    assert visit.post("/check-in/choose", appointment="all").status_code == 303
+    visit.answer_through_to_consent()
+    visit.post("/check-in/consent", method="tap")
+    labels = ticket_labels(visit.client.get("/check-in/done").get_data(as_text=True))
+    assert labels == ["R-001", "R-002"]
+    assert count(app, CheckIn) == 2 and count(app, PrintJob) == 2
+
+
+def without_tokens(html: str) -> str:
+    return re.sub(r'(csrf_token" value="|X-CSRFToken": ")[^"]+', r"\1", html)
+
+
+def test_every_failed_lookup_gets_the_same_answer(app: Flask) -> None:
+    booked = book_patient(app)
+    answers = []
+    kiosk = KioskVisit(app)
+    for attempt in ("wrong name", "wrong birth date", "unknown code", "malformed code"):
+        visit = kiosk.next_person(app)
+        if attempt == "wrong name":
+            response = visit.identify_by_name("Smith", booked.date_of_birth)
+        elif attempt == "wrong birth date":
+            response = visit.identify_by_name(booked.last_name, date(1984, 3, 13))
+        elif attempt == "unknown code":
+            response = visit.identify_by_code("ZZZZ-ZZZZ")
+        else:
+            response = visit.identify_by_code("hello")
+        answers.append((response.status_code, without_tokens(response.get_data(as_text=True))))
+    assert len(set(answers)) == 1
+    status, body = answers[0]
+    assert status == 422 and "We could not check you in here" in body
+
+
+def test_repeated_failures_are_throttled_even_for_correct_details(app: Flask) -> None:
+    booked = book_patient(app)
+    visit = KioskVisit(app)
+    statuses = [visit.identify_by_code("ZZZZ-ZZZ0").status_code for _ in range(5)]
+    assert statuses[:3] == [422, 422, 422] and statuses[-1] == 429
+    blocked = visit.identify_by_code(booked.code)
+    assert blocked.status_code == 429
+    assert "Please wait" in blocked.get_data(as_text=True)
+
+
+def test_a_browser_that_is_not_a_kiosk_is_sent_to_the_desk(app: Flask) -> None:
+    response = app.test_client().get("/check-in/")
+    assert response.status_code == 403
+    assert "front desk" in response.get_data(as_text=True)
+
+
+def test_impossible_and_future_birth_dates_are_explained(app: Flask) -> None:
+    visit = KioskVisit(app)
+    visit.post("/check-in/name", last_name="Núñez")
+    cases = {
+        ("31", "2", "1984"): "That date does not exist",
+        ("1", "1", "2999"): "Please check the year",
+        ("x", "1", "1984"): "as numbers",
+        ("1", "13", "1984"): "That date does not exist",
+    }
+    for (day, month, year), message in cases.items():
+        response = visit.post("/check-in/birth-date", day=day, month=month, year=year)
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
+    # The last name typed earlier is still there for the next try.
+    assert visit.client.get("/check-in/birth-date").status_code == 200
+
+
+def test_new_card_photos_are_stored_encrypted_and_flagged_for_review(app: Flask) -> None:
+    booked = book_patient(app)
+    visit = KioskVisit(app)
+    visit.identify_by_code(booked.code)
+    visit.answer_through_to_consent(insurance="new")
+    fake = visit.post("/check-in/insurance/card/front", photo=(io.BytesIO(b"%PDF-1.4"), "c.jpg"))
+    assert fake.status_code == 422 and "JPEG, PNG or WebP" in fake.get_data(as_text=True)
+    for side in ("front", "back"):
+        photo = (io.BytesIO(jpeg_card()), "card.jpg")
+        assert visit.post(f"/check-in/insurance/card/{side}", photo=photo).status_code == 303
+    assert visit.post("/check-in/insurance/details", member_id="NEW 555 1234").status_code == 303
+    masked = visit.client.get("/check-in/insurance/details").get_data(as_text=True)
+    assert "ending 1234" in masked and "NEW5551234" not in masked
+    visit.post("/check-in/consent", method="tap")
+    with app.app_context():
+        coverage = db.session.scalar(
+            select(InsuranceCoverage).where(InsuranceCoverage.source == "kiosk")
+        )
+        assert coverage is not None and coverage.needs_review
+        assert coverage.member_id == "NEW5551234"
+        assert coverage.front_image and coverage.back_image
+        stored = Path(app.instance_path) / "protected"
+    files = list(stored.rglob("*"))
+    contents = b"".join(f.read_bytes() for f in files if f.is_file())
+    assert contents and b"JFIF" not in contents and b"\xff\xd8\xff" not in contents
+
+
+def test_changed_phone_is_held_for_review_not_written(app: Flask) -> None:
+    booked = book_patient(app, phone="5550100101")
+    visit = KioskVisit(app)
+    visit.identify_by_code(booked.code)
+    visit.post("/check-in/confirm", answer="yes")
+    assert "ending in 0101" in visit.client.get("/check-in/contact").get_data(as_text=True)
+    visit.post("/check-in/contact", answer="change")
+    assert visit.post("/check-in/contact/phone", phone="12").status_code == 422
+    assert visit.post("/check-in/contact/phone", phone="(555) 010-9999").status_code == 303
+    visit.post("/check-in/insurance", choice="self_pay")
+    visit.post("/check-in/consent", method="tap")
+    with app.app_context():
+        patient = db.session.get(Patient, booked.patient_id)
+        assert patient is not None and patient.phone == "5550100101"
+        change = db.session.scalar(select(ContactChange))
+        assert change is not None and (change.new_value, change.status) == ("5550109999", "pending")
+
+
+def test_signature_is_stored_encrypted_and_a_blank_one_is_refused(app: Flask) -> None:
+    booked = book_patient(app)
+    visit = KioskVisit(app)
+    visit.identify_by_code(booked.code)
+    visit.answer_through_to_consent()
+    blank = Image.new("RGBA", (900, 300), (0, 0, 0, 0))
+    out = io.BytesIO()
+    blank.save(out, "PNG")
+    empty = "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+    refused = visit.post("/check-in/consent", method="signature", signature=empty)
+    assert refused.status_code == 422 and "sign with your finger" in refused.get_data(as_text=True)
+    signed = visit.post("/check-in/consent", method="signature", signature=signature_data_url())
+    assert signed.status_code == 303
+    with app.app_context():
+        consent = db.session.scalar(select(Consent))
+        assert consent is not None and consent.method == "signature" and consent.signature_file
+
+
+def test_double_tap_on_check_in_makes_one_check_in(app: Flask) -> None:
+    booked = book_patient(app)
+    visit = KioskVisit(app)
+    visit.identify_by_code(booked.code)
+    visit.answer_through_to_consent()
+    first = visit.post("/check-in/consent", method="tap")
+    second = visit.post("/check-in/consent", method="tap")
+    assert first.headers["Location"] == second.headers["Location"] == "/check-in/done"
+    assert count(app, CheckIn) == 1 and count(app, PrintJob) == 1
+
+
+def test_same_appointment_from_two_kiosks_checks_in_once(app: Flask) -> None:
+    booked = book_patient(app, last_name="Okafor", mrn="TEST-0002")
+    here = KioskVisit(app, place="main-lobby")
+    there = KioskVisit(app, place="east-lobby")
+    for visit in (here, there):
+        visit.identify_by_name("Okafor", booked.date_of_birth)
+        visit.answer_through_to_consent()
+    assert here.post("/check-in/consent", method="tap").status_code == 303
+    late = there.post("/check-in/consent", method="tap")
+    assert late.status_code == 409
+    assert "already checked in" in late.get_data(as_text=True)
+    assert count(app, CheckIn) == 1
+
+
+def test_nothing_is_readable_after_the_screen_resets(app: Flask) -> None:
+    booked = book_patient(app)
+    visit = KioskVisit(app)
+    visit.identify_by_code(booked.code)
+    visit.post("/check-in/confirm", answer="yes")
+    old_cookie = visit.client.get_cookie("lobby_session")
+    assert old_cookie is not None
+    visit.post("/reset")
+    for path in ("/check-in/confirm", "/check-in/contact", "/check-in/done"):
+        response = visit.client.get(path)
+        assert response.status_code == 303 and response.headers["Location"] == "/check-in/"
+    replay = visit.client
+    replay.set_cookie("lobby_session", old_cookie.value)
+    assert replay.get("/check-in/contact").headers["Location"] == "/check-in/"
+    assert "0101" not in replay.get("/check-in/contact", follow_redirects=True).get_data(
+        as_text=True
+    )
+
+
+def test_walk_in_gets_a_ticket_and_is_flagged_unverified(app: Flask) -> None:
+    with app.app_context():
+        from tests.checkin_helpers import department
+
+        department("laboratory", "laboratory", "L")
+        db.session.commit()
+    visit = KioskVisit(app)
+    assert visit.post("/check-in/walk-in", first_name="Sam", last_name="1234").status_code == 422
+    visit.post("/check-in/walk-in", first_name="Sam", last_name="Walker")
+    visit.post("/check-in/walk-in/birth-date", day="2", month="2", year="1990")
+    assert visit.post("/check-in/walk-in/department", department="laboratory").status_code == 303
+    assert ticket_labels(visit.client.get("/check-in/done").get_data(as_text=True)) == ["L-001"]
+    with app.app_context():
+        patient = db.session.scalar(select(Patient))
+        assert patient is not None and patient.verified is False
+
+
+def test_ticket_status_page_on_the_phone_shows_the_queue_not_the_patient(app: Flask) -> None:
+    first = book_patient(app)
+    second = book_patient(app, first_name="Liam", last_name="Brennan", mrn="TEST-0003",
+                          date_of_birth=date(1979, 11, 2))
+    KioskVisit(app).check_in_by_code(first.code)
+    done = KioskVisit(app, place="east-lobby").check_in_by_code(second.code)
+    qr = re.search(r'src="(/t/[^"/]+)/qr\.svg"', done.get_data(as_text=True))
+    assert qr is not None
+    page = app.test_client().get(qr.group(1))
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "R-002" in body
+    assert "1 person is waiting before you" in body
+    assert "Brennan" not in body and "Liam" not in body and "1979" not in body
+    assert app.test_client().get("/t/not-a-ticket").status_code == 404

@@ -1,0 +1,88 @@
+"""Tickets carry no protected health information: checked on the printer bytes of 1,000
+generated patients' check-ins."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import pytest
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kiosk.checkin.arrival import complete_check_in
+from kiosk.checkin.flow import CheckinFlow
+from kiosk.extensions import db
+from kiosk.models import Kiosk, PrintJob
+from kiosk.models.types import utcnow
+from kiosk.printing.preview import receipt_text
+from tests.checkin_helpers import book_patient
+
+PATIENTS = 1000
+
+# Names start with "Zq" so that no generated name is an ordinary word of the ticket's own text
+# ("Main", "Where"); the rest is any Latin letters, accents included.
+names = st.from_regex(r"Zq[a-zà-öø-ÿĀ-ž]{2,16}", fullmatch=True)
+mrn_numbers = itertools.count(1)
+patients = st.fixed_dictionaries(
+    {
+        "first_name": names,
+        "last_name": names,
+        "date_of_birth": st.dates(min_value=date(1920, 1, 1), max_value=date(2025, 12, 31)),
+        "mrn": st.from_regex(r"MRN[0-9]{6,9}", fullmatch=True),
+        "member_id": st.from_regex(r"[A-Z]{3}[0-9]{8,10}", fullmatch=True),
+    }
+)
+
+
+def phi_fragments(patient: dict[str, object]) -> list[str]:
+    """Every way a ticket could leak this patient: names, birth date formats, MRN, member ID."""
+    born = patient["date_of_birth"]
+    assert isinstance(born, date)
+    return [
+        str(patient["first_name"]),
+        str(patient["last_name"]),
+        str(patient["mrn"]),
+        str(patient["member_id"]),
+        str(patient["member_id"])[-6:],
+        born.isoformat(),
+        born.strftime("%m/%d/%Y"),
+        born.strftime("%d/%m/%Y"),
+    ]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@settings(
+    max_examples=PATIENTS,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(patient=patients)
+def test_tickets_of_generated_patients_hold_none_of_their_data(
+    app: Flask, database_url: str, patient: dict[str, object]
+) -> None:
+    patient = {**patient, "mrn": f"{patient['mrn']}-{next(mrn_numbers)}"}
+    booked = book_patient(app, **patient, starts_in_minutes=(5,))  # type: ignore[arg-type]
+    with app.test_request_context():
+        kiosk = db.session.query(Kiosk).filter_by(name="main-lobby").one_or_none()
+        if kiosk is None:
+            kiosk = Kiosk(name="main-lobby", place="main-lobby")
+            db.session.add(kiosk)
+            db.session.commit()
+        flow = CheckinFlow(
+            patient_id=booked.patient_id,
+            chosen_ids=list(booked.appointment_ids),
+            insurance="same",
+            consent_method="tap",
+        )
+        complete_check_in(flow, kiosk, "en", utcnow())
+        job = db.session.query(PrintJob).order_by(PrintJob.id.desc()).first()
+        assert job is not None
+        printed = receipt_text(job.payload, job.printer_profile).casefold()
+        db.session.query(PrintJob).delete()
+        db.session.commit()
+    assert "ticket" in printed or "r-" in printed
+    for fragment in phi_fragments(patient):
+        assert fragment.casefold() not in printed, fragment
