@@ -8,7 +8,7 @@ servers and would break `make run`.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -50,6 +50,15 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_oversize_body() -> None:
+    """Answer 413 from the declared length, before reading any of the body: parsing a too-large
+    upload first wastes the kiosk's bandwidth and leaves its temporary file behind."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if limit and request.content_length and request.content_length > limit:
+        abort(413)
+
+
 def init_app(app: Flask) -> None:
-    """Attach the headers to every response, error pages included."""
+    """Refuse oversize bodies early; attach the headers to every response, errors included."""
+    app.before_request(refuse_oversize_body)
     app.after_request(add_security_headers)

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import TestResponse, encode_multipart
 
 from kiosk.checkin.codes import facility_timezone, issue_code
 from kiosk.checkin.identity import fold_name
@@ -110,6 +111,10 @@ class KioskVisit:
         self.client: FlaskClient = client or enrolled_kiosk_client(app, place)
         self.token = csrf_token_from(self.client.get("/check-in/").get_data(as_text=True))
 
+    def reload(self) -> None:
+        """Load the first screen again, as the screen does after a reset (a fresh form token)."""
+        self.token = csrf_token_from(self.client.get("/check-in/").get_data(as_text=True))
+
     def next_person(self, app: Flask) -> KioskVisit:
         """The same kiosk after a reset: a new session for the next person in line."""
         client = app.test_client()
@@ -119,8 +124,20 @@ class KioskVisit:
         return KioskVisit(app, client=client)
 
     def post(self, path: str, **data: object) -> TestResponse:
-        form = {"csrf_token": self.token, **data}
-        return self.client.post(path, data=form, content_type="multipart/form-data")
+        """Submit a form as the browser does (multipart, so files can go along).
+
+        The body is encoded in memory: Werkzeug's test client would spool a large one to a
+        temporary file that it never closes.
+        """
+        fields = {
+            name: FileStorage(stream=value[0], filename=value[1]) if isinstance(value, tuple)
+            else value
+            for name, value in {"csrf_token": self.token, **data}.items()
+        }
+        boundary, body = encode_multipart(fields)
+        return self.client.post(
+            path, data=body, content_type=f"multipart/form-data; boundary={boundary}"
+        )
 
     def identify_by_code(self, code: str) -> TestResponse:
         return self.post("/check-in/code", code=code)
