@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from kiosk.checkin.flow import abandon_flow
 from kiosk.i18n import choose_language
 
 bp = Blueprint("kiosk", __name__)
@@ -56,5 +57,6 @@ def switch_language() -> Response:
 @bp.post("/reset")
 def reset_screen() -> Response:
     """End the session for good (idle timeout or "start over") and go home."""
+    abandon_flow()
     session.clear()
     return redirect(url_for("kiosk.home"), code=303)

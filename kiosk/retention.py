@@ -11,6 +11,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from sqlalchemy import update
+
+from kiosk.extensions import db
+from kiosk.models import Consent, InsuranceCoverage
 from kiosk.secure_store import store_for
 
 DEFAULT_RETENTION_DAYS = 30
@@ -25,7 +29,21 @@ def retention_days(app: Flask) -> int:
 
 
 def purge_protected_files(app: Flask, older_than: datetime) -> int:
-    """Remove protected files stored before `older_than` (timezone-aware); return how many."""
+    """Remove protected files stored before `older_than` (timezone-aware); return how many.
+
+    The records that named them forget the names first, so staff screens show "image no longer
+    kept" instead of failing on a missing file. A record is written a few minutes after its
+    files, so a record older than the cut-off only ever names files older than it.
+    """
+    db.session.execute(
+        update(InsuranceCoverage)
+        .where(InsuranceCoverage.created_at < older_than)
+        .values(front_image=None, back_image=None)
+    )
+    db.session.execute(
+        update(Consent).where(Consent.signed_at < older_than).values(signature_file=None)
+    )
+    db.session.commit()
     return store_for(app).purge(older_than)
 
 

@@ -284,3 +284,16 @@ def test_ticket_status_page_on_the_phone_shows_the_queue_not_the_patient(app: Fl
     assert "1 person is waiting before you" in body
     assert "Brennan" not in body and "Liam" not in body and "1979" not in body
     assert app.test_client().get("/t/not-a-ticket").status_code == 404
+
+
+def test_photos_of_an_abandoned_check_in_are_deleted_at_once(app: Flask) -> None:
+    booked = book_patient(app)
+    visit = KioskVisit(app)
+    visit.identify_by_code(booked.code)
+    visit.answer_through_to_consent(insurance="new")
+    protected = Path(app.instance_path) / "protected"
+    before = {p for p in protected.rglob("*") if p.is_file()} if protected.exists() else set()
+    visit.post("/check-in/insurance/card/front", photo=(io.BytesIO(jpeg_card()), "card.jpg"))
+    assert len({p for p in protected.rglob("*") if p.is_file()} - before) == 1
+    visit.post("/reset")
+    assert {p for p in protected.rglob("*") if p.is_file()} - before == set()

@@ -15,6 +15,8 @@ from typing import Any
 
 from flask import current_app, session
 
+from kiosk.secure_store import store_for
+
 FLOW_KEY = "checkin"
 
 # The questions in order, numbered on screen as "Step 2 of 5".
@@ -64,6 +66,7 @@ def load_flow() -> CheckinFlow | None:
         return None
     flow = CheckinFlow(**raw)
     if flow.expired():
+        abandon_flow()
         session.clear()
         return None
     return flow
@@ -76,6 +79,22 @@ def save_flow(flow: CheckinFlow) -> None:
 
 def start_flow(method: str) -> CheckinFlow:
     """Begin a new check-in, discarding any earlier one on this screen."""
+    abandon_flow()
     flow = CheckinFlow(method=method)
     save_flow(flow)
     return flow
+
+
+def abandon_flow() -> None:
+    """Forget this screen's check-in. Card photos and a signature of a check-in that did not
+    complete are deleted now rather than at the retention purge: nobody will review them."""
+    raw: dict[str, Any] | None = session.pop(FLOW_KEY, None)
+    if raw is None:
+        return
+    flow = CheckinFlow(**raw)
+    if flow.done:
+        return
+    store = store_for(current_app)
+    for upload in (flow.card_front, flow.card_back, flow.signature_file):
+        if upload:
+            store.delete(upload)

@@ -13,7 +13,7 @@ import io
 from datetime import datetime
 
 import zxingcpp
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from PIL import Image
 from sqlalchemy import select
@@ -27,7 +27,14 @@ from kiosk.card_images import (
 )
 from kiosk.checkin.arrival import AlreadyCheckedIn, complete_check_in, complete_walk_in
 from kiosk.checkin.audit import record_audit
-from kiosk.checkin.flow import CheckinFlow, load_flow, progress, save_flow, start_flow
+from kiosk.checkin.flow import (
+    CheckinFlow,
+    abandon_flow,
+    load_flow,
+    progress,
+    save_flow,
+    start_flow,
+)
 from kiosk.checkin.identity import (
     IdentifyOutcome,
     identify_by_code,
@@ -118,7 +125,7 @@ def after_identify(flow: CheckinFlow, outcome: IdentifyOutcome) -> Response | tu
 @bp.get("/")
 def start() -> str:
     """How would you like to check in? Code, name and date of birth, or no appointment."""
-    session.pop("checkin", None)
+    abandon_flow()
     return render_template("kiosk/checkin/start.html")
 
 
@@ -209,7 +216,7 @@ def confirm() -> Response | str:
         return restart()
     if request.method == "POST":
         if request.form.get("answer") != "yes":
-            session.pop("checkin", None)
+            abandon_flow()
             return redirect(url_for("checkin.see_desk"), code=303)
         flow.confirmed = True
         save_flow(flow)
@@ -399,7 +406,7 @@ def finish(flow: CheckinFlow) -> Response | tuple[str, int]:
     try:
         issued = complete_check_in(flow, g.kiosk, select_locale(), utcnow())
     except AlreadyCheckedIn:
-        session.pop("checkin", None)
+        abandon_flow()
         return render_template("kiosk/checkin/already.html"), 409
     flow.done = [[ticket.check_in_id, ticket.token] for ticket in issued]
     save_flow(flow)
