@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-
 from sqlalchemy import update
 
 from kiosk.extensions import db
