@@ -55,17 +55,12 @@ def directions_receipt(route: Route, steps: Directions, printout: DirectionsPrin
     )
     receipt.add(*route_blocks(route, steps, printout.width_dots))
     receipt.add(
-        Rule(),
-        QRCode(printout.phone_url),
-        Text(gettext("Scan for these directions on your phone."), align=Align.CENTER),
-    )
-    if printout.help_desk_phone:
-        receipt.add(
-            Text(
-                gettext("Help desk: %(phone)s", phone=printout.help_desk_phone),
-                align=Align.CENTER,
-            )
+        *phone_link_blocks(
+            printout.phone_url,
+            gettext("Scan for these directions on your phone."),
+            printout.help_desk_phone,
         )
+    )
     receipt.add(
         Text(
             gettext(
@@ -94,6 +89,15 @@ def route_blocks(route: Route, steps: Directions, width_dots: int) -> list[Block
         if chunk.floor not in mapped_floors:
             mapped_floors.add(chunk.floor)
             blocks.append(Picture(render_route_bitmap(route, chunk.floor, width_dots=width_dots)))
+    return blocks
+
+
+def phone_link_blocks(url: str, caption: str, help_desk_phone: str) -> list[Block]:
+    """The QR code to the phone page with its caption, and the help-desk number if known."""
+    blocks: list[Block] = [Rule(), QRCode(url), Text(caption, align=Align.CENTER)]
+    if help_desk_phone:
+        help_line = gettext("Help desk: %(phone)s", phone=help_desk_phone)
+        blocks.append(Text(help_line, align=Align.CENTER))
     return blocks
 
 

@@ -297,3 +297,26 @@ def test_photos_of_an_abandoned_check_in_are_deleted_at_once(app: Flask) -> None
     assert len({p for p in protected.rglob("*") if p.is_file()} - before) == 1
     visit.post("/reset")
     assert {p for p in protected.rglob("*") if p.is_file()} - before == set()
+
+
+def test_every_screen_showing_patient_data_is_audited(app: Flask) -> None:
+    booked = book_patient(app, starts_in_minutes=(5, 25))
+    visit = KioskVisit(app)
+    visit.identify_by_code(booked.code)
+    visit.client.get("/check-in/choose")
+    visit.post("/check-in/choose", appointment="all")
+    visit.client.get("/check-in/confirm")
+    visit.post("/check-in/confirm", answer="yes")
+    visit.client.get("/check-in/contact")
+    visit.post("/check-in/contact", answer="yes")
+    visit.client.get("/check-in/insurance")
+    visit.post("/check-in/insurance", choice="same")
+    visit.post("/check-in/consent", method="tap")
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    actions = [event.action for event in events]
+    for action in ("lookup_success", "appointments_viewed", "patient_confirm_viewed",
+                   "contact_viewed", "insurance_viewed", "consent_signed", "check_in"):
+        assert action in actions
+    assert all(event.kiosk_id is not None for event in events)
+    assert all(event.patient_id == booked.patient_id for event in events)

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from flask_babel import format_datetime, gettext
 
-from kiosk.directions_receipt import route_blocks
-from kiosk.printing.receipt import Align, Cut, QRCode, Receipt, Rule, Text, Title
+from kiosk.directions_receipt import phone_link_blocks, route_blocks
+from kiosk.printing.receipt import Align, Cut, Receipt, Rule, Text, Title
 from wayfinding import Directions, Route
 
 
@@ -58,16 +58,11 @@ def ticket_receipt(
         receipt.add(Rule(), Text(steps.summary, bold=True))
         receipt.add(*route_blocks(route, steps, printout.width_dots))
     receipt.add(
-        Rule(),
-        QRCode(printout.status_url),
-        Text(gettext("Scan to see your place in the queue."), align=Align.CENTER),
+        *phone_link_blocks(
+            printout.status_url,
+            gettext("Scan to see your place in the queue."),
+            printout.help_desk_phone,
+        ),
+        Cut(),
     )
-    if printout.help_desk_phone:
-        receipt.add(
-            Text(
-                gettext("Help desk: %(phone)s", phone=printout.help_desk_phone),
-                align=Align.CENTER,
-            )
-        )
-    receipt.add(Cut())
     return receipt

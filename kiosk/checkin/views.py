@@ -253,6 +253,8 @@ def contact() -> Response | str:
         flow.contact_confirmed = True
         save_flow(flow)
         return redirect(url_for("checkin.insurance"), code=303)
+    record_audit("contact_viewed", kiosk_id=kiosk_id(), patient_id=patient.id, field="phone")
+    db.session.commit()
     return render_template(
         "kiosk/checkin/contact.html", phone_tail=masked_tail(patient.phone), **progress("contact")
     )
