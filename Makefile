@@ -13,6 +13,7 @@ CHROMIUM ?= /usr/bin/chromium
 ## Fresh machine → venv, install, migrate, demo data, print worker, server on $(HOST):$(PORT).
 # The one-box demo runs as "development": keys are generated into instance/ (never debug mode).
 run: export LOBBY_ENV_NAME ?= development
+run: export LOBBY_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo

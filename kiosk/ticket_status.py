@@ -1,8 +1,9 @@
 """`/t/<token>`: a patient's live ticket status on their phone ("We'll call R-014").
 
 It shows the ticket number, the place and how many are waiting ahead — nothing that could
-identify the patient, since a link can be shared or seen over a shoulder. The page refreshes
-itself (no script needed).
+identify the patient, since a link can be shared or seen over a shoulder. htmx refreshes the
+status part every half minute (no full-page refresh, which would move a screen reader's place);
+without JavaScript a "Refresh now" link does it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ REFRESH_SECONDS = 30
 
 @bp.get("/<token>")
 def show(token: str) -> str | tuple[str, int]:
-    """The ticket's place in its queue, refreshed every half minute."""
+    """The ticket's place in its queue: the page, or its status part for htmx polling."""
     ticket = find_ticket(token)
     lang = request.args.get("lang", "en")
     lang = lang if lang in available_languages() else "en"
@@ -30,8 +31,13 @@ def show(token: str) -> str | tuple[str, int]:
         if ticket is None:
             return render_template("kiosk/phone/ticket_unknown.html", current_lang=lang), 404
         ahead = waiting_ahead(ticket.department_id, ticket.service_date, ticket.number)
+        template = (
+            "kiosk/phone/_ticket_status.html"
+            if request.headers.get("HX-Request")
+            else "kiosk/phone/ticket.html"
+        )
         return render_template(
-            "kiosk/phone/ticket.html",
+            template,
             current_lang=lang,
             ticket=ticket,
             place=ticket.department.place_label(lang),

@@ -8,6 +8,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import qrcode
 from flask import Flask
 from PIL import Image, ImageDraw
 from sqlalchemy import func, select
@@ -22,6 +23,8 @@ from kiosk.models import (
     ContactChange,
     InsuranceCoverage,
     Patient,
+    PrinterState,
+    PrinterStatus,
     PrintJob,
 )
 from kiosk.printing.preview import receipt_text
@@ -283,6 +286,9 @@ def test_ticket_status_page_on_the_phone_shows_the_queue_not_the_patient(app: Fl
     assert page.status_code == 200 and "R-002" in body
     assert "1 person is waiting before you" in body
     assert "Brennan" not in body and "Liam" not in body and "1979" not in body
+    status_only = app.test_client().get(qr.group(1), headers={"HX-Request": "true"})
+    assert "<html" not in status_only.get_data(as_text=True)
+    assert "1 person is waiting before you" in status_only.get_data(as_text=True)
     assert app.test_client().get("/t/not-a-ticket").status_code == 404
 
 
@@ -320,3 +326,35 @@ def test_every_screen_showing_patient_data_is_audited(app: Flask) -> None:
         assert action in actions
     assert all(event.kiosk_id is not None for event in events)
     assert all(event.patient_id == booked.patient_id for event in events)
+
+
+def test_appointment_letter_qr_code_read_by_the_kiosk_camera(app: Flask) -> None:
+    booked = book_patient(app)
+    letter = qrcode.make(booked.code, box_size=12, border=4).get_image().convert("RGB")
+    photo = Image.new("RGB", (1400, 1000), (235, 235, 230))
+    photo.paste(letter, (300, 150))
+    frame = io.BytesIO()
+    photo.save(frame, "JPEG", quality=92)
+    visit = KioskVisit(app)
+    response = visit.post("/check-in/code/photo", frame=(io.BytesIO(frame.getvalue()), "f.jpg"))
+    assert response.status_code == 303 and response.headers["Location"] == "/check-in/confirm"
+    blank = io.BytesIO()
+    Image.new("RGB", (1400, 1000), (235, 235, 230)).save(blank, "JPEG")
+    unreadable = visit.post("/check-in/code/photo", frame=(io.BytesIO(blank.getvalue()), "f.jpg"))
+    assert unreadable.status_code == 422
+    assert "could not read a code" in unreadable.get_data(as_text=True)
+
+
+def test_offline_printer_still_checks_in_and_shows_the_ticket(app: Flask) -> None:
+    booked = book_patient(app)
+    with app.app_context():
+        db.session.add(
+            PrinterStatus(printer_uri="dummy://", state=PrinterState.OFFLINE, last_error="offline")
+        )
+        db.session.commit()
+    done = KioskVisit(app).check_in_by_code(booked.code).get_data(as_text=True)
+    assert ticket_labels(done) == ["R-001"]
+    assert "The printer is not working" in done and "front desk can print your ticket" in done
+    with app.app_context():
+        (job,) = db.session.scalars(select(PrintJob)).all()
+        assert job.purpose == "ticket"  # queued: the desk can reprint it with print-jobs

@@ -80,8 +80,13 @@ def sign_with_a_finger(page: Page) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("method", ["code", "name"])
 def test_patient_checks_in_with_a_new_card_and_gets_a_printed_ticket(
-    start_server: Callable[..., LiveServer], kiosk_page: Page, tmp_path: Path, lang: str
+    start_server: Callable[..., LiveServer],
+    kiosk_page: Page,
+    tmp_path: Path,
+    lang: str,
+    method: str,
 ) -> None:
     server = start_server(PRINT_RECEIPTS_FOLDER=str(tmp_path / "receipts"), ENV_NAME="test")
     booked = book_patient(server.app, last_name="Núñez")
@@ -93,7 +98,7 @@ def test_patient_checks_in_with_a_new_card_and_gets_a_printed_ticket(
     tap_to_next_screen(page, "link", words["start"])
     no_violations(page)
 
-    if lang == "en":
+    if method == "code":
         tap_to_next_screen(page, "link", words["code"])
         no_violations(page)
         tap_keys(page, booked.code.replace("-", ""))
@@ -142,3 +147,70 @@ def test_patient_checks_in_with_a_new_card_and_gets_a_printed_ticket(
             select(InsuranceCoverage).where(InsuranceCoverage.source == "kiosk")
         )
         assert coverage is not None and coverage.member_id == "XKZ44112200"
+
+
+def test_the_other_check_in_screens_pass_accessibility_checks(
+    start_server: Callable[..., LiveServer], kiosk_page: Page
+) -> None:
+    """Screens off the main path, in both languages: the one failure page, several appointments,
+    "not me", a new phone number, walk-in, the phone ticket page, and a browser that is not a
+    kiosk being sent to the desk."""
+    server = start_server(ENV_NAME="test")
+    book_patient(server.app, last_name="Okafor", mrn="E2E-2", starts_in_minutes=(5, 30))
+    page = kiosk_page
+    page.goto(server.url + "/check-in/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check in")
+    no_violations(page)
+    make_this_screen_a_kiosk(server, page, "main-lobby")
+
+    for lang in ("en", "es"):
+        words = WORDS[lang]
+        page.goto(server.url + "/check-in/code")
+        if lang == "es":
+            tap_to_next_screen(page, "button", "Español")
+        tap_keys(page, "zzzzzzzz")
+        tap_to_next_screen(page, "button", words["continue"])
+        expect(page.locator("h1")).to_contain_text("aquí" if lang == "es" else "here")
+        no_violations(page)
+
+        page.goto(server.url + "/check-in/name")
+        tap_keys(page, "okafor")
+        tap_to_next_screen(page, "button", words["continue"])
+        for field, value in (("dob-day", "12"), ("dob-month", "3"), ("dob-year", "1984")):
+            page.locator(f"#{field}").fill(value)
+        tap_to_next_screen(page, "button", words["continue"])
+        expect(page.locator("button[value=all]")).to_be_visible()
+        no_violations(page)
+        with page.expect_navigation():
+            page.locator("button[value=all]").tap()
+        with page.expect_navigation():
+            page.locator("button[value=yes]").tap()
+        with page.expect_navigation():
+            page.locator("button[value=change]").tap()
+        expect(page.locator("#phone")).to_be_visible()
+        no_violations(page)
+        page.goto(server.url + "/check-in/confirm")
+        with page.expect_navigation():
+            page.locator("button[value=no]").tap()
+        expect(page).to_have_url(server.url + "/check-in/see-desk")
+        no_violations(page)
+
+        page.goto(server.url + "/check-in/walk-in")
+        no_violations(page)
+        page.locator("#first_name").fill("Sam")
+        page.locator("#last_name").fill("Walker")
+        tap_to_next_screen(page, "button", words["continue"])
+        for field, value in (("dob-day", "2"), ("dob-month", "2"), ("dob-year", "1990")):
+            page.locator(f"#{field}").fill(value)
+        tap_to_next_screen(page, "button", words["continue"])
+        expect(page.locator("button[name=department]").first).to_be_visible()
+        no_violations(page)
+        with page.expect_navigation():
+            page.locator("button[name=department]").first.tap()
+        expect(page.locator(".ticket-number")).to_be_visible()
+        no_violations(page)
+        qr = page.locator(".phone-qr img").get_attribute("src")
+        assert qr is not None
+        page.goto(server.url + qr.removesuffix("/qr.svg") + f"?lang={lang}")
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        no_violations(page)
