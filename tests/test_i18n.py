@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
 from babel.messages.catalog import Message
+from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 
