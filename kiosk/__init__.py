@@ -63,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         wayfinding_service,
     )
     from kiosk.checkin import views as checkin_views
+    from kiosk.checkin import walk_in
 
     app.register_blueprint(home.bp)
     app.register_blueprint(enrolment.bp)
@@ -70,6 +71,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(find.bp)
     app.register_blueprint(phone.bp)
     app.register_blueprint(checkin_views.bp)
+    app.register_blueprint(walk_in.bp)
     app.register_blueprint(ticket_status.bp)
     printing.init_app(app)
     retention.init_app(app)

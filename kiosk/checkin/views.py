@@ -10,13 +10,11 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-from datetime import datetime
 
 import zxingcpp
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from PIL import Image
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from kiosk.card_images import (
@@ -25,7 +23,7 @@ from kiosk.card_images import (
     sanitise_card_photo,
     sanitise_signature,
 )
-from kiosk.checkin.arrival import AlreadyCheckedIn, complete_check_in, complete_walk_in
+from kiosk.checkin.arrival import AlreadyCheckedIn, complete_check_in
 from kiosk.checkin.audit import record_audit
 from kiosk.checkin.flow import (
     CheckinFlow,
@@ -53,7 +51,7 @@ from kiosk.checkin.screens import (
 )
 from kiosk.extensions import db
 from kiosk.i18n import select_locale
-from kiosk.models import Department, Patient
+from kiosk.models import Patient
 from kiosk.models.types import utcnow
 from kiosk.secure_store import store_for
 
@@ -78,12 +76,14 @@ CARD_SIDES = ("front", "back")
 SIGNATURE_MAX_CHARS = 400_000  # base64 of a canvas PNG; far above a real signature
 
 
-@bp.before_request
 def only_at_a_kiosk() -> tuple[str, int] | None:
     """Check-in happens at enrolled kiosks only: a browser elsewhere gets pointed to the desk."""
     if g.get("kiosk") is None:
         return render_template("kiosk/checkin/kiosk_only.html"), 403
     return None
+
+
+bp.before_request(only_at_a_kiosk)
 
 
 def restart() -> Response:
@@ -423,65 +423,3 @@ def done() -> Response | str:
         return restart()
     tickets = issued_ticket_views(flow.done, g.kiosk, select_locale())
     return render_template("kiosk/checkin/done.html", tickets=tickets)
-
-
-@bp.route("/walk-in", methods=["GET", "POST"])
-def walk_in() -> Response | str | tuple[str, int]:
-    """No appointment: first and last name (then date of birth and department)."""
-    if request.method == "GET":
-        return render_template("kiosk/checkin/walk_in_name.html", form={})
-    first = " ".join(request.form.get("first_name", "").split())
-    last = " ".join(request.form.get("last_name", "").split())
-    if not (valid_name(first) and valid_name(last)):
-        return render_template(
-            "kiosk/checkin/walk_in_name.html", form=request.form, invalid=True
-        ), 422
-    flow = start_flow("walk_in")
-    flow.walk_in = {"first_name": first, "last_name": last}
-    save_flow(flow)
-    return redirect(url_for("checkin.walk_in_birth_date"), code=303)
-
-
-@bp.route("/walk-in/birth-date", methods=["GET", "POST"])
-def walk_in_birth_date() -> Response | str | tuple[str, int]:
-    """The walk-in's date of birth, checked like at the lookup."""
-    flow = load_flow()
-    if flow is None or "last_name" not in flow.walk_in:
-        return restart()
-    if request.method == "GET":
-        return render_template("kiosk/checkin/birth_date.html", form={}, walk_in=True)
-    born, problem = parse_birth_date(request.form, today=facility_today())
-    if born is None:
-        return render_template(
-            "kiosk/checkin/birth_date.html", form=request.form, problem=problem, walk_in=True
-        ), 422
-    flow.walk_in["date_of_birth"] = born.isoformat()
-    save_flow(flow)
-    return redirect(url_for("checkin.walk_in_department"), code=303)
-
-
-@bp.route("/walk-in/department", methods=["GET", "POST"])
-def walk_in_department() -> Response | str:
-    """Where the walk-in is going; then the ticket."""
-    flow = load_flow()
-    if flow is None or "date_of_birth" not in flow.walk_in or flow.done:
-        return restart() if not (flow and flow.done) else redirect(url_for("checkin.done"))
-    departments = list(db.session.scalars(select(Department).order_by(Department.code)))
-    if request.method == "GET":
-        return render_template("kiosk/checkin/walk_in_department.html", departments=departments)
-    chosen = next((d for d in departments if d.code == request.form.get("department")), None)
-    if chosen is None:
-        return redirect(url_for("checkin.walk_in_department"), code=303)
-    ticket = complete_walk_in(
-        flow.walk_in["first_name"],
-        flow.walk_in["last_name"],
-        datetime.fromisoformat(flow.walk_in["date_of_birth"]).date(),
-        chosen,
-        g.kiosk,
-        select_locale(),
-        utcnow(),
-    )
-    flow.walk_in = {}
-    flow.done = [[ticket.check_in_id, ticket.token]]
-    save_flow(flow)
-    return redirect(url_for("checkin.done"), code=303)

@@ -1,0 +1,89 @@
+"""Walk-ins: "I don't have an appointment" → name, date of birth, department → a ticket.
+
+The patient is registered unverified for staff to match with the record at the desk; nothing
+else (insurance, consent) is asked at the kiosk.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from kiosk.checkin.arrival import complete_walk_in
+from kiosk.checkin.flow import load_flow, save_flow, start_flow
+from kiosk.checkin.screens import facility_today, parse_birth_date, valid_name
+from kiosk.checkin.views import only_at_a_kiosk, restart
+from kiosk.extensions import db
+from kiosk.i18n import select_locale
+from kiosk.models import Department
+from kiosk.models.types import utcnow
+
+bp = Blueprint("walk_in", __name__, url_prefix="/check-in/walk-in")
+bp.before_request(only_at_a_kiosk)
+
+
+@bp.route("", methods=["GET", "POST"])
+def name() -> Response | str | tuple[str, int]:
+    """No appointment: first and last name (then date of birth and department)."""
+    if request.method == "GET":
+        return render_template("kiosk/checkin/walk_in_name.html", form={})
+    first = " ".join(request.form.get("first_name", "").split())
+    last = " ".join(request.form.get("last_name", "").split())
+    if not (valid_name(first) and valid_name(last)):
+        return render_template(
+            "kiosk/checkin/walk_in_name.html", form=request.form, invalid=True
+        ), 422
+    flow = start_flow("walk_in")
+    flow.walk_in = {"first_name": first, "last_name": last}
+    save_flow(flow)
+    return redirect(url_for("walk_in.birth_date"), code=303)
+
+
+@bp.route("/birth-date", methods=["GET", "POST"])
+def birth_date() -> Response | str | tuple[str, int]:
+    """The walk-in's date of birth, checked like at the lookup."""
+    flow = load_flow()
+    if flow is None or "last_name" not in flow.walk_in:
+        return restart()
+    if request.method == "GET":
+        return render_template("kiosk/checkin/birth_date.html", form={}, walk_in=True)
+    born, problem = parse_birth_date(request.form, today=facility_today())
+    if born is None:
+        return render_template(
+            "kiosk/checkin/birth_date.html", form=request.form, problem=problem, walk_in=True
+        ), 422
+    flow.walk_in["date_of_birth"] = born.isoformat()
+    save_flow(flow)
+    return redirect(url_for("walk_in.department"), code=303)
+
+
+@bp.route("/department", methods=["GET", "POST"])
+def department() -> Response | str:
+    """Where the walk-in is going; then the ticket."""
+    flow = load_flow()
+    if flow is not None and flow.done:
+        return redirect(url_for("checkin.done"), code=303)  # a second tap
+    if flow is None or "date_of_birth" not in flow.walk_in:
+        return restart()
+    departments = list(db.session.scalars(select(Department).order_by(Department.code)))
+    if request.method == "GET":
+        return render_template("kiosk/checkin/walk_in_department.html", departments=departments)
+    chosen = next((d for d in departments if d.code == request.form.get("department")), None)
+    if chosen is None:
+        return redirect(url_for("walk_in.department"), code=303)
+    ticket = complete_walk_in(
+        flow.walk_in["first_name"],
+        flow.walk_in["last_name"],
+        datetime.fromisoformat(flow.walk_in["date_of_birth"]).date(),
+        chosen,
+        g.kiosk,
+        select_locale(),
+        utcnow(),
+    )
+    flow.walk_in = {}
+    flow.done = [[ticket.check_in_id, ticket.token]]
+    save_flow(flow)
+    return redirect(url_for("checkin.done"), code=303)
