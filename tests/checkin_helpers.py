@@ -11,11 +11,10 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import TestResponse, encode_multipart
 
-from kiosk.checkin.codes import facility_timezone, issue_code
-from kiosk.checkin.identity import fold_name
 from kiosk.extensions import db
-from kiosk.models import Appointment, Department, InsuranceCoverage, Patient
+from kiosk.models import Department, InsuranceCoverage
 from kiosk.models.types import utcnow
+from tests.checkin.checkin_helpers import add_patient, book
 from tests.helpers import csrf_token_from
 from tests.kiosk_helpers import enrolled_kiosk_client
 
@@ -34,11 +33,13 @@ class BookedPatient:
     member_id: str
 
 
-def department(code: str = "imaging", destination: str = "imaging", prefix: str = "R") -> int:
-    """A department linked to a demo destination (inside an app context)."""
-    existing = db.session.query(Department).filter_by(code=code).one_or_none()
+def department(
+    code: str = "imaging", destination: str = "imaging", prefix: str = "R"
+) -> Department:
+    """A department linked to a demo destination, with arrival notes (inside an app context)."""
+    existing: Department | None = db.session.query(Department).filter_by(code=code).one_or_none()
     if existing is not None:
-        return existing.id
+        return existing
     row = Department(
         code=code,
         names={"en": code.title(), "es": code.title()},
@@ -49,7 +50,7 @@ def department(code: str = "imaging", destination: str = "imaging", prefix: str 
     )
     db.session.add(row)
     db.session.flush()
-    return row.id
+    return row
 
 
 def book_patient(
@@ -66,41 +67,21 @@ def book_patient(
 ) -> BookedPatient:
     """A patient with insurance on file and appointments starting in the given minutes."""
     with app.app_context():
-        department_id = department(department_code, department_code)
-        patient = Patient(
-            mrn=mrn,
-            first_name=first_name,
-            last_name=last_name,
-            last_name_key=fold_name(last_name),
-            date_of_birth=date_of_birth,
-            phone=phone,
-            address="1 Synthetic Street",
+        where = department(department_code, department_code)
+        patient = add_patient(
+            first_name, last_name, date_of_birth,
+            mrn=mrn, phone=phone, address="1 Synthetic Street",
         )
-        db.session.add(patient)
-        db.session.flush()
         db.session.add(
             InsuranceCoverage(patient_id=patient.id, payer="Example Health", member_id=member_id)
         )
-        appointments = [
-            Appointment(
-                patient_id=patient.id,
-                department_id=department_id,
-                starts_at=utcnow() + timedelta(minutes=minutes),
-            )
+        booked = [
+            book(patient, where, utcnow() + timedelta(minutes=minutes), code_issued_at=utcnow())
             for minutes in starts_in_minutes
         ]
-        db.session.add_all(appointments)
-        db.session.flush()
-        code = issue_code(
-            appointments[0],
-            now=utcnow(),
-            timezone=facility_timezone(app),
-            secret=app.config["SECRET_KEY"],
-        )
-        db.session.commit()
         return BookedPatient(
-            patient.id, tuple(a.id for a in appointments), code, first_name, last_name,
-            date_of_birth, mrn, member_id,
+            patient.id, tuple(appointment_id for appointment_id, _code in booked), booked[0][1],
+            first_name, last_name, date_of_birth, mrn, member_id,
         )
 
 

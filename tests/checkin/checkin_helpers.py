@@ -41,13 +41,17 @@ def add_department(code: str = "imaging", prefix: str = "R") -> Department:
     return department
 
 
-def add_patient(first_name: str, last_name: str, date_of_birth: date) -> Patient:
-    """A patient whose lookup key is filled the way every importer must fill it."""
+def add_patient(
+    first_name: str, last_name: str, date_of_birth: date, **details: str
+) -> Patient:
+    """A patient whose lookup key is filled the way every importer must fill it; `details` sets
+    other columns (mrn, phone, address)."""
     patient = Patient(
         first_name=first_name,
         last_name=last_name,
         last_name_key=fold_name(last_name),
         date_of_birth=date_of_birth,
+        **details,
     )
     db.session.add(patient)
     db.session.commit()
