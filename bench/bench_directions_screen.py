@@ -110,13 +110,21 @@ def main() -> None:
             plan = wayfinding_service.current_wayfinder().floorplan
         paths = [f"/find/to/{d.id}" for d in plan.destinations.values() if d.is_public]
         rows = [
-            measure("Lobby: precomputed kiosk trees (lookup)", app, paths, args.requests,
-                    precomputed),
-            measure("naive: build graph + search on every request", app, paths,
-                    args.naive_requests, naive_routing),
+            measure(
+                "Lobby: precomputed kiosk trees (lookup)", app, paths, args.requests, precomputed
+            ),
+            measure(
+                "naive: build graph + search on every request",
+                app,
+                paths,
+                args.naive_requests,
+                naive_routing,
+            ),
         ]
-    print(f"Directions screen (/find/to/<destination>) on the demo hospital: "
-          f"{len(plan.nodes)} nodes, {len(paths)} public destinations, kiosk main-lobby.\n")
+    print(
+        f"Directions screen (/find/to/<destination>) on the demo hospital: "
+        f"{len(plan.nodes)} nodes, {len(paths)} public destinations, kiosk main-lobby.\n"
+    )
     print("| routing | requests | p50 ms | p99 ms |")
     print("|---|---:|---:|---:|")
     for name, count, p50, p99 in rows:

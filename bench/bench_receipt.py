@@ -101,9 +101,7 @@ def naive_whole_image(receipt: Receipt) -> bytes:
     """Draw everything with Pillow, then print one big image."""
     width = 576
     font = glyph_font()
-    big_font = (
-        font.font_variant(size=40) if isinstance(font, ImageFont.FreeTypeFont) else font
-    )
+    big_font = font.font_variant(size=40) if isinstance(font, ImageFont.FreeTypeFont) else font
     lines: list[tuple[str, ImageFont.FreeTypeFont | ImageFont.ImageFont, int]] = []
     pictures: list[Image.Image] = []
     for block in receipt.blocks:

@@ -61,13 +61,20 @@ def synthetic_campus(target_nodes: int, kiosks: int = 20, seed: int = 7) -> dict
     for b in range(BUILDINGS):
         for level in range(LEVELS):
             floor_id = f"b{b}-l{level}"
-            floors.append({"id": floor_id, "building": f"b{b}", "level": level,
-                           "sign": str(level + 1)})
+            floors.append(
+                {"id": floor_id, "building": f"b{b}", "level": level, "sign": str(level + 1)}
+            )
             for r in range(rows):
                 for c in range(columns):
-                    nodes.append({"id": nid(b, level, r, c), "floor": floor_id,
-                                  "x": b * width + c * SPACING_M, "y": r * SPACING_M,
-                                  "kind": "junction" if c % 3 == 0 else "corridor"})
+                    nodes.append(
+                        {
+                            "id": nid(b, level, r, c),
+                            "floor": floor_id,
+                            "x": b * width + c * SPACING_M,
+                            "y": r * SPACING_M,
+                            "kind": "junction" if c % 3 == 0 else "corridor",
+                        }
+                    )
             for r in range(rows):
                 for c in range(columns):
                     for r2, c2 in ((r, c + 1), (r + 1, c)):
@@ -83,32 +90,56 @@ def synthetic_campus(target_nodes: int, kiosks: int = 20, seed: int = 7) -> dict
                         edge(nid(b, level, r, c), nid(b, level, r2, c2), **extra)
             for k in range(4):
                 r, c = rng.randrange(rows), rng.randrange(columns)
-                destinations.append({"id": f"d-{floor_id}-{k}", "name": f"Place {floor_id} {k}",
-                                     "category": CATEGORIES[k % len(CATEGORIES)],
-                                     "node": nid(b, level, r, c), "synonyms": [f"spot {k}"]})
-        corners = {"elevator": [(0, 0), (rows - 1, columns - 1)],
-                   "stairs": [(0, columns - 1), (rows - 1, 0)]}
+                destinations.append(
+                    {
+                        "id": f"d-{floor_id}-{k}",
+                        "name": f"Place {floor_id} {k}",
+                        "category": CATEGORIES[k % len(CATEGORIES)],
+                        "node": nid(b, level, r, c),
+                        "synonyms": [f"spot {k}"],
+                    }
+                )
+        corners = {
+            "elevator": [(0, 0), (rows - 1, columns - 1)],
+            "stairs": [(0, columns - 1), (rows - 1, 0)],
+        }
         for kind, spots in corners.items():
             for index, (r, c) in enumerate(spots):
-                connectors.append({"id": f"b{b}-{kind}-{index}", "name": f"{kind} {b}{index}",
-                                   "kind": kind,
-                                   "stops": [nid(b, level, r, c) for level in range(LEVELS)]})
+                connectors.append(
+                    {
+                        "id": f"b{b}-{kind}-{index}",
+                        "name": f"{kind} {b}{index}",
+                        "kind": kind,
+                        "stops": [nid(b, level, r, c) for level in range(LEVELS)],
+                    }
+                )
         if b + 1 < BUILDINGS:
             for level in (0, 2):
-                edge(nid(b, level, rows // 2, columns - 1), nid(b + 1, level, rows // 2, 0),
-                     kind="skybridge", length_m=40.0)
+                edge(
+                    nid(b, level, rows // 2, columns - 1),
+                    nid(b + 1, level, rows // 2, 0),
+                    kind="skybridge",
+                    length_m=40.0,
+                )
     kiosk_list = []
     for k in range(kiosks):
         b = k % BUILDINGS
         node = nid(b, 0, rng.randrange(rows), rng.randrange(columns))
-        kiosk_list.append({"id": f"kiosk-{k}", "name": f"Kiosk {k}", "node": node,
-                           "heading": rng.randrange(360)})
+        kiosk_list.append(
+            {"id": f"kiosk-{k}", "name": f"Kiosk {k}", "node": node, "heading": rng.randrange(360)}
+        )
     return {
-        "format": "lobby-floorplan", "format_version": 1, "version": "bench",
+        "format": "lobby-floorplan",
+        "format_version": 1,
+        "version": "bench",
         "facility": {"id": "campus", "name": "Synthetic Campus", "phone": "0", "synthetic": True},
         "buildings": [{"id": f"b{b}", "name": f"Building {b}"} for b in range(BUILDINGS)],
-        "floors": floors, "nodes": nodes, "edges": edges, "connectors": connectors,
-        "destinations": destinations, "kiosks": kiosk_list,
+        "floors": floors,
+        "nodes": nodes,
+        "edges": edges,
+        "connectors": connectors,
+        "destinations": destinations,
+        "kiosks": kiosk_list,
     }
 
 
@@ -164,8 +195,10 @@ def run_benchmark(
     kiosks = list(plan.kiosks)
     public = [d.id for d in plan.destinations.values() if d.is_public]
     profiles = list(Profile)
-    requests = [(rng.choice(kiosks), rng.choice(public), rng.choice(profiles))
-                for _ in range(kiosk_requests)]
+    requests = [
+        (rng.choice(kiosks), rng.choice(public), rng.choice(profiles))
+        for _ in range(kiosk_requests)
+    ]
     for kiosk, destination, profile in requests[:50]:  # warm caches (neighbour index etc.)
         directions(finder.route_from_kiosk(kiosk, destination, profile))
     kiosk_samples = [
@@ -176,36 +209,57 @@ def run_benchmark(
     graph = finder.routing.graph
     weights = {profile: make_weight(profile) for profile in profiles}
     nx_samples = [
-        _timed(lambda k=k, d=d, p=p: nx.shortest_path(
-            graph, plan.kiosks[k].node, plan.destinations[d].node, weight=weights[p]))
+        _timed(
+            lambda k=k, d=d, p=p: nx.shortest_path(
+                graph, plan.kiosks[k].node, plan.destinations[d].node, weight=weights[p]
+            )
+        )
         for k, d, p in requests[:networkx_requests]
     ]
 
     public_nodes = [n.id for n in plan.nodes.values() if n.access.value == "public"]
-    pairs = [(rng.choice(public_nodes), rng.choice(public), rng.choice(profiles))
-             for _ in range(any_requests)]
-    any_samples = [
-        _timed(lambda o=o, d=d, p=p: finder.route_between(o, d, p)) for o, d, p in pairs
+    pairs = [
+        (rng.choice(public_nodes), rng.choice(public), rng.choice(profiles))
+        for _ in range(any_requests)
     ]
+    any_samples = [_timed(lambda o=o, d=d, p=p: finder.route_between(o, d, p)) for o, d, p in pairs]
 
     report = holder["report"]
     return [
-        Row("campus", f"{len(plan.nodes):,} nodes, {graph.number_of_edges():,} directed edges, "
-            f"{len(plan.kiosks)} kiosks, {len(public)} destinations"),
+        Row(
+            "campus",
+            f"{len(plan.nodes):,} nodes, {graph.number_of_edges():,} directed edges, "
+            f"{len(plan.kiosks)} kiosks, {len(public)} destinations",
+        ),
         Row("load (JSON Schema + reference checks)", f"{load_s:.1f} s"),
-        Row(f"build graph + precompute trees from and to {len(plan.kiosks)} kiosks x 2 profiles",
-            f"{precompute_s:.1f} s"),
-        Row("validate, reusing the trees", f"{validate_s:.1f} s "
-            f"({len(report.errors)} errors, {len(report.warnings)} warnings)"),
+        Row(
+            f"build graph + precompute trees from and to {len(plan.kiosks)} kiosks x 2 profiles",
+            f"{precompute_s:.1f} s",
+        ),
+        Row(
+            "validate, reusing the trees",
+            f"{validate_s:.1f} s ({len(report.errors)} errors, {len(report.warnings)} warnings)",
+        ),
         Row("load + validate + precompute", f"{total_s:.1f} s", "<= 60 s"),
-        Row("peak memory (process RSS; growth during load)",
-            f"{rss_after:,.0f} MB (+{rss_after - rss_before:,.0f} MB)"),
-        Row(f"kiosk route + directions, warm, p50 / p99 (n={len(kiosk_samples)})",
-            _percentiles_ms(kiosk_samples), "p50 <= 1 ms"),
-        Row(f"plain networkx.shortest_path per request, p50 / p99 (n={len(nx_samples)})",
-            _percentiles_ms(nx_samples), "(baseline)"),
-        Row(f"any-to-any route (A*), p50 / p99 (n={len(any_samples)})",
-            _percentiles_ms(any_samples), "p50 <= 20 ms"),
+        Row(
+            "peak memory (process RSS; growth during load)",
+            f"{rss_after:,.0f} MB (+{rss_after - rss_before:,.0f} MB)",
+        ),
+        Row(
+            f"kiosk route + directions, warm, p50 / p99 (n={len(kiosk_samples)})",
+            _percentiles_ms(kiosk_samples),
+            "p50 <= 1 ms",
+        ),
+        Row(
+            f"plain networkx.shortest_path per request, p50 / p99 (n={len(nx_samples)})",
+            _percentiles_ms(nx_samples),
+            "(baseline)",
+        ),
+        Row(
+            f"any-to-any route (A*), p50 / p99 (n={len(any_samples)})",
+            _percentiles_ms(any_samples),
+            "p50 <= 20 ms",
+        ),
     ]
 
 

@@ -1,4 +1,4 @@
-""""Find your way" at the kiosk: search, categories, A–Z, nearest restroom and the route screen.
+""" "Find your way" at the kiosk: search, categories, A–Z, nearest restroom and the route screen.
 
 Every screen works as a plain page; htmx only swaps the search results as the person types.
 Routes come from the wayfinder's precomputed trees, so the screen answers from a lookup.
@@ -112,9 +112,12 @@ def search() -> str:
     """Results as the person types: a partial for htmx, the whole screen otherwise."""
     query = search_text()
     results = (
-        [r.destination for r in current_wayfinder().search(
-            query, lang=select_locale(), limit=SEARCH_RESULT_LIMIT
-        )]
+        [
+            r.destination
+            for r in current_wayfinder().search(
+                query, lang=select_locale(), limit=SEARCH_RESULT_LIMIT
+            )
+        ]
         if query
         else []
     )

@@ -83,9 +83,7 @@ def route(token: str) -> str | tuple[str, int]:
                 "phone.route_map", token=token, floor_id=floor, profile=profile.value, lang=lang
             ),
         )
-        return render_template(
-            "kiosk/phone/route.html", current_lang=lang, **context
-        )
+        return render_template("kiosk/phone/route.html", current_lang=lang, **context)
 
 
 @bp.get("/<token>/map/<floor_id>.svg")

@@ -72,9 +72,7 @@ class DatabaseSessionInterface(SessionInterface):
             return KioskSessionData()
         return KioskSessionData(dict(data), session_id)
 
-    def save_session(
-        self, app: Flask, session: SessionMixin, response: Response
-    ) -> None:
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, KioskSessionData)
         cookie_name = self.get_cookie_name(app)
         if not session:

@@ -69,8 +69,12 @@ def book_patient(
     with app.app_context():
         where = department(department_code, department_code)
         patient = add_patient(
-            first_name, last_name, date_of_birth,
-            mrn=mrn, phone=phone, address="1 Synthetic Street",
+            first_name,
+            last_name,
+            date_of_birth,
+            mrn=mrn,
+            phone=phone,
+            address="1 Synthetic Street",
         )
         db.session.add(
             InsuranceCoverage(patient_id=patient.id, payer="Example Health", member_id=member_id)
@@ -80,8 +84,14 @@ def book_patient(
             for minutes in starts_in_minutes
         ]
         return BookedPatient(
-            patient.id, tuple(appointment_id for appointment_id, _code in booked), booked[0][1],
-            first_name, last_name, date_of_birth, mrn, member_id,
+            patient.id,
+            tuple(appointment_id for appointment_id, _code in booked),
+            booked[0][1],
+            first_name,
+            last_name,
+            date_of_birth,
+            mrn,
+            member_id,
         )
 
 
@@ -111,7 +121,8 @@ class KioskVisit:
         temporary file that it never closes.
         """
         fields = {
-            name: FileStorage(stream=value[0], filename=value[1]) if isinstance(value, tuple)
+            name: FileStorage(stream=value[0], filename=value[1])
+            if isinstance(value, tuple)
             else value
             for name, value in {"csrf_token": self.token, **data}.items()
         }

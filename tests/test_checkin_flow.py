@@ -275,8 +275,13 @@ def test_walk_in_gets_a_ticket_and_is_flagged_unverified(app: Flask) -> None:
 
 def test_ticket_status_page_on_the_phone_shows_the_queue_not_the_patient(app: Flask) -> None:
     first = book_patient(app)
-    second = book_patient(app, first_name="Liam", last_name="Brennan", mrn="TEST-0003",
-                          date_of_birth=date(1979, 11, 2))
+    second = book_patient(
+        app,
+        first_name="Liam",
+        last_name="Brennan",
+        mrn="TEST-0003",
+        date_of_birth=date(1979, 11, 2),
+    )
     KioskVisit(app).check_in_by_code(first.code)
     done = KioskVisit(app, place="east-lobby").check_in_by_code(second.code)
     qr = re.search(r'src="(/t/[^"/]+)/qr\.svg"', done.get_data(as_text=True))
@@ -321,8 +326,15 @@ def test_every_screen_showing_patient_data_is_audited(app: Flask) -> None:
     with app.app_context():
         events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     actions = [event.action for event in events]
-    for action in ("lookup_success", "appointments_viewed", "patient_confirm_viewed",
-                   "contact_viewed", "insurance_viewed", "consent_signed", "check_in"):
+    for action in (
+        "lookup_success",
+        "appointments_viewed",
+        "patient_confirm_viewed",
+        "contact_viewed",
+        "insurance_viewed",
+        "consent_signed",
+        "check_in",
+    ):
         assert action in actions
     assert all(event.kiosk_id is not None for event in events)
     assert all(event.patient_id == booked.patient_id for event in events)

@@ -1,4 +1,4 @@
-""""Find your way" screens: search, categories, A–Z, nearest, step-free, route, bad input."""
+""" "Find your way" screens: search, categories, A–Z, nearest, step-free, route, bad input."""
 
 from __future__ import annotations
 
@@ -41,8 +41,14 @@ def test_find_screen_offers_search_categories_a_to_z_and_nearest_restroom(
     client: FlaskClient,
 ) -> None:
     body = client.get("/find/").get_data(as_text=True)
-    for text in ("Where do you want to go?", "Restrooms", "Exits &amp; parking",
-                 "Nearest restroom", "A–Z of all places", "Step-free route: off"):
+    for text in (
+        "Where do you want to go?",
+        "Restrooms",
+        "Exits &amp; parking",
+        "Nearest restroom",
+        "A–Z of all places",
+        "Step-free route: off",
+    ):
         assert text in body
 
 

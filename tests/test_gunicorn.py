@@ -41,8 +41,16 @@ def test_gunicorn_serves_two_workers_on_postgresql(
         "LOBBY_DATABASE_URL": database_url,
         "LOBBY_INSTANCE_PATH": str(tmp_path),
     }
-    command = [str(GUNICORN), "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-               "kiosk:create_app()"]
+    command = [
+        str(GUNICORN),
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "kiosk:create_app()",
+    ]
     server = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + STARTUP_LIMIT_S

@@ -24,8 +24,13 @@ def test_healthy_server_answers_200_with_its_checks(client: FlaskClient) -> None
 
 def test_queue_depth_counts_jobs_not_yet_finished(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
-        for status in (PrintJobStatus.QUEUED, PrintJobStatus.PRINTING, PrintJobStatus.PRINTED,
-                       PrintJobStatus.FAILED, PrintJobStatus.QUEUED):
+        for status in (
+            PrintJobStatus.QUEUED,
+            PrintJobStatus.PRINTING,
+            PrintJobStatus.PRINTED,
+            PrintJobStatus.FAILED,
+            PrintJobStatus.QUEUED,
+        ):
             db.session.add(PrintJob(printer_uri="dummy://", payload=b"\x1b@", status=status))
         db.session.commit()
     assert client.get("/healthz").get_json()["print_queue_depth"] == 3
@@ -39,9 +44,7 @@ def test_schema_behind_the_code_is_reported_unavailable(app: Flask, client: Flas
         try:
             response = client.get("/healthz")
         finally:
-            db.session.execute(
-                text("UPDATE alembic_version SET version_num = :v"), {"v": current}
-            )
+            db.session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": current})
             db.session.commit()
     assert response.status_code == 503
     assert response.get_json()["migrations"]["up_to_date"] is False

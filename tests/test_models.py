@@ -91,8 +91,9 @@ def test_deleting_a_kiosk_keeps_its_print_jobs_and_sessions(app: Flask) -> None:
         db.session.flush()
         db.session.add(PrintJob(kiosk_id=kiosk.id, printer_uri="dummy://", payload=b"x"))
         db.session.add(
-            KioskSession(id_hash="a" * 64, data={"lang": "es"}, kiosk_id=kiosk.id,
-                         expires_at=utcnow())
+            KioskSession(
+                id_hash="a" * 64, data={"lang": "es"}, kiosk_id=kiosk.id, expires_at=utcnow()
+            )
         )
         db.session.commit()
         db.session.delete(kiosk)

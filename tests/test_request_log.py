@@ -23,14 +23,17 @@ def test_request_lines_hold_the_route_pattern_not_secrets(
         page = client.get(f"/enrol/{token}?last_name=Doe&dob=1980-02-03")
         client.post(
             "/language",
-            data={"lang": "es", "csrf_token": csrf_token_from(page.get_data(as_text=True)),
-                  "note": "Jane Doe"},
+            data={
+                "lang": "es",
+                "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+                "note": "Jane Doe",
+            },
         )
     lines = [JsonLineFormatter().format(record) for record in caplog.records]
     text = "\n".join(lines)
     assert token not in text and "Doe" not in text and "1980" not in text
     entries = [json.loads(line) for line in lines]
-    assert {"route": "/enrol/<token>", "status": 200} .items() <= entries[0].items()
+    assert {"route": "/enrol/<token>", "status": 200}.items() <= entries[0].items()
     assert entries[1]["route"] == "/language" and entries[1]["status"] == 303
     assert all(isinstance(entry["duration_ms"], float) for entry in entries)
 

@@ -71,9 +71,7 @@ def test_idle_session_expires_on_the_server_even_if_the_screen_script_failed(
 ) -> None:
     start_spanish_session(client)
     with app.app_context():
-        db.session.execute(
-            update(KioskSession).values(expires_at=utcnow() - timedelta(seconds=1))
-        )
+        db.session.execute(update(KioskSession).values(expires_at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
 

@@ -91,14 +91,22 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--floor", action="append", help="floor id (repeatable; default: all)")
     sub.add_argument("--from", dest="origin", help="kiosk or node id: render a route instead")
     sub.add_argument("--to", dest="target", help="destination id for the route")
-    sub.add_argument("--width", type=int, default=384, choices=RECEIPT_WIDTHS,
-                     help="receipt width in dots for the 1-bit map")
+    sub.add_argument(
+        "--width",
+        type=int,
+        default=384,
+        choices=RECEIPT_WIDTHS,
+        help="receipt width in dots for the 1-bit map",
+    )
     _profile_lang_now(sub)
     sub.set_defaults(handler=_render)
 
     sub = command("export-graph", "print the walking graph as networkx node-link JSON")
-    sub.add_argument("--profile", choices=[p.value for p in Profile],
-                     help="only the edges a visitor with this profile may use, with cost_s")
+    sub.add_argument(
+        "--profile",
+        choices=[p.value for p in Profile],
+        help="only the edges a visitor with this profile may use, with cost_s",
+    )
     sub.set_defaults(handler=_export_graph)
     return parser
 

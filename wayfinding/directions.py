@@ -216,9 +216,7 @@ def _transfer_key(hop: Hop) -> str:
 class _DirectionWriter:
     """Builds the steps of one route in one language."""
 
-    def __init__(
-        self, route: Route, lang: str, t: NullTranslations, heading: float | None
-    ) -> None:
+    def __init__(self, route: Route, lang: str, t: NullTranslations, heading: float | None) -> None:
         self.route = route
         self.plan = route.floorplan
         self.lang = lang
@@ -342,8 +340,10 @@ class _DirectionWriter:
                 continue
             steps += self.walk(leg_start, index, previous_transfer, last=False)
             end = index
-            while end < len(hops) and self.is_transfer[end] and (
-                _transfer_key(hops[end]) == _transfer_key(hops[index])
+            while (
+                end < len(hops)
+                and self.is_transfer[end]
+                and (_transfer_key(hops[end]) == _transfer_key(hops[index]))
             ):
                 end += 1
             steps.append(self.transfer(index, end))
@@ -443,7 +443,7 @@ class _DirectionWriter:
         return steps
 
     def arrival(self, index: int, leg_first: int, at_kiosk: bool) -> Step:
-        """"Imaging is on your right": the side of the destination from route point `index`."""
+        """ "Imaging is on your right": the side of the destination from route point `index`."""
         side: Side | None = None
         if index < len(self.nodes) - 1:
             facing: float | None = None

@@ -131,15 +131,21 @@ def build_scene(
         cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
         half_x = max((max(xs) - min(xs)) / 2 + CONTEXT_M, MIN_SPAN_M / 2)
         half_y = max((max(ys) - min(ys)) / 2 + CONTEXT_M, MIN_SPAN_M / 2)
-        extent = [(cx - half_x, cy - half_y), (cx + half_x, cy + half_y),
-                  (cx - half_x, cy + half_y), (cx + half_x, cy - half_y)]
+        extent = [
+            (cx - half_x, cy - half_y),
+            (cx + half_x, cy + half_y),
+            (cx - half_x, cy + half_y),
+            (cx + half_x, cy - half_y),
+        ]
     else:
         extent = [(n.x, n.y) for n in on_floor] or [(0.0, 0.0)]
     frame = fit_frame(extent, heading or 0.0, width, max_height, margin)
 
     corridors = tuple(
-        (frame.project(nodes[e.source].x, nodes[e.source].y),
-         frame.project(nodes[e.target].x, nodes[e.target].y))
+        (
+            frame.project(nodes[e.source].x, nodes[e.source].y),
+            frame.project(nodes[e.target].x, nodes[e.target].y),
+        )
         for e in floorplan.edges.values()
         if nodes[e.source].floor == floor_id and nodes[e.target].floor == floor_id
     )
@@ -152,9 +158,7 @@ def build_scene(
         for n in on_floor
         if n.kind in (NodeKind.ELEVATOR, NodeKind.STAIRS, NodeKind.ESCALATOR)
     ]
-    route_lines = tuple(
-        tuple(frame.project(nodes[n].x, nodes[n].y) for n in run) for run in runs
-    )
+    route_lines = tuple(tuple(frame.project(nodes[n].x, nodes[n].y) for n in run) for run in runs)
     start = end = None
     arrow = None
     if runs:

@@ -270,9 +270,7 @@ def contact_update() -> Response | str | tuple[str, int]:
         return render_template("kiosk/checkin/phone.html", **progress("contact"))
     phone = "".join(c for c in request.form.get("phone", "") if c.isdigit())
     if not valid_phone(phone):
-        return render_template(
-            "kiosk/checkin/phone.html", invalid=True, **progress("contact")
-        ), 422
+        return render_template("kiosk/checkin/phone.html", invalid=True, **progress("contact")), 422
     flow.new_phone, flow.contact_confirmed = phone, True
     save_flow(flow)
     return redirect(url_for("checkin.insurance"), code=303)
@@ -357,7 +355,9 @@ def card_details() -> Response | str | tuple[str, int]:
     group_number = "".join(request.form.get("group_number", "").split()).upper()
     if not valid_member_id(member_id) or (group_number and not valid_member_id(group_number)):
         return render_template(
-            "kiosk/checkin/card_details.html", invalid=True, member_tail="",
+            "kiosk/checkin/card_details.html",
+            invalid=True,
+            member_tail="",
             **progress("insurance"),
         ), 422
     flow.member_id, flow.group_number = member_id, group_number

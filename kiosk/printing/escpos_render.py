@@ -51,9 +51,7 @@ def code_page_holds(character: str, codec: str) -> bool:
 
 def is_printable(character: str, codec: str) -> bool:
     """A visible character the code page holds (control and format characters are not)."""
-    return not unicodedata.category(character).startswith("C") and code_page_holds(
-        character, codec
-    )
+    return not unicodedata.category(character).startswith("C") and code_page_holds(character, codec)
 
 
 @cache
@@ -132,9 +130,7 @@ class EscposWriter:
 
     def reset_style(self) -> None:
         """Back to plain left-aligned text, so no block's style leaks into the next."""
-        self.printer.set(
-            align="left", bold=False, underline=0, normal_textsize=True, invert=False
-        )
+        self.printer.set(align="left", bold=False, underline=0, normal_textsize=True, invert=False)
 
     def write(self, block: Block) -> None:
         """Print one block."""

@@ -56,6 +56,7 @@ class Style:
 @dataclass(frozen=True)
 class Glyph:
     """One printed character and the mode it was printed in."""
+
     character: str
     style: Style
 
@@ -63,6 +64,7 @@ class Glyph:
 @dataclass(frozen=True)
 class TextLine:
     """A printed line of text (empty for a blank line) and its alignment."""
+
     glyphs: tuple[Glyph, ...]
     align: Align
 
@@ -75,6 +77,7 @@ class TextLine:
 @dataclass(frozen=True)
 class RasterImage:
     """A bitmap printed with `GS v 0`."""
+
     image: Image.Image  # mode "1", as printed
     align: Align
 
@@ -82,6 +85,7 @@ class RasterImage:
 @dataclass(frozen=True)
 class QRSymbol:
     """A QR code the printer draws itself from stored data (`GS ( k`)."""
+
     data: str
     module_dots: int
     error_correction: int
@@ -91,6 +95,7 @@ class QRSymbol:
 @dataclass(frozen=True)
 class PaperCut:
     """Where the cutter cuts the paper."""
+
     pass
 
 
@@ -347,9 +352,11 @@ def glyph_bitmap(character: str, style: Style) -> Image.Image:
     if style.underline:
         draw.line((0, FONT_CELL_HEIGHT - 2, FONT_CELL_WIDTH, FONT_CELL_HEIGHT - 2), fill=ink)
     size = (FONT_CELL_WIDTH * style.width, FONT_CELL_HEIGHT * style.height)
-    return cell.resize(size, Image.Resampling.NEAREST).point(
-        lambda value: 255 if value >= 128 else 0
-    ).convert("1")
+    return (
+        cell.resize(size, Image.Resampling.NEAREST)
+        .point(lambda value: 255 if value >= 128 else 0)
+        .convert("1")
+    )
 
 
 def qr_bitmap(symbol: QRSymbol) -> Image.Image:

@@ -41,9 +41,7 @@ def add_department(code: str = "imaging", prefix: str = "R") -> Department:
     return department
 
 
-def add_patient(
-    first_name: str, last_name: str, date_of_birth: date, **details: str
-) -> Patient:
+def add_patient(first_name: str, last_name: str, date_of_birth: date, **details: str) -> Patient:
     """A patient whose lookup key is filled the way every importer must fill it; `details` sets
     other columns (mrn, phone, address)."""
     patient = Patient(

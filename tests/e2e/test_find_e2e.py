@@ -34,12 +34,26 @@ def tap_keys(page: Page, letters: str) -> None:
 @pytest.mark.parametrize(
     "lang, words",
     [
-        ("en", {"find": "Find your way", "step_free_off": "Step-free route: off",
-                "step_free_on": "Step-free route: on", "print": "Print directions",
-                "printing": "Printing your directions"}),
-        ("es", {"find": "Cómo llegar", "step_free_off": "Ruta sin escalones: desactivada",
-                "step_free_on": "Ruta sin escalones: activada", "print": "Imprimir indicaciones",
-                "printing": "Imprimiendo sus indicaciones"}),
+        (
+            "en",
+            {
+                "find": "Find your way",
+                "step_free_off": "Step-free route: off",
+                "step_free_on": "Step-free route: on",
+                "print": "Print directions",
+                "printing": "Printing your directions",
+            },
+        ),
+        (
+            "es",
+            {
+                "find": "Cómo llegar",
+                "step_free_off": "Ruta sin escalones: desactivada",
+                "step_free_on": "Ruta sin escalones: activada",
+                "print": "Imprimir indicaciones",
+                "printing": "Imprimiendo sus indicaciones",
+            },
+        ),
     ],
 )
 def test_type_xray_pick_imaging_go_step_free_and_print(

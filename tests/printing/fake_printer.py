@@ -91,9 +91,7 @@ class FakePrinter:
             while chunk := client.recv(65536):
                 received += chunk
                 if mode is Mode.RESET and len(received) >= RESET_AFTER_BYTES:
-                    client.setsockopt(
-                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-                    )
+                    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                     client.close()
                     return
                 self.answer_status(client, received, mode)

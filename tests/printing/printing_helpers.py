@@ -61,8 +61,9 @@ def spanish_directions_receipt(map_image: Image.Image | None = None) -> Receipt:
 
 def add_kiosk(printer_uri: str = "dummy://", profile: str = "TM-T20II") -> Kiosk:
     """A committed kiosk using the given printer."""
-    kiosk = Kiosk(name=f"kiosk-{printer_uri}-{profile}", printer_uri=printer_uri,
-                  printer_profile=profile)
+    kiosk = Kiosk(
+        name=f"kiosk-{printer_uri}-{profile}", printer_uri=printer_uri, printer_profile=profile
+    )
     db.session.add(kiosk)
     db.session.commit()
     return kiosk

@@ -94,7 +94,9 @@ def test_enqueue_never_touches_the_printer_even_when_it_hangs(
         assert fake_printer.connections == 0
         queued = job(job_id)
         assert (queued.status, queued.attempts, queued.purpose) == (
-            PrintJobStatus.QUEUED, 0, "directions"
+            PrintJobStatus.QUEUED,
+            0,
+            "directions",
         )
 
 
@@ -151,7 +153,8 @@ def test_refusing_printer_fails_jobs_visibly_after_the_last_attempt(print_app: F
         for job_id in job_ids:
             failed = job(job_id)
             assert (failed.status, failed.last_error) == (
-                PrintJobStatus.FAILED, "connection refused"
+                PrintJobStatus.FAILED,
+                "connection refused",
             )
         status = printer_status(printer_uri)
         assert status is not None and status.state is PrinterState.OFFLINE
@@ -214,7 +217,8 @@ def test_printer_out_of_paper_keeps_the_job_queued(
         PrintWorker(fake_printer.uri, current_settings()).process_due_jobs()
         retried = job(job_id)
         assert (retried.status, retried.last_error) == (
-            PrintJobStatus.QUEUED, "printer reports paper out"
+            PrintJobStatus.QUEUED,
+            "printer reports paper out",
         )
         assert printer_is_offline(fake_printer.uri)
 
@@ -238,9 +242,11 @@ def test_two_workers_on_one_printer_print_each_job_once(
 ) -> None:
     with print_app.app_context():
         job_ids = queue_receipts(fake_printer.uri, count=6)
-    with worker_running(print_app, fake_printer.uri), worker_running(
-        print_app, fake_printer.uri
-    ), print_app.app_context():
+    with (
+        worker_running(print_app, fake_printer.uri),
+        worker_running(print_app, fake_printer.uri),
+        print_app.app_context(),
+    ):
         wait_until(lambda: all(job(job_id).status in FINAL_STATUSES for job_id in job_ids))
         assert {job(job_id).attempts for job_id in job_ids} == {1}
     assert len(fake_printer.wait_for_receipts(6)) == 6
@@ -264,11 +270,13 @@ def test_job_abandoned_by_a_crashed_worker_is_printed_after_its_lease(print_app:
         db.session.commit()
         PrintWorker("dummy://", settings).process_due_jobs()
         assert (job(stuck).status, job(stuck).last_error) == (
-            PrintJobStatus.PRINTED, ABANDONED_ERROR
+            PrintJobStatus.PRINTED,
+            ABANDONED_ERROR,
         )
         assert job(fresh).status is PrintJobStatus.PRINTING  # its worker may still be on it
         assert (job(exhausted).status, job(exhausted).last_error) == (
-            PrintJobStatus.FAILED, ABANDONED_ERROR
+            PrintJobStatus.FAILED,
+            ABANDONED_ERROR,
         )
 
 

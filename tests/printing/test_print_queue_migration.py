@@ -30,9 +30,7 @@ def test_jobs_queued_before_the_upgrade_are_due_and_get_printed(print_app: Flask
         upgrade()
         job = db.session.scalar(db.select(PrintJob))
         assert job is not None
-        assert (job.next_attempt_at, job.printer_profile, job.purpose) == (
-            created, "TM-T20II", ""
-        )
+        assert (job.next_attempt_at, job.printer_profile, job.purpose) == (created, "TM-T20II", "")
         PrintWorker("dummy://", current_settings()).process_due_jobs()
         db.session.refresh(job)
         assert job.status is PrintJobStatus.PRINTED

@@ -95,18 +95,23 @@ def test_native_qr_is_a_few_bytes_where_the_printer_has_it() -> None:
 def test_title_is_large_and_wraps_at_half_the_columns() -> None:
     payload = render_escpos(Receipt("test").add(Title("Medicina Nuclear y Radiología")), "Sunmi-V2")
     title_lines = [
-        item for item in read_paper(payload, printer_profile("Sunmi-V2"))
+        item
+        for item in read_paper(payload, printer_profile("Sunmi-V2"))
         if isinstance(item, TextLine) and item.glyphs
     ]
     assert [line.text for line in title_lines] == ["Medicina Nuclear", "y Radiología"]
-    assert all(glyph.style.width == 2 and glyph.style.height == 2
-               for line in title_lines for glyph in line.glyphs)
+    assert all(
+        glyph.style.width == 2 and glyph.style.height == 2
+        for line in title_lines
+        for glyph in line.glyphs
+    )
 
 
 def test_floor_change_is_a_reversed_band_across_the_paper() -> None:
     payload = render_escpos(Receipt("test").add(FloorChange("Suba a la Planta 3")), DEFAULT_PROFILE)
     (band,) = [
-        item for item in read_paper(payload, printer_profile(DEFAULT_PROFILE))
+        item
+        for item in read_paper(payload, printer_profile(DEFAULT_PROFILE))
         if isinstance(item, TextLine) and item.glyphs
     ]
     assert band.text.strip() == "Suba a la Planta 3" and len(band.text) == 48
@@ -168,7 +173,8 @@ def test_preview_refuses_commands_it_cannot_show() -> None:
 def test_preview_reads_qr_settings_from_the_bytes() -> None:
     payload = render_escpos(Receipt("t").add(QRCode(PHONE_LINK)), DEFAULT_PROFILE)
     (symbol,) = [
-        item for item in read_paper(payload, printer_profile(DEFAULT_PROFILE))
+        item
+        for item in read_paper(payload, printer_profile(DEFAULT_PROFILE))
         if isinstance(item, QRSymbol)
     ]
     assert symbol.data == PHONE_LINK and symbol.module_dots == 6

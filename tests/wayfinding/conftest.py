@@ -35,9 +35,7 @@ class PlanBuilder:
             "closures": [],
         }
 
-    def floor(
-        self, floor_id: str, level: int, sign: str, building: str = "main"
-    ) -> PlanBuilder:
+    def floor(self, floor_id: str, level: int, sign: str, building: str = "main") -> PlanBuilder:
         if building not in {b["id"] for b in self.data["buildings"]}:
             self.data["buildings"].append({"id": building, "name": building.title()})
         self.data["floors"].append(
@@ -46,7 +44,12 @@ class PlanBuilder:
         return self
 
     def node(
-        self, node_id: str, x: float, y: float, floor: str = "f1", kind: str = "corridor",
+        self,
+        node_id: str,
+        x: float,
+        y: float,
+        floor: str = "f1",
+        kind: str = "corridor",
         **extra: Any,
     ) -> PlanBuilder:
         if not self.data["floors"]:
@@ -72,7 +75,11 @@ class PlanBuilder:
         return self
 
     def destination(
-        self, destination_id: str, name: str, node: str, category: str = "department",
+        self,
+        destination_id: str,
+        name: str,
+        node: str,
+        category: str = "department",
         **extra: Any,
     ) -> PlanBuilder:
         self.data["destinations"].append(

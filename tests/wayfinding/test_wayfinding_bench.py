@@ -23,14 +23,17 @@ def load_bench(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 
 def test_benchmark_table_on_a_small_campus(monkeypatch: pytest.MonkeyPatch) -> None:
     bench = load_bench(monkeypatch)
-    rows = bench.run_benchmark(
-        1500, kiosk_requests=20, networkx_requests=3, any_requests=10
-    )
+    rows = bench.run_benchmark(1500, kiosk_requests=20, networkx_requests=3, any_requests=10)
     table = bench.markdown_table(rows)
     lines = table.splitlines()
     assert lines[:2] == ["| measurement | result | target |", "|---|---|---|"]
     assert len(lines) == 2 + len(rows)
     assert "(0 errors, 0 warnings)" in table  # the synthetic campus is a valid floorplan
-    for needed in ("kiosk route + directions", "networkx.shortest_path", "any-to-any",
-                   "load + validate + precompute", "peak memory"):
+    for needed in (
+        "kiosk route + directions",
+        "networkx.shortest_path",
+        "any-to-any",
+        "load + validate + precompute",
+        "peak memory",
+    ):
         assert needed in table

@@ -57,8 +57,17 @@ def test_validate_reports_graph_errors_with_exit_2(
 
 
 def test_route_text(capsys: Any, demo_path: Path) -> None:
-    code, out, _ = run(capsys, "route", demo_path, "--from", "main-lobby", "--to", "imaging",
-                       "--profile", "step-free")
+    code, out, _ = run(
+        capsys,
+        "route",
+        demo_path,
+        "--from",
+        "main-lobby",
+        "--to",
+        "imaging",
+        "--profile",
+        "step-free",
+    )
     assert code == 0
     assert "Take Elevator A down to Level LG." in out
     assert "Imaging is on your right." in out
@@ -66,14 +75,26 @@ def test_route_text(capsys: Any, demo_path: Path) -> None:
 
 
 def test_route_json_keys(capsys: Any, demo_path: Path) -> None:
-    code, out, _ = run(capsys, "route", demo_path, "--from", "east-lobby", "--to", "cardiology",
-                       "--json")
+    code, out, _ = run(
+        capsys, "route", demo_path, "--from", "east-lobby", "--to", "cardiology", "--json"
+    )
     assert code == 0
     document = json.loads(out)
-    assert {"from", "to", "profile", "nodes", "length_m", "duration_s", "floors",
-            "steps"} <= document.keys()
+    assert {
+        "from",
+        "to",
+        "profile",
+        "nodes",
+        "length_m",
+        "duration_s",
+        "floors",
+        "steps",
+    } <= document.keys()
     assert (document["from"], document["to"], document["profile"]) == (
-        "east-lobby", "cardiology", "standard")
+        "east-lobby",
+        "cardiology",
+        "standard",
+    )
     assert document["nodes"][0] == "east-1-lobby"
     assert document["floors"][0] == "east-1" and document["floors"][-1] == "main-2"
     assert all({"text", "floor"} <= step.keys() for step in document["steps"])
@@ -81,35 +102,78 @@ def test_route_json_keys(capsys: Any, demo_path: Path) -> None:
 
 
 def test_route_in_spanish_from_a_node_to_a_typed_name(capsys: Any, demo_path: Path) -> None:
-    code, out, _ = run(capsys, "route", demo_path, "--from", "main-2-spine-10", "--to", "x-ray",
-                       "--lang", "es", "--json")
+    code, out, _ = run(
+        capsys,
+        "route",
+        demo_path,
+        "--from",
+        "main-2-spine-10",
+        "--to",
+        "x-ray",
+        "--lang",
+        "es",
+        "--json",
+    )
     assert code == 0
     document = json.loads(out)
     assert document["to"] == "imaging"
     assert document["steps"][-1]["text"] == "Imagen está a su derecha."
 
 
-def test_route_exit_codes(capsys: Any, tmp_path: Path, demo_raw: dict[str, Any],
-                          demo_path: Path) -> None:
+def test_route_exit_codes(
+    capsys: Any, tmp_path: Path, demo_raw: dict[str, Any], demo_path: Path
+) -> None:
     closed = json.loads(json.dumps(demo_raw))
-    closed["closures"] = [{"id": "lift-b-inspection", "element": "elevators-b",
-                           "reason": "Annual inspection"}]
+    closed["closures"] = [
+        {"id": "lift-b-inspection", "element": "elevators-b", "reason": "Annual inspection"}
+    ]
     path = tmp_path / "closed.json"
     path.write_text(json.dumps(closed))
-    code, _, err = run(capsys, "route", path, "--from", "east-lobby", "--to", "childrens-ward",
-                       "--profile", "step-free")
+    code, _, err = run(
+        capsys,
+        "route",
+        path,
+        "--from",
+        "east-lobby",
+        "--to",
+        "childrens-ward",
+        "--profile",
+        "step-free",
+    )
     assert (code, err.strip()) == (3, "No step-free route while Elevator B is closed.")
-    code, _, err = run(capsys, "route", path, "--from", "east-lobby", "--to", "childrens-ward",
-                       "--profile", "step-free", "--lang", "es")
+    code, _, err = run(
+        capsys,
+        "route",
+        path,
+        "--from",
+        "east-lobby",
+        "--to",
+        "childrens-ward",
+        "--profile",
+        "step-free",
+        "--lang",
+        "es",
+    )
     assert code == 3 and "ascensor B" in err
     code, _, err = run(capsys, "route", demo_path, "--from", "nowhere", "--to", "imaging")
     assert code == 2 and "unknown kiosk or node: 'nowhere'" in err
-    code, _, err = run(capsys, "route", demo_path, "--from", "main-lobby",
-                       "--to", "sterile-processing")
+    code, _, err = run(
+        capsys, "route", demo_path, "--from", "main-lobby", "--to", "sterile-processing"
+    )
     assert code == 2 and "unknown destination" in err
     with pytest.raises(SystemExit) as exited:
-        main(["route", str(demo_path), "--from", "main-lobby", "--to", "imaging",
-              "--profile", "flying"])
+        main(
+            [
+                "route",
+                str(demo_path),
+                "--from",
+                "main-lobby",
+                "--to",
+                "imaging",
+                "--profile",
+                "flying",
+            ]
+        )
     assert exited.value.code == 2
 
 
@@ -120,8 +184,9 @@ def test_search_commands(capsys: Any, demo_path: Path) -> None:
     assert code == 2 and out == ""
     code, out, _ = run(capsys, "search", demo_path, "--category", "restroom")
     assert code == 0 and len(out.splitlines()) == 8
-    code, out, _ = run(capsys, "search", demo_path, "--category", "restroom", "--from",
-                       "east-lobby")
+    code, out, _ = run(
+        capsys, "search", demo_path, "--category", "restroom", "--from", "east-lobby"
+    )
     assert code == 0 and out.startswith("restroom-east-1\t")
     code, out, _ = run(capsys, "search", demo_path, "--directory", "--lang", "es")
     assert code == 0 and out.startswith("A\n")
@@ -131,8 +196,19 @@ def test_render_floor_and_route_maps(capsys: Any, demo_path: Path, tmp_path: Pat
     code, out, _ = run(capsys, "render", demo_path, "--out-dir", tmp_path, "--floor", "main-lg")
     assert code == 0
     assert (tmp_path / "main-lg.svg").read_text().startswith("<svg")
-    code, out, _ = run(capsys, "render", demo_path, "--out-dir", tmp_path / "route", "--from",
-                       "main-lobby", "--to", "maternity", "--width", "576")
+    code, out, _ = run(
+        capsys,
+        "render",
+        demo_path,
+        "--out-dir",
+        tmp_path / "route",
+        "--from",
+        "main-lobby",
+        "--to",
+        "maternity",
+        "--width",
+        "576",
+    )
     assert code == 0
     written = [Path(line) for line in out.splitlines()]
     pngs = [p for p in written if p.suffix == ".png"]
@@ -155,16 +231,28 @@ def test_export_graph_is_node_link_json(capsys: Any, demo_path: Path) -> None:
     code, out, _ = run(capsys, "export-graph", demo_path, "--profile", "step-free")
     step_free = nx.node_link_graph(json.loads(out), edges="edges")
     assert not step_free.has_edge("main-1-stair-1", "main-2-stair-1")
-    assert all(data["step_free"] and data["cost_s"] > 0
-               for _, _, data in step_free.edges(data=True))
+    assert all(
+        data["step_free"] and data["cost_s"] > 0 for _, _, data in step_free.edges(data=True)
+    )
     assert step_free.number_of_nodes() == graph.number_of_nodes()
 
 
 def test_python_dash_m_entry_point(demo_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "wayfinding", "route", str(demo_path), "--from", "main-lobby",
-         "--to", "chapel"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "wayfinding",
+            "route",
+            str(demo_path),
+            "--from",
+            "main-lobby",
+            "--to",
+            "chapel",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0
     assert "Chapel" in done.stdout

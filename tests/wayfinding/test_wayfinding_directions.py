@@ -31,8 +31,12 @@ def junction(plan_builder: Any, shape: str, turn_deg: float) -> Any:
     """Kiosk at (0,0) facing north; walk north 20 m to J, then leave at `turn_deg`."""
     builder = plan_builder().node("k", 0, 0, kind="kiosk").node("p", 0, 10).node("j", 0, 20)
     builder.path("k", "p", "j").kiosk("kiosk", "k", 0)
-    branches = {"L": [turn_deg], "T": [turn_deg, -turn_deg], "cross": [turn_deg, -turn_deg, 0],
-                "Y": [turn_deg, 0]}[shape]
+    branches = {
+        "L": [turn_deg],
+        "T": [turn_deg, -turn_deg],
+        "cross": [turn_deg, -turn_deg, 0],
+        "Y": [turn_deg, 0],
+    }[shape]
     for index, relative in enumerate(branches):
         x, y = at_angle(0, 20, relative, 10)
         builder.node(f"b{index}", x, y).edge("j", f"b{index}")
@@ -217,15 +221,17 @@ def test_chunks_hold_at_most_four_steps_per_floor(plan_builder: Any) -> None:
 
 def test_staff_phrase_replaces_the_generated_text(plan_builder: Any) -> None:
     builder = junction(plan_builder, "T", 90)
-    builder.data["phrases"].append({
-        "from": "j", "to": "b0", "text": "Go through the double doors marked Clinics.",
-        "text_i18n": {"es": "Cruce las puertas dobles marcadas Consultas."},
-    })
+    builder.data["phrases"].append(
+        {
+            "from": "j",
+            "to": "b0",
+            "text": "Go through the double doors marked Clinics.",
+            "text_i18n": {"es": "Cruce las puertas dobles marcadas Consultas."},
+        }
+    )
     route = Wayfinder(builder.load()).route_from_kiosk("kiosk", "clinic")
     assert directions(route).steps[1].text == "Go through the double doors marked Clinics."
-    assert directions(route, "es").steps[1].text == (
-        "Cruce las puertas dobles marcadas Consultas."
-    )
+    assert directions(route, "es").steps[1].text == ("Cruce las puertas dobles marcadas Consultas.")
 
 
 def test_uncompiled_catalog_fails_loudly(tmp_path: Path, demo_finder: Wayfinder) -> None:

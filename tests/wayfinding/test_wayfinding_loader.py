@@ -43,8 +43,9 @@ def test_demo_hospital_meets_the_brief(demo_plan: Any) -> None:
     assert kinds.count(ConnectorKind.ELEVATOR) >= 2
     assert ConnectorKind.STAIRS in kinds
     escalators = [c for c in plan.connectors.values() if c.kind is ConnectorKind.ESCALATOR]
-    assert {plan.floor_of(c.stops[0]).level < plan.floor_of(c.stops[-1]).level
-            for c in escalators} == {True, False}  # an up and a down escalator
+    assert {
+        plan.floor_of(c.stops[0]).level < plan.floor_of(c.stops[-1]).level for c in escalators
+    } == {True, False}  # an up and a down escalator
     edge_kinds = {e.kind for e in plan.edges.values()}
     assert edge_kinds & {EdgeKind.SKYBRIDGE, EdgeKind.TUNNEL}
     assert any(e.one_way for e in plan.edges.values())
@@ -53,9 +54,22 @@ def test_demo_hospital_meets_the_brief(demo_plan: Any) -> None:
     public = [d for d in plan.destinations.values() if d.is_public]
     assert len(public) >= 30
     assert all(d.synonyms["en"] and d.hours.text.default for d in public)
-    for needed in ("emergency", "imaging", "laboratory", "pharmacy", "admissions", "cardiology",
-                   "oncology", "pediatrics", "maternity", "outpatient-clinics", "cafeteria",
-                   "chapel", "gift-shop", "parking"):
+    for needed in (
+        "emergency",
+        "imaging",
+        "laboratory",
+        "pharmacy",
+        "admissions",
+        "cardiology",
+        "oncology",
+        "pediatrics",
+        "maternity",
+        "outpatient-clinics",
+        "cafeteria",
+        "chapel",
+        "gift-shop",
+        "parking",
+    ):
         assert needed in plan.destinations
     restroom_floors = {plan.nodes[d.node].floor for d in public if d.category == "restroom"}
     assert restroom_floors == set(plan.floors)
@@ -143,9 +157,12 @@ def test_bad_geometry(plan_builder: Any) -> None:
 
 
 def test_closure_checks(plan_builder: Any) -> None:
-    data = small_plan(plan_builder).closure("x1", "nowhere").closure(
-        "x2", "b", until="2030-01-01T10:00"
-    ).build()
+    data = (
+        small_plan(plan_builder)
+        .closure("x1", "nowhere")
+        .closure("x2", "b", until="2030-01-01T10:00")
+        .build()
+    )
     issues = {i.element: i for i in issues_of(data)}
     assert issues["x1"].json_path == "$.closures[0].element"
     assert "UTC offset" in issues["x2"].message
@@ -223,22 +240,31 @@ def test_any_corruption_gives_located_errors_never_a_traceback(data: st.DataObje
 
 def small_plan_data() -> dict[str, Any]:
     return {
-        "format": "lobby-floorplan", "format_version": 1, "version": "1",
+        "format": "lobby-floorplan",
+        "format_version": 1,
+        "version": "1",
         "facility": {"id": "f", "name": "F", "phone": "1"},
         "buildings": [{"id": "b", "name": "B"}],
-        "floors": [{"id": "f1", "building": "b", "level": 0, "sign": "1"},
-                   {"id": "f2", "building": "b", "level": 1, "sign": "2"}],
-        "nodes": [{"id": "a", "floor": "f1", "x": 0, "y": 0, "kind": "kiosk"},
-                  {"id": "l1", "floor": "f1", "x": 5, "y": 0, "kind": "elevator"},
-                  {"id": "l2", "floor": "f2", "x": 5, "y": 0, "kind": "elevator"},
-                  {"id": "c", "floor": "f2", "x": 9, "y": 0, "kind": "destination"}],
-        "edges": [{"id": "a-l1", "from": "a", "to": "l1"},
-                  {"id": "l2-c", "from": "l2", "to": "c", "one_way": False}],
+        "floors": [
+            {"id": "f1", "building": "b", "level": 0, "sign": "1"},
+            {"id": "f2", "building": "b", "level": 1, "sign": "2"},
+        ],
+        "nodes": [
+            {"id": "a", "floor": "f1", "x": 0, "y": 0, "kind": "kiosk"},
+            {"id": "l1", "floor": "f1", "x": 5, "y": 0, "kind": "elevator"},
+            {"id": "l2", "floor": "f2", "x": 5, "y": 0, "kind": "elevator"},
+            {"id": "c", "floor": "f2", "x": 9, "y": 0, "kind": "destination"},
+        ],
+        "edges": [
+            {"id": "a-l1", "from": "a", "to": "l1"},
+            {"id": "l2-c", "from": "l2", "to": "c", "one_way": False},
+        ],
         "connectors": [{"id": "lift", "name": "Lift", "kind": "elevator", "stops": ["l1", "l2"]}],
         "destinations": [{"id": "clinic", "name": "Clinic", "category": "clinic", "node": "c"}],
         "kiosks": [{"id": "k", "name": "K", "node": "a", "heading": 0}],
         "landmarks": [{"id": "m", "name": "M", "node": "c"}],
         "phrases": [{"from": "a", "to": "l1", "text": "Go"}],
-        "closures": [{"id": "x", "element": "lift", "reason": "r",
-                      "until": "2030-01-01T00:00:00+00:00"}],
+        "closures": [
+            {"id": "x", "element": "lift", "reason": "r", "until": "2030-01-01T00:00:00+00:00"}
+        ],
     }

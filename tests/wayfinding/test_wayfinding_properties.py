@@ -41,8 +41,10 @@ def random_floorplans(draw: st.DrawFn) -> dict[str, Any]:
     columns, rows = draw(st.integers(2, 4)), draw(st.integers(2, 4))
     spacing = draw(st.sampled_from([4.0, 7.5, 10.0]))
     jitter = st.integers(-15, 15).map(lambda d: d / 10)
-    floors = [{"id": f"f{lv}", "building": "main", "level": lv, "sign": str(lv + 1)}
-              for lv in range(levels)]
+    floors = [
+        {"id": f"f{lv}", "building": "main", "level": lv, "sign": str(lv + 1)}
+        for lv in range(levels)
+    ]
     nodes, edges, connectors = [], [], []
 
     def node_id(level: int, row: int, column: int) -> str:
@@ -52,11 +54,16 @@ def random_floorplans(draw: st.DrawFn) -> dict[str, Any]:
         for row in range(rows):
             for column in range(columns):
                 staff = draw(st.integers(0, 19)) == 0
-                nodes.append({
-                    "id": node_id(level, row, column), "floor": f"f{level}",
-                    "x": column * spacing + draw(jitter), "y": row * spacing + draw(jitter),
-                    "kind": "junction", **({"access": "staff"} if staff else {}),
-                })
+                nodes.append(
+                    {
+                        "id": node_id(level, row, column),
+                        "floor": f"f{level}",
+                        "x": column * spacing + draw(jitter),
+                        "y": row * spacing + draw(jitter),
+                        "kind": "junction",
+                        **({"access": "staff"} if staff else {}),
+                    }
+                )
         for row in range(rows):
             for column in range(columns):
                 for d_row, d_column in ((0, 1), (1, 0), (1, 1)):
@@ -66,10 +73,13 @@ def random_floorplans(draw: st.DrawFn) -> dict[str, Any]:
                         continue
                     edge: dict[str, Any] = {
                         "id": f"e{len(edges)}",
-                        "from": node_id(level, row, column), "to": node_id(level, r, c),
-                        "kind": draw(st.sampled_from(
-                            ["corridor"] * 4 + ["door", "stairs", "ramp", "escalator"]
-                        )),
+                        "from": node_id(level, row, column),
+                        "to": node_id(level, r, c),
+                        "kind": draw(
+                            st.sampled_from(
+                                ["corridor"] * 4 + ["door", "stairs", "ramp", "escalator"]
+                            )
+                        ),
                         "one_way": draw(st.integers(0, 6)) == 0,
                     }
                     if draw(st.integers(0, 14)) == 0:
@@ -88,9 +98,15 @@ def random_floorplans(draw: st.DrawFn) -> dict[str, Any]:
                 stops.reverse()
         else:
             stops = [node_id(level, 0, column) for level in range(levels)]
-        connectors.append({"id": f"c{column}", "name": f"Connector {column}", "kind": kind,
-                           "stops": stops, **({"access": "staff"}
-                                              if draw(st.integers(0, 9)) == 0 else {})})
+        connectors.append(
+            {
+                "id": f"c{column}",
+                "name": f"Connector {column}",
+                "kind": kind,
+                "stops": stops,
+                **({"access": "staff"} if draw(st.integers(0, 9)) == 0 else {}),
+            }
+        )
     public_nodes = [n["id"] for n in nodes if "access" not in n]
     ground = [n for n in public_nodes if n.startswith("n0-")]
     if not ground:
@@ -101,21 +117,28 @@ def random_floorplans(draw: st.DrawFn) -> dict[str, Any]:
     elements = [n["id"] for n in nodes] + [e["id"] for e in edges] + [c["id"] for c in connectors]
     closures = []
     for index in range(draw(st.integers(0, 2))):
-        closure = {"id": f"x{index}", "element": draw(st.sampled_from(elements)),
-                   "reason": "test"}
+        closure = {"id": f"x{index}", "element": draw(st.sampled_from(elements)), "reason": "test"}
         offset = draw(st.sampled_from([None, -1, 1]))
         if offset is not None:
             closure["until"] = (NOW + timedelta(hours=offset)).isoformat()
         closures.append(closure)
     return {
-        "format": "lobby-floorplan", "format_version": 1, "version": "random",
+        "format": "lobby-floorplan",
+        "format_version": 1,
+        "version": "random",
         "facility": {"id": "random", "name": "Random", "phone": "0"},
         "buildings": [{"id": "main", "name": "Main"}],
-        "floors": floors, "nodes": nodes, "edges": edges, "connectors": connectors,
-        "destinations": [{"id": f"d{i}", "name": f"Place {i}", "category": "clinic",
-                          "node": target} for i, target in enumerate(targets)],
-        "kiosks": [{"id": "k", "name": "Kiosk", "node": kiosk_node,
-                    "heading": draw(st.integers(0, 359))}],
+        "floors": floors,
+        "nodes": nodes,
+        "edges": edges,
+        "connectors": connectors,
+        "destinations": [
+            {"id": f"d{i}", "name": f"Place {i}", "category": "clinic", "node": target}
+            for i, target in enumerate(targets)
+        ],
+        "kiosks": [
+            {"id": "k", "name": "Kiosk", "node": kiosk_node, "heading": draw(st.integers(0, 359))}
+        ],
         "closures": closures,
     }
 
@@ -124,12 +147,16 @@ def expected_graph(raw: dict[str, Any], profile: Profile) -> nx.DiGraph[str]:
     """The usable graph and its costs, built straight from the JSON, for a profile at NOW."""
     costs = DEFAULT_COSTS
     speed = costs.walking_speed_mps[profile]
-    closed = {c["element"] for c in raw["closures"]
-              if "until" not in c or NOW < datetime.fromisoformat(c["until"])}
+    closed = {
+        c["element"]
+        for c in raw["closures"]
+        if "until" not in c or NOW < datetime.fromisoformat(c["until"])
+    }
     nodes = {n["id"]: n for n in raw["nodes"]}
     level = {f["id"]: f["level"] for f in raw["floors"]}
-    usable_node = {n: nodes[n].get("access", "public") == "public" and n not in closed
-                   for n in nodes}
+    usable_node = {
+        n: nodes[n].get("access", "public") == "public" and n not in closed for n in nodes
+    }
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(nodes)
 
@@ -163,8 +190,12 @@ def expected_graph(raw: dict[str, Any], profile: Profile) -> nx.DiGraph[str]:
             for u in stops:
                 for v in stops:
                     if u != v:
-                        add(u, v, costs.elevator_wait_s
-                            + costs.elevator_per_level_s * levels_between(u, v))
+                        add(
+                            u,
+                            v,
+                            costs.elevator_wait_s
+                            + costs.elevator_per_level_s * levels_between(u, v),
+                        )
         elif kind == "escalator":
             add(stops[0], stops[1], costs.escalator_per_level_s * levels_between(*stops))
         else:
@@ -175,8 +206,9 @@ def expected_graph(raw: dict[str, Any], profile: Profile) -> nx.DiGraph[str]:
     return graph
 
 
-def check_route(raw: dict[str, Any], graph: nx.DiGraph[str], route: Any, source: str,
-                target: str) -> None:
+def check_route(
+    raw: dict[str, Any], graph: nx.DiGraph[str], route: Any, source: str, target: str
+) -> None:
     expected = nx.dijkstra_path_length(graph, source, target, weight="cost")
     assert route.duration_s == pytest.approx(expected, abs=1e-6)
     assert route.nodes[0] == source and route.nodes[-1] == target
@@ -273,8 +305,9 @@ def test_every_printed_turn_agrees_with_the_geometry(raw: dict[str, Any]) -> Non
             if step.kind is StepKind.START:
                 angle = signed(compass(points[0], points[1]) - heading)
             else:
-                angle = signed(compass(points[i], points[i + 1])
-                               - compass(points[i - 1], points[i]))
+                angle = signed(
+                    compass(points[i], points[i + 1]) - compass(points[i - 1], points[i])
+                )
             assert step.turn in allowed_turns(angle), (step.text, angle)
             word = TURN_WORDS[step.turn]
             assert word in step.text

@@ -105,9 +105,14 @@ def test_closure_expiry_and_invalidation(plan_builder: Any) -> None:
     until = NOW + timedelta(hours=1)
     builder = (
         plan_builder()
-        .node("a", 0, 0, kind="kiosk").node("b", 10, 0).node("c", 20, 0)
-        .node("d", 10, 10).path("a", "b", "c").path("a", "d", "c")
-        .kiosk("k", "a", 90).destination("clinic", "Clinic", "c")
+        .node("a", 0, 0, kind="kiosk")
+        .node("b", 10, 0)
+        .node("c", 20, 0)
+        .node("d", 10, 10)
+        .path("a", "b", "c")
+        .path("a", "d", "c")
+        .kiosk("k", "a", 90)
+        .destination("clinic", "Clinic", "c")
         .closure("works", "b", until=until.isoformat())
     )
     finder = Wayfinder(builder.load(), now=NOW)
@@ -124,9 +129,13 @@ def test_closure_expiry_and_invalidation(plan_builder: Any) -> None:
 def test_no_step_free_way_names_the_stairs(plan_builder: Any) -> None:
     builder = (
         plan_builder()
-        .node("a", 0, 0, kind="kiosk").node("b", 10, 0).node("c", 20, 0)
-        .edge("a", "b").edge("b", "c", kind="stairs", name="the Garden Steps")
-        .kiosk("k", "a", 90).destination("garden", "Garden", "c")
+        .node("a", 0, 0, kind="kiosk")
+        .node("b", 10, 0)
+        .node("c", 20, 0)
+        .edge("a", "b")
+        .edge("b", "c", kind="stairs", name="the Garden Steps")
+        .kiosk("k", "a", 90)
+        .destination("garden", "Garden", "c")
     )
     finder = Wayfinder(builder.load())
     with pytest.raises(NoRouteError) as caught:
@@ -138,9 +147,13 @@ def test_no_step_free_way_names_the_stairs(plan_builder: Any) -> None:
 def test_unreachable_destination(plan_builder: Any) -> None:
     builder = (
         plan_builder()
-        .node("a", 0, 0, kind="kiosk").node("b", 10, 0).node("c", 20, 0)
-        .edge("a", "b").edge("c", "b", one_way=True)
-        .kiosk("k", "a", 90).destination("annex", "Annex", "c")
+        .node("a", 0, 0, kind="kiosk")
+        .node("b", 10, 0)
+        .node("c", 20, 0)
+        .edge("a", "b")
+        .edge("c", "b", one_way=True)
+        .kiosk("k", "a", 90)
+        .destination("annex", "Annex", "c")
     )
     finder = Wayfinder(builder.load())
     with pytest.raises(NoRouteError, match="Annex cannot be reached from here"):
@@ -149,11 +162,13 @@ def test_unreachable_destination(plan_builder: Any) -> None:
 
 def test_nearest_restroom_by_route_cost(demo_finder: Wayfinder) -> None:
     plan = demo_finder.floorplan
-    assert demo_finder.nearest("restroom", "main-lobby").destination == plan.destinations[
-        "restroom-main-1"
-    ]
-    assert demo_finder.nearest("restroom", "east-lobby", "step-free").destination == (
-        plan.destinations["restroom-east-1"]
+    assert (
+        demo_finder.nearest("restroom", "main-lobby").destination
+        == plan.destinations["restroom-main-1"]
+    )
+    assert (
+        demo_finder.nearest("restroom", "east-lobby", "step-free").destination
+        == (plan.destinations["restroom-east-1"])
     )
     from_node = demo_finder.nearest("restroom", "main-3-spine-85")
     assert from_node.destination == plan.destinations["restroom-main-3"]

@@ -30,9 +30,13 @@ def test_demo_hospital_is_publishable_without_warnings(demo_plan: Any, demo_find
 
 
 def test_disconnected_part_is_an_error(plan_builder: Any) -> None:
-    plan = corridor(plan_builder).node("island", 50, 50).node("islet", 55, 50).edge(
-        "island", "islet"
-    ).load()
+    plan = (
+        corridor(plan_builder)
+        .node("island", 50, 50)
+        .node("islet", 55, 50)
+        .edge("island", "islet")
+        .load()
+    )
     report = validate(plan)
     assert not report.ok
     [issue] = [i for i in report.errors if "disconnected" in i.message]
