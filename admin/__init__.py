@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from admin import kiosk_cli
+from admin import cli
 
 
 def init_app(app: Flask) -> None:
     """Register staff commands."""
-    app.cli.add_command(kiosk_cli.kiosk_group)
+    app.cli.add_command(cli.kiosk_group)

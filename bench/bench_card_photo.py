@@ -34,8 +34,8 @@ from pathlib import Path
 import PIL
 from PIL import Image, ImageOps
 
-from kiosk.card_images import DEFAULT_LONG_SIDE, JPEG_QUALITY, sanitise_card_photo
-from tests.imaging.photo_samples import phone_jpeg
+from kiosk.uploads.card_images import DEFAULT_LONG_SIDE, JPEG_QUALITY, sanitise_card_photo
+from tests.uploads.photo_samples import phone_jpeg
 
 TARGET_P50_MS = 100.0
 PHOTO_SIZE = (4000, 3000)

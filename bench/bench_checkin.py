@@ -81,9 +81,10 @@ from kiosk.checkin.codes import (
     random_canonical_code,
 )
 from kiosk.checkin.identity import fold_name
-from kiosk.demo_patients import ensure_demo_departments
-from kiosk.devices import enrol_device
+from kiosk.demo.patients import ensure_demo_departments
+from kiosk.devices.identity import enrol_device
 from kiosk.extensions import db
+from kiosk.floorplan import current_wayfinder
 from kiosk.models import (
     Appointment,
     AppointmentStatus,
@@ -95,7 +96,6 @@ from kiosk.models import (
 )
 from kiosk.models.printing import PrintJob
 from kiosk.models.types import utcnow
-from kiosk.wayfinding_service import current_wayfinder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent

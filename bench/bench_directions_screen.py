@@ -25,7 +25,7 @@ from pathlib import Path
 from flask import Flask, g
 from flask_migrate import upgrade
 
-from kiosk import create_app, wayfinding_service
+from kiosk import create_app, floorplan
 from wayfinding import Wayfinder, load_floorplan
 
 
@@ -53,7 +53,7 @@ def demo_app(instance: str) -> Flask:
 def naive_routing() -> Iterator[None]:
     """Make every request build its own wayfinder from the floorplan (once per request, shared
     by the screen's parts), without precomputation."""
-    original = wayfinding_service.wayfinder_for
+    original = floorplan.wayfinder_for
 
     def per_request_wayfinder(path: Path) -> Wayfinder:
         if "naive_wayfinder" not in g:
@@ -61,11 +61,11 @@ def naive_routing() -> Iterator[None]:
         finder: Wayfinder = g.naive_wayfinder
         return finder
 
-    wayfinding_service.wayfinder_for = per_request_wayfinder  # type: ignore[assignment]
+    floorplan.wayfinder_for = per_request_wayfinder  # type: ignore[assignment]
     try:
         yield
     finally:
-        wayfinding_service.wayfinder_for = original  # type: ignore[assignment]
+        floorplan.wayfinder_for = original  # type: ignore[assignment]
 
 
 def time_requests(app: Flask, paths: list[str], count: int) -> list[float]:
@@ -107,7 +107,7 @@ def main() -> None:
         os.environ["LOBBY_INSTANCE_PATH"] = instance
         app = demo_app(instance)
         with app.app_context():
-            plan = wayfinding_service.current_wayfinder().floorplan
+            plan = floorplan.current_wayfinder().floorplan
         paths = [f"/find/to/{d.id}" for d in plan.destinations.values() if d.is_public]
         rows = [
             measure(

@@ -14,10 +14,12 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kiosk import database, devices, errors, i18n, request_log, security
+from kiosk import database
 from kiosk.config import PROJECT_ROOT, load_config
+from kiosk.devices import identity as devices
 from kiosk.extensions import csrf, db, migrate
-from kiosk.server_session import DatabaseSessionInterface
+from kiosk.shell import errors, i18n, request_log, security
+from kiosk.shell.sessions import DatabaseSessionInterface
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
@@ -50,20 +52,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
-    from kiosk import (
-        demo,
-        enrolment,
-        find,
-        health,
-        home,
-        phone,
-        printing,
-        retention,
-        ticket_status,
-        wayfinding_service,
-    )
+    from kiosk import floorplan, printing
+    from kiosk.checkin import ticket_status, walk_in
     from kiosk.checkin import views as checkin_views
-    from kiosk.checkin import walk_in
+    from kiosk.demo import seed as demo
+    from kiosk.devices import enrolment
+    from kiosk.find import phone
+    from kiosk.find import views as find
+    from kiosk.shell import health, home
+    from kiosk.uploads import retention
 
     app.register_blueprint(home.bp)
     app.register_blueprint(enrolment.bp)
@@ -75,7 +72,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(ticket_status.bp)
     printing.init_app(app)
     retention.init_app(app)
-    wayfinding_service.init_app(app)
+    floorplan.init_app(app)
     demo.init_app(app)
 
     # Staff tools live in the admin package, which depends on kiosk (never the other way at

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kiosk.devices import enrol_device
+from kiosk.devices.identity import enrol_device
 from kiosk.extensions import db
 from kiosk.models import Kiosk
 

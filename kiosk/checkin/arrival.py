@@ -23,6 +23,8 @@ from kiosk.checkin.identity import fold_name, mark_code_used
 from kiosk.checkin.ticket_receipt import TicketPrintout, ticket_receipt
 from kiosk.checkin.tickets import issue_ticket
 from kiosk.extensions import db
+from kiosk.find.phone_links import public_url
+from kiosk.floorplan import current_wayfinder, facility_context
 from kiosk.models import (
     Appointment,
     AppointmentStatus,
@@ -34,11 +36,9 @@ from kiosk.models import (
     Kiosk,
     Patient,
 )
-from kiosk.phone_links import public_url
 from kiosk.printing.profiles import printer_profile
 from kiosk.printing.queue import enqueue_receipt
 from kiosk.printing.receipt import Receipt
-from kiosk.wayfinding_service import current_wayfinder, facility_context
 from wayfinding import NoRouteError, UnknownPlaceError, directions
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import current_app, session
 
-from kiosk.secure_store import store_for
+from kiosk.uploads.secure_store import store_for
 
 FLOW_KEY = "checkin"
 

@@ -17,11 +17,11 @@ from werkzeug.datastructures import MultiDict
 from kiosk.checkin.codes import facility_timezone
 from kiosk.checkin.tickets import waiting_ahead
 from kiosk.extensions import db
+from kiosk.find.phone_links import public_url
+from kiosk.floorplan import current_wayfinder
 from kiosk.models import Appointment, CheckIn, InsuranceCoverage, Kiosk
 from kiosk.models.types import utcnow
-from kiosk.phone_links import public_url
 from kiosk.printing.status import printer_is_offline
-from kiosk.wayfinding_service import current_wayfinder
 from wayfinding import Directions, NoRouteError, UnknownPlaceError, directions
 
 # Letters in any script, spaces, hyphens and apostrophes: "O'Brien", "García-López".

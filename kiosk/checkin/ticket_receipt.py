@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask_babel import format_datetime, gettext
 
-from kiosk.directions_receipt import phone_link_blocks, route_blocks
+from kiosk.find.receipt import phone_link_blocks, route_blocks
 from kiosk.printing.receipt import Align, Cut, Receipt, Rule, Text, Title
 from wayfinding import Directions, Route
 

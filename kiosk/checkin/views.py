@@ -17,12 +17,6 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image
 from werkzeug.wrappers import Response
 
-from kiosk.card_images import (
-    RejectedPhoto,
-    RejectionReason,
-    sanitise_card_photo,
-    sanitise_signature,
-)
 from kiosk.checkin.arrival import AlreadyCheckedIn, complete_check_in
 from kiosk.checkin.audit import record_audit
 from kiosk.checkin.flow import (
@@ -50,10 +44,16 @@ from kiosk.checkin.screens import (
     valid_phone,
 )
 from kiosk.extensions import db
-from kiosk.i18n import select_locale
 from kiosk.models import Patient
 from kiosk.models.types import utcnow
-from kiosk.secure_store import store_for
+from kiosk.shell.i18n import select_locale
+from kiosk.uploads.card_images import (
+    RejectedPhoto,
+    RejectionReason,
+    sanitise_card_photo,
+    sanitise_signature,
+)
+from kiosk.uploads.secure_store import store_for
 
 bp = Blueprint("checkin", __name__, url_prefix="/check-in")
 

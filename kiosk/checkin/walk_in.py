@@ -17,9 +17,9 @@ from kiosk.checkin.flow import load_flow, save_flow, start_flow
 from kiosk.checkin.screens import facility_today, parse_birth_date, valid_name
 from kiosk.checkin.views import only_at_a_kiosk, restart
 from kiosk.extensions import db
-from kiosk.i18n import select_locale
 from kiosk.models import Department
 from kiosk.models.types import utcnow
+from kiosk.shell.i18n import select_locale
 
 bp = Blueprint("walk_in", __name__, url_prefix="/check-in/walk-in")
 bp.before_request(only_at_a_kiosk)

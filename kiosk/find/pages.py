@@ -10,7 +10,7 @@ import qrcode
 from flask import Response, abort, render_template, url_for
 from qrcode.image.svg import SvgPathImage
 
-from kiosk.phone_links import public_url
+from kiosk.find.phone_links import public_url
 from wayfinding import (
     Kiosk,
     NoRouteError,

@@ -9,8 +9,8 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from kiosk.extensions import db
+from kiosk.floorplan import DEMO_FLOORPLAN
 from kiosk.models import Kiosk
-from kiosk.wayfinding_service import DEMO_FLOORPLAN
 
 
 def test_seeding_twice_creates_each_demo_kiosk_once(app: Flask, runner: FlaskCliRunner) -> None:

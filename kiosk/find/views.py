@@ -23,25 +23,25 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as BaseResponse
 
-from kiosk.directions_receipt import DirectionsPrintout, directions_receipt
 from kiosk.extensions import db
-from kiosk.home import safe_return_path
-from kiosk.i18n import select_locale
-from kiosk.models import Kiosk
-from kiosk.models.types import utcnow
-from kiosk.models.wayfinding import WayfindingEventKind
-from kiosk.phone_links import create_phone_link
-from kiosk.printing.profiles import printer_profile
-from kiosk.printing.queue import enqueue_receipt
-from kiosk.printing.status import printer_is_offline
-from kiosk.route_views import (
+from kiosk.find.analytics import record_event
+from kiosk.find.pages import (
     phone_link_url,
     route_map_response,
     route_page_context,
     route_problem_page,
 )
-from kiosk.wayfinding_analytics import record_event
-from kiosk.wayfinding_service import current_wayfinder, facility_context, here
+from kiosk.find.phone_links import create_phone_link
+from kiosk.find.receipt import DirectionsPrintout, directions_receipt
+from kiosk.floorplan import current_wayfinder, facility_context, here
+from kiosk.models import Kiosk
+from kiosk.models.types import utcnow
+from kiosk.models.wayfinding import WayfindingEventKind
+from kiosk.printing.profiles import printer_profile
+from kiosk.printing.queue import enqueue_receipt
+from kiosk.printing.status import printer_is_offline
+from kiosk.shell.home import safe_return_path
+from kiosk.shell.i18n import select_locale
 from wayfinding import Kiosk as WayfindingKiosk
 from wayfinding import NoRouteError, Profile, Route, UnknownPlaceError, directions
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from kiosk.secure_store import (
+from kiosk.uploads.secure_store import (
     EncryptedFileStore,
     InvalidStoredName,
     StoredFileMissing,

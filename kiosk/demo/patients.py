@@ -23,6 +23,7 @@ from sqlalchemy import select
 from kiosk.checkin.codes import facility_timezone, issue_code, local_day_bounds
 from kiosk.checkin.identity import fold_name
 from kiosk.extensions import db
+from kiosk.floorplan import current_wayfinder
 from kiosk.models import (
     Appointment,
     AppointmentStatus,
@@ -30,7 +31,6 @@ from kiosk.models import (
     InsuranceCoverage,
     Patient,
 )
-from kiosk.wayfinding_service import current_wayfinder
 from wayfinding import UnknownPlaceError
 
 

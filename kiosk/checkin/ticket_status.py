@@ -12,9 +12,9 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import force_locale
 
 from kiosk.checkin.tickets import find_ticket, waiting_ahead
-from kiosk.i18n import available_languages
-from kiosk.phone_links import public_url
-from kiosk.route_views import qr_code_response
+from kiosk.find.pages import qr_code_response
+from kiosk.find.phone_links import public_url
+from kiosk.shell.i18n import available_languages
 
 bp = Blueprint("ticket_status", __name__, url_prefix="/t")
 

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from kiosk.devices import issue_enrolment_token
+from kiosk.devices.identity import issue_enrolment_token
 from kiosk.extensions import db
 from kiosk.models import Kiosk
 from kiosk.printing.connections import PrinterUriError, canonical_printer_uri

@@ -11,10 +11,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from kiosk import retention
 from kiosk.extensions import db
 from kiosk.models import Consent, InsuranceCoverage, Patient
-from kiosk.secure_store import store_for
+from kiosk.uploads import retention
+from kiosk.uploads.secure_store import store_for
 
 Retained = Callable[..., Flask]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask, current_app, g
 
 from kiosk.config import PROJECT_ROOT
-from kiosk.i18n import select_locale
+from kiosk.shell.i18n import select_locale
 from wayfinding import Kiosk, Wayfinder, load_floorplan
 
 DEMO_FLOORPLAN = PROJECT_ROOT / "floorplans" / "demo-hospital.json"

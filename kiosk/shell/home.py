@@ -8,7 +8,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from werkzeug.wrappers import Response
 
 from kiosk.checkin.flow import abandon_flow
-from kiosk.i18n import choose_language
+from kiosk.shell.i18n import choose_language
 
 bp = Blueprint("kiosk", __name__)
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from kiosk.extensions import db
 from kiosk.models import InsuranceCoverage
-from kiosk.secure_store import store_for
+from kiosk.uploads.secure_store import store_for
 from tests.checkin_helpers import KioskVisit, book_patient
-from tests.imaging.test_card_images import CORPUS
+from tests.uploads.test_card_images import CORPUS
 
 
 def protected_files(app: Flask) -> set[Path]:

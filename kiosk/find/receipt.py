@@ -11,6 +11,7 @@ from datetime import datetime
 
 from flask_babel import format_datetime, gettext, ngettext
 
+from kiosk.find.pages import floor_changes
 from kiosk.printing.receipt import (
     Align,
     Block,
@@ -23,7 +24,6 @@ from kiosk.printing.receipt import (
     Text,
     Title,
 )
-from kiosk.route_views import floor_changes
 from wayfinding import Directions, Route, StepKind, render_route_bitmap
 
 

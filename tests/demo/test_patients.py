@@ -11,10 +11,10 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from kiosk.checkin.identity import identify_by_code, identify_by_name_and_birth_date
-from kiosk.demo_patients import DEMO_DEPARTMENTS, DEMO_PATIENTS, DemoCheckIn, seed_demo_patients
+from kiosk.demo.patients import DEMO_DEPARTMENTS, DEMO_PATIENTS, DemoCheckIn, seed_demo_patients
 from kiosk.extensions import db
+from kiosk.floorplan import current_wayfinder
 from kiosk.models import Appointment, AppointmentStatus, Department, InsuranceCoverage, Patient
-from kiosk.wayfinding_service import current_wayfinder
 from tests.checkin.checkin_helpers import FACILITY_TIMEZONE, NOW
 
 FACILITY = ZoneInfo(FACILITY_TIMEZONE)

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from kiosk.request_log import JsonLineFormatter
+from kiosk.shell.request_log import JsonLineFormatter
 from tests.helpers import csrf_token_from
 
 

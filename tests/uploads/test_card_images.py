@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFile, PngImagePlugin
 
-from kiosk.card_images import (
+from kiosk.uploads.card_images import (
     DEFAULT_LONG_SIDE,
     DEFAULT_MAX_BYTES,
     MIN_PHOTO_SIDE,
@@ -31,7 +31,7 @@ from kiosk.card_images import (
     sanitise_card_photo,
     sanitise_signature,
 )
-from tests.imaging.photo_samples import (
+from tests.uploads.photo_samples import (
     XMP_PACKET,
     card_scene,
     encoded,

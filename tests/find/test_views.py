@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from kiosk.extensions import db
+from kiosk.floorplan import DEMO_FLOORPLAN
 from kiosk.models.wayfinding import WayfindingEvent, WayfindingEventKind
-from kiosk.wayfinding_service import DEMO_FLOORPLAN
 from tests.helpers import csrf_token_from
 
 

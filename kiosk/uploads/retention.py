@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from kiosk.extensions import db
 from kiosk.models import Consent, InsuranceCoverage
-from kiosk.secure_store import store_for
+from kiosk.uploads.secure_store import store_for
 
 DEFAULT_RETENTION_DAYS = 30
 

@@ -10,18 +10,18 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import force_locale
 
 from kiosk.extensions import db
-from kiosk.i18n import available_languages
-from kiosk.models.wayfinding import PhoneRouteLink, WayfindingEventKind
-from kiosk.phone_links import find_phone_link
-from kiosk.route_views import (
+from kiosk.find.analytics import record_event
+from kiosk.find.pages import (
     phone_link_url,
     qr_code_response,
     route_map_response,
     route_page_context,
     route_problem_page,
 )
-from kiosk.wayfinding_analytics import record_event
-from kiosk.wayfinding_service import current_wayfinder
+from kiosk.find.phone_links import find_phone_link
+from kiosk.floorplan import current_wayfinder
+from kiosk.models.wayfinding import PhoneRouteLink, WayfindingEventKind
+from kiosk.shell.i18n import available_languages
 from wayfinding import NoRouteError, Profile, Route, UnknownPlaceError
 
 bp = Blueprint("phone", __name__, url_prefix="/d")

@@ -12,11 +12,11 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from kiosk.demo_patients import seed_demo_patients
+from kiosk.demo.patients import seed_demo_patients
 from kiosk.extensions import db
+from kiosk.floorplan import current_wayfinder
 from kiosk.models import Kiosk
 from kiosk.models.types import utcnow
-from kiosk.wayfinding_service import current_wayfinder
 
 DEMO_PRINTER_URI = "dummy://"
 

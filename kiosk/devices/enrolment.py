@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from kiosk.devices import enrol_device, find_kiosk_by_enrolment_token
+from kiosk.devices.identity import enrol_device, find_kiosk_by_enrolment_token
 from kiosk.extensions import db
 
 bp = Blueprint("enrolment", __name__)

@@ -1,0 +1,1 @@
+"""Synthetic demo data for `make run`: the demo hospital's kiosks, departments and patients."""
