@@ -14,14 +14,12 @@ from kiosk.extensions import db
 from kiosk.models import Kiosk
 from kiosk.printing.connections import PrinterUriError, canonical_printer_uri
 from kiosk.printing.profiles import PrinterProfileError, printer_profile
-
-DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+from kiosk.shell.links import public_url
 
 
 def enrolment_link(token: str) -> str:
     """The URL staff open on the kiosk's browser."""
-    base = current_app.config["PUBLIC_BASE_URL"] or DEFAULT_BASE_URL
-    return f"{base.rstrip('/')}/enrol/{token}"
+    return public_url(f"/enrol/{token}")
 
 
 kiosk_group = AppGroup("kiosk", help="Manage kiosk devices.")

@@ -75,15 +75,14 @@ from sqlalchemy import func, select
 from kiosk import create_app
 from kiosk.checkin.codes import (
     code_digest,
-    facility_timezone,
     issue_code,
-    local_day_bounds,
     random_canonical_code,
 )
 from kiosk.checkin.identity import fold_name
 from kiosk.demo.patients import ensure_demo_departments
 from kiosk.devices.identity import enrol_device
 from kiosk.extensions import db
+from kiosk.facility import facility_timezone, local_day_bounds
 from kiosk.floorplan import current_wayfinder
 from kiosk.models import (
     Appointment,

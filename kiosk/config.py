@@ -63,7 +63,23 @@ DEFAULTS: dict[str, Any] = {
     "CHECKIN_LATE_MINUTES": 30,
     # A patient's whole check-in may take at most this long before the screen starts over.
     "CHECKIN_MAX_SECONDS": 600,
+    # Every identity lookup takes at least this long, whatever its outcome (no timing oracle).
+    "IDENTIFY_MIN_SECONDS": 0.25,
+    # Failed lookups per kiosk before waits start, the longest wait, and the staff alert.
+    "THROTTLE_FREE_FAILURES": 3,
+    "THROTTLE_MAX_DELAY_SECONDS": 60,
+    "THROTTLE_ALERT_FAILURES": 10,
     "PRIVACY_NOTICE_VERSION": "2026-01",
+    # Card images and signatures: where the encrypted files live (empty: <instance>/protected)
+    # and how many days they are kept.
+    "PROTECTED_FILES_DIR": "",
+    "CARD_IMAGE_RETENTION_DAYS": 30,
+    # The published floorplan (empty: the synthetic demo hospital) and where a browser that is
+    # not an enrolled kiosk stands (empty: the floorplan's first kiosk).
+    "FLOORPLAN_PATH": "",
+    "DEFAULT_KIOSK_PLACE": "",
+    # How long a directions QR link works.
+    "PHONE_LINK_HOURS": 4,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
 }
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
 from kiosk.extensions import db
@@ -39,3 +41,10 @@ def init_app(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", apply_sqlite_pragmas)
+
+
+def dialect_insert(table: Any) -> Any:
+    """An INSERT for the session's database that supports `on_conflict_do_update` (an upsert):
+    PostgreSQL and SQLite spell it alike, but SQLAlchemy keeps their constructs apart."""
+    name = db.session.get_bind().dialect.name
+    return (postgresql_insert if name == "postgresql" else sqlite_insert)(table)

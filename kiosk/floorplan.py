@@ -10,10 +10,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from flask import Flask, current_app, g
+from flask import current_app, g
 
 from kiosk.config import PROJECT_ROOT
-from kiosk.shell.i18n import select_locale
 from wayfinding import Kiosk, Wayfinder, load_floorplan
 
 DEMO_FLOORPLAN = PROJECT_ROOT / "floorplans" / "demo-hospital.json"
@@ -24,7 +23,7 @@ _loaded: dict[tuple[str, int], Wayfinder] = {}
 
 def floorplan_path() -> Path:
     """The floorplan this installation publishes (config `FLOORPLAN_PATH`, default: the demo)."""
-    return Path(current_app.config.get("FLOORPLAN_PATH") or DEMO_FLOORPLAN)
+    return Path(current_app.config["FLOORPLAN_PATH"] or DEMO_FLOORPLAN)
 
 
 def wayfinder_for(path: Path) -> Wayfinder:
@@ -54,23 +53,7 @@ def here() -> Kiosk:
     device = g.get("kiosk")
     if device is not None and device.place in kiosks:
         return kiosks[device.place]
-    default = current_app.config.get("DEFAULT_KIOSK_PLACE")
+    default = current_app.config["DEFAULT_KIOSK_PLACE"]
     if default in kiosks:
         return kiosks[default]
     return next(iter(kiosks.values()))
-
-
-def facility_context() -> dict[str, str]:
-    """The facility's name and help-desk phone for every screen: configured values win, else
-    the published floorplan's."""
-    facility = current_wayfinder().floorplan.facility
-    return {
-        "facility_name": current_app.config["FACILITY_NAME"]
-        or facility.name.in_language(select_locale()),
-        "help_desk_phone": current_app.config["HELP_DESK_PHONE"] or facility.phone,
-    }
-
-
-def init_app(app: Flask) -> None:
-    """Give templates the facility's name and phone."""
-    app.context_processor(facility_context)

@@ -17,14 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.checkin.audit import record_audit
-from kiosk.checkin.codes import facility_timezone
 from kiosk.checkin.flow import CheckinFlow
 from kiosk.checkin.identity import fold_name, mark_code_used
 from kiosk.checkin.ticket_receipt import TicketPrintout, ticket_receipt
 from kiosk.checkin.tickets import issue_ticket
 from kiosk.extensions import db
-from kiosk.find.phone_links import public_url
-from kiosk.floorplan import current_wayfinder, facility_context
+from kiosk.facility import facility_context, local_date
+from kiosk.floorplan import current_wayfinder
 from kiosk.models import (
     Appointment,
     AppointmentStatus,
@@ -39,6 +38,7 @@ from kiosk.models import (
 from kiosk.printing.profiles import printer_profile
 from kiosk.printing.queue import enqueue_receipt
 from kiosk.printing.receipt import Receipt
+from kiosk.shell.links import public_url
 from wayfinding import NoRouteError, UnknownPlaceError, directions
 
 
@@ -52,11 +52,6 @@ class IssuedTicket:
 
     check_in_id: int
     token: str
-
-
-def local_service_date(now: datetime) -> date:
-    """Today in the facility's time zone: ticket numbers start again every day."""
-    return now.astimezone(facility_timezone(current_app)).date()
 
 
 def record_answers(flow: CheckinFlow, patient_id: int, kiosk: Kiosk) -> None:
@@ -103,7 +98,7 @@ def ticket_for(
     insurance_choice: str,
 ) -> IssuedTicket:
     """Issue the ticket, add the check-in and queue the ticket receipt."""
-    ticket, token = issue_ticket(department, local_service_date(now))
+    ticket, token = issue_ticket(department, local_date(now))
     check_in = CheckIn(
         appointment_id=appointment_id,
         patient_id=patient_id,

@@ -14,13 +14,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask
 from sqlalchemy import select
 
 from kiosk.extensions import db
+from kiosk.facility import local_day_bounds
 from kiosk.models import Appointment
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -70,16 +70,6 @@ def code_digest(code: str, secret: str) -> str:
     return hmac.new(secret.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
-def local_day_bounds(moment: datetime, timezone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The day `moment` falls on in `timezone`, as [first instant, first instant of the next
-    day). Computed on the calendar, so days with a daylight-saving change are 23 or 25 hours."""
-    day = moment.astimezone(timezone).date()
-    return (
-        datetime.combine(day, time.min, tzinfo=timezone),
-        datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone),
-    )
-
-
 def issue_code(appointment: Appointment, *, now: datetime, timezone: ZoneInfo, secret: str) -> str:
     """Give the appointment a new code that works until the end of its day in the facility's
     time zone; return the code for the patient (the caller commits). Any earlier code stops
@@ -100,9 +90,3 @@ def issue_code(appointment: Appointment, *, now: datetime, timezone: ZoneInfo, s
     appointment.code_digest = digest
     appointment.code_expires_at = expires_at
     return format_code(code)
-
-
-def facility_timezone(app: Flask) -> ZoneInfo:
-    """The facility's time zone (config `FACILITY_TIMEZONE`, an IANA name, default UTC): it
-    decides what "today" means for appointments and codes."""
-    return ZoneInfo(app.config.get("FACILITY_TIMEZONE", "UTC"))

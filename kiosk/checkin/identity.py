@@ -33,25 +33,17 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kiosk.checkin.audit import record_audit
-from kiosk.checkin.codes import code_digest, facility_timezone, local_day_bounds, normalise_code
+from kiosk.checkin.codes import code_digest, normalise_code
+from kiosk.database import dialect_insert
 from kiosk.extensions import db
+from kiosk.facility import facility_timezone, local_day_bounds
 from kiosk.models import Appointment, AppointmentStatus, LookupThrottle, Patient
 from kiosk.models.types import utcnow
 
 logger = logging.getLogger(__name__)
 
-CONFIG_DEFAULTS: dict[str, float] = {
-    "CHECKIN_EARLY_MINUTES": 60,
-    "CHECKIN_LATE_MINUTES": 30,
-    "IDENTIFY_MIN_SECONDS": 0.25,
-    "THROTTLE_FREE_FAILURES": 3,
-    "THROTTLE_MAX_DELAY_SECONDS": 60,
-    "THROTTLE_ALERT_FAILURES": 10,
-}
 UNENROLLED_BUCKET = "unenrolled"
 # Stand-ins that keep a hopeless lookup doing the same queries as a real one. Neither can match:
 # stored digests are hex, stored name keys are `fold_name` output (letters and digits only), and
@@ -90,8 +82,8 @@ NOT_FOUND = IdentifyOutcome(
 
 
 def setting(key: str) -> float:
-    """A numeric check-in setting from the app's config, else its default here."""
-    return float(current_app.config.get(key, CONFIG_DEFAULTS[key]))
+    """A numeric check-in setting from the app's config (defaults: `kiosk.config`)."""
+    return float(current_app.config[key])
 
 
 def fold_name(text: str) -> str:
@@ -249,8 +241,6 @@ def count_failure(bucket: str, *, kiosk_id: int | None, now: datetime) -> int:
     primary key; it also holds the row's lock until commit, so exactly one of them sees the
     count reach the alert threshold with no alert sent yet.
     """
-    dialect = db.session.get_bind().dialect.name
-    dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = (
         dialect_insert(LookupThrottle)
         .values(bucket=bucket, consecutive_failures=1)

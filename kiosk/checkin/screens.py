@@ -8,20 +8,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import format_time
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from kiosk.checkin.codes import facility_timezone
 from kiosk.checkin.tickets import waiting_ahead
 from kiosk.extensions import db
-from kiosk.find.phone_links import public_url
 from kiosk.floorplan import current_wayfinder
 from kiosk.models import Appointment, CheckIn, InsuranceCoverage, Kiosk
-from kiosk.models.types import utcnow
 from kiosk.printing.status import printer_is_offline
+from kiosk.shell.links import public_url
 from wayfinding import Directions, NoRouteError, UnknownPlaceError, directions
 
 # Letters in any script, spaces, hyphens and apostrophes: "O'Brien", "García-López".
@@ -48,11 +46,6 @@ def valid_member_id(value: str) -> bool:
 def masked_tail(value: str) -> str:
     """The last four characters only ("phone ending 1234"); empty for short values."""
     return value[-4:] if len(value) >= 4 else ""
-
-
-def facility_today() -> date:
-    """Today's date where the facility is (a birth date "in the future" is judged there)."""
-    return utcnow().astimezone(facility_timezone(current_app)).date()
 
 
 def parse_birth_date(form: MultiDict[str, str], *, today: date) -> tuple[date | None, Any]:

@@ -12,9 +12,8 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import force_locale
 
 from kiosk.checkin.tickets import find_ticket, waiting_ahead
-from kiosk.find.pages import qr_code_response
-from kiosk.find.phone_links import public_url
 from kiosk.shell.i18n import available_languages
+from kiosk.shell.links import is_htmx, public_url, qr_code_response
 
 bp = Blueprint("ticket_status", __name__, url_prefix="/t")
 
@@ -31,11 +30,7 @@ def show(token: str) -> str | tuple[str, int]:
         if ticket is None:
             return render_template("kiosk/phone/ticket_unknown.html", current_lang=lang), 404
         ahead = waiting_ahead(ticket.department_id, ticket.service_date, ticket.number)
-        template = (
-            "kiosk/phone/_ticket_status.html"
-            if request.headers.get("HX-Request")
-            else "kiosk/phone/ticket.html"
-        )
+        template = "kiosk/phone/_ticket_status.html" if is_htmx() else "kiosk/phone/ticket.html"
         return render_template(
             template,
             current_lang=lang,

@@ -6,8 +6,6 @@ counter in memory, so two kiosks or two app servers never hand out the same numb
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import date
 
 from sqlalchemy import func, select
@@ -15,14 +13,10 @@ from sqlalchemy.exc import IntegrityError
 
 from kiosk.extensions import db
 from kiosk.models import Department, QueueTicket
+from kiosk.tokens import new_token, token_hash
 
 WAITING = "waiting"
 NUMBER_ATTEMPTS = 10
-
-
-def hash_ticket_token(token: str) -> str:
-    """The stored form of a `/t/<token>` link."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def waiting_ahead(department_id: int, service_date: date, number: int) -> int:
@@ -51,14 +45,14 @@ def issue_ticket(department: Department, service_date: date) -> tuple[QueueTicke
             )
         )
         number = (highest or 0) + 1
-        token = secrets.token_urlsafe(12)
+        token = new_token(12)
         ticket = QueueTicket(
             department_id=department.id,
             department=department,
             service_date=service_date,
             number=number,
             status=WAITING,
-            token_hash=hash_ticket_token(token),
+            token_hash=token_hash(token),
             estimated_wait_minutes=waiting_ahead(department.id, service_date, number)
             * department.minutes_per_patient,
         )
@@ -74,6 +68,6 @@ def issue_ticket(department: Department, service_date: date) -> tuple[QueueTicke
 def find_ticket(token: str) -> QueueTicket | None:
     """The ticket behind a status link."""
     ticket: QueueTicket | None = db.session.scalar(
-        select(QueueTicket).where(QueueTicket.token_hash == hash_ticket_token(token))
+        select(QueueTicket).where(QueueTicket.token_hash == token_hash(token))
     )
     return ticket

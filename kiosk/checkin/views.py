@@ -12,7 +12,7 @@ import binascii
 import io
 
 import zxingcpp
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from PIL import Image
 from werkzeug.wrappers import Response
@@ -34,7 +34,6 @@ from kiosk.checkin.identity import (
 )
 from kiosk.checkin.screens import (
     appointment_summaries,
-    facility_today,
     insurance_on_file,
     issued_ticket_views,
     masked_tail,
@@ -44,9 +43,11 @@ from kiosk.checkin.screens import (
     valid_phone,
 )
 from kiosk.extensions import db
+from kiosk.facility import facility_today
 from kiosk.models import Patient
 from kiosk.models.types import utcnow
 from kiosk.shell.i18n import select_locale
+from kiosk.shell.links import see_other
 from kiosk.uploads.card_images import (
     RejectedPhoto,
     RejectionReason,
@@ -88,7 +89,7 @@ bp.before_request(only_at_a_kiosk)
 
 def restart() -> Response:
     """Back to the first screen (nothing answered, reset, or over the time cap)."""
-    return redirect(url_for("checkin.start"), code=303)
+    return see_other(url_for("checkin.start"))
 
 
 def identified_flow() -> CheckinFlow | None:
@@ -119,7 +120,7 @@ def after_identify(flow: CheckinFlow, outcome: IdentifyOutcome) -> Response | tu
     flow.chosen_ids = list(outcome.appointment_ids) if len(outcome.appointment_ids) == 1 else []
     save_flow(flow)
     target = "checkin.confirm" if flow.chosen_ids else "checkin.choose"
-    return redirect(url_for(target), code=303)
+    return see_other(url_for(target))
 
 
 @bp.get("/")
@@ -165,7 +166,7 @@ def by_name() -> Response | str | tuple[str, int]:
     flow = start_flow("name_dob")
     flow.pending_last_name = last_name
     save_flow(flow)
-    return redirect(url_for("checkin.birth_date"), code=303)
+    return see_other(url_for("checkin.birth_date"))
 
 
 @bp.route("/birth-date", methods=["GET", "POST"])
@@ -201,7 +202,7 @@ def choose() -> Response | str:
         else:
             return restart()
         save_flow(flow)
-        return redirect(url_for("checkin.confirm"), code=303)
+        return see_other(url_for("checkin.confirm"))
     summaries = appointment_summaries(flow.found_ids, flow.patient_id, select_locale())
     record_audit("appointments_viewed", kiosk_id=kiosk_id(), patient_id=flow.patient_id)
     db.session.commit()
@@ -217,10 +218,10 @@ def confirm() -> Response | str:
     if request.method == "POST":
         if request.form.get("answer") != "yes":
             abandon_flow()
-            return redirect(url_for("checkin.see_desk"), code=303)
+            return see_other(url_for("checkin.see_desk"))
         flow.confirmed = True
         save_flow(flow)
-        return redirect(url_for("checkin.contact"), code=303)
+        return see_other(url_for("checkin.contact"))
     patient = db.session.get(Patient, flow.patient_id)
     assert patient is not None
     record_audit("patient_confirm_viewed", kiosk_id=kiosk_id(), patient_id=patient.id)
@@ -249,10 +250,10 @@ def contact() -> Response | str:
     assert patient is not None
     if request.method == "POST" or not patient.phone:
         if request.form.get("answer") == "change":
-            return redirect(url_for("checkin.contact_update"), code=303)
+            return see_other(url_for("checkin.contact_update"))
         flow.contact_confirmed = True
         save_flow(flow)
-        return redirect(url_for("checkin.insurance"), code=303)
+        return see_other(url_for("checkin.insurance"))
     record_audit("contact_viewed", kiosk_id=kiosk_id(), patient_id=patient.id, field="phone")
     db.session.commit()
     return render_template(
@@ -273,7 +274,7 @@ def contact_update() -> Response | str | tuple[str, int]:
         return render_template("kiosk/checkin/phone.html", invalid=True, **progress("contact")), 422
     flow.new_phone, flow.contact_confirmed = phone, True
     save_flow(flow)
-    return redirect(url_for("checkin.insurance"), code=303)
+    return see_other(url_for("checkin.insurance"))
 
 
 @bp.route("/insurance", methods=["GET", "POST"])
@@ -286,12 +287,12 @@ def insurance() -> Response | str:
     if request.method == "POST":
         choice = request.form.get("choice", "")
         if choice not in ("same", "new", "self_pay") or (choice == "same" and on_file is None):
-            return redirect(url_for("checkin.insurance"), code=303)
+            return see_other(url_for("checkin.insurance"))
         flow.insurance = choice
         save_flow(flow)
         if choice == "new":
-            return redirect(url_for("checkin.card", side="front"), code=303)
-        return redirect(url_for("checkin.consent"), code=303)
+            return see_other(url_for("checkin.card", side="front"))
+        return see_other(url_for("checkin.consent"))
     if on_file is not None:
         record_audit("insurance_viewed", kiosk_id=kiosk_id(), patient_id=flow.patient_id)
         db.session.commit()
@@ -335,8 +336,8 @@ def card(side: str) -> Response | str | tuple[str, int]:
         flow.card_back = name
     save_flow(flow)
     if side == "front":
-        return redirect(url_for("checkin.card", side="back"), code=303)
-    return redirect(url_for("checkin.card_details"), code=303)
+        return see_other(url_for("checkin.card", side="back"))
+    return see_other(url_for("checkin.card_details"))
 
 
 @bp.route("/insurance/details", methods=["GET", "POST"])
@@ -362,7 +363,7 @@ def card_details() -> Response | str | tuple[str, int]:
         ), 422
     flow.member_id, flow.group_number = member_id, group_number
     save_flow(flow)
-    return redirect(url_for("checkin.consent"), code=303)
+    return see_other(url_for("checkin.consent"))
 
 
 @bp.route("/consent", methods=["GET", "POST"])
@@ -370,7 +371,7 @@ def consent() -> Response | str | tuple[str, int]:
     """Privacy notice, signed with a finger (or acknowledged by a tap), then check in."""
     flow = load_flow()
     if flow is not None and flow.done:
-        return redirect(url_for("checkin.done"), code=303)  # a second tap on "Check in"
+        return see_other(url_for("checkin.done"))  # a second tap on "Check in"
     flow = identified_flow()
     if flow is None or not flow.insurance:
         return restart()
@@ -412,7 +413,7 @@ def finish(flow: CheckinFlow) -> Response | tuple[str, int]:
         return render_template("kiosk/checkin/already.html"), 409
     flow.done = [[ticket.check_in_id, ticket.token] for ticket in issued]
     save_flow(flow)
-    return redirect(url_for("checkin.done"), code=303)
+    return see_other(url_for("checkin.done"))
 
 
 @bp.get("/done")

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from kiosk.checkin.arrival import complete_walk_in
 from kiosk.checkin.flow import load_flow, save_flow, start_flow
-from kiosk.checkin.screens import facility_today, parse_birth_date, valid_name
+from kiosk.checkin.screens import parse_birth_date, valid_name
 from kiosk.checkin.views import only_at_a_kiosk, restart
 from kiosk.extensions import db
+from kiosk.facility import facility_today
 from kiosk.models import Department
 from kiosk.models.types import utcnow
 from kiosk.shell.i18n import select_locale
+from kiosk.shell.links import see_other
 
 bp = Blueprint("walk_in", __name__, url_prefix="/check-in/walk-in")
 bp.before_request(only_at_a_kiosk)
@@ -39,7 +41,7 @@ def name() -> Response | str | tuple[str, int]:
     flow = start_flow("walk_in")
     flow.walk_in = {"first_name": first, "last_name": last}
     save_flow(flow)
-    return redirect(url_for("walk_in.birth_date"), code=303)
+    return see_other(url_for("walk_in.birth_date"))
 
 
 @bp.route("/birth-date", methods=["GET", "POST"])
@@ -57,7 +59,7 @@ def birth_date() -> Response | str | tuple[str, int]:
         ), 422
     flow.walk_in["date_of_birth"] = born.isoformat()
     save_flow(flow)
-    return redirect(url_for("walk_in.department"), code=303)
+    return see_other(url_for("walk_in.department"))
 
 
 @bp.route("/department", methods=["GET", "POST"])
@@ -65,7 +67,7 @@ def department() -> Response | str:
     """Where the walk-in is going; then the ticket."""
     flow = load_flow()
     if flow is not None and flow.done:
-        return redirect(url_for("checkin.done"), code=303)  # a second tap
+        return see_other(url_for("checkin.done"))  # a second tap
     if flow is None or "date_of_birth" not in flow.walk_in:
         return restart()
     departments = list(db.session.scalars(select(Department).order_by(Department.code)))
@@ -73,7 +75,7 @@ def department() -> Response | str:
         return render_template("kiosk/checkin/walk_in_department.html", departments=departments)
     chosen = next((d for d in departments if d.code == request.form.get("department")), None)
     if chosen is None:
-        return redirect(url_for("walk_in.department"), code=303)
+        return see_other(url_for("walk_in.department"))
     ticket = complete_walk_in(
         flow.walk_in["first_name"],
         flow.walk_in["last_name"],
@@ -86,4 +88,4 @@ def department() -> Response | str:
     flow.walk_in = {}
     flow.done = [[ticket.check_in_id, ticket.token]]
     save_flow(flow)
-    return redirect(url_for("checkin.done"), code=303)
+    return see_other(url_for("checkin.done"))

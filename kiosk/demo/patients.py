@@ -20,9 +20,10 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from kiosk.checkin.codes import facility_timezone, issue_code, local_day_bounds
+from kiosk.checkin.codes import issue_code
 from kiosk.checkin.identity import fold_name
 from kiosk.extensions import db
+from kiosk.facility import facility_timezone, local_day_bounds
 from kiosk.floorplan import current_wayfinder
 from kiosk.models import (
     Appointment,

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from kiosk.devices.identity import enrol_device, find_kiosk_by_enrolment_token
 from kiosk.extensions import db
+from kiosk.shell.links import see_other
 
 bp = Blueprint("enrolment", __name__)
 
@@ -36,7 +37,7 @@ def enrol(token: str) -> Response | tuple[str, int]:
     device_token = enrol_device(kiosk)
     db.session.commit()
     flash(_("This screen is now the kiosk “%(name)s”.", name=kiosk.name))
-    response = redirect(url_for("kiosk.home"), code=303)
+    response = see_other(url_for("kiosk.home"))
     response.set_cookie(
         current_app.config["DEVICE_COOKIE_NAME"],
         device_token,

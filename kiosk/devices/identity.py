@@ -7,8 +7,6 @@ visitor screen (`g.kiosk is None`), which must keep working.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from flask import Flask, current_app, g, request
@@ -17,14 +15,10 @@ from sqlalchemy import select
 from kiosk.extensions import db
 from kiosk.models import Kiosk
 from kiosk.models.types import utcnow
+from kiosk.tokens import new_token, token_hash
 
 # Writing last_seen_at on every request would turn each tap into a database write.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
-
-
-def hash_token(token: str) -> str:
-    """Tokens are stored only as SHA-256 hashes."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def issue_enrolment_token(kiosk: Kiosk, valid_for: timedelta) -> str:
@@ -32,8 +26,8 @@ def issue_enrolment_token(kiosk: Kiosk, valid_for: timedelta) -> str:
 
     Any earlier unused link for this kiosk stops working.
     """
-    token = secrets.token_urlsafe(24)
-    kiosk.enrolment_token_hash = hash_token(token)
+    token = new_token(24)
+    kiosk.enrolment_token_hash = token_hash(token)
     kiosk.enrolment_expires_at = utcnow() + valid_for
     return token
 
@@ -41,7 +35,7 @@ def issue_enrolment_token(kiosk: Kiosk, valid_for: timedelta) -> str:
 def find_kiosk_by_enrolment_token(token: str) -> Kiosk | None:
     """The kiosk an unexpired, unused enrolment token belongs to."""
     kiosk: Kiosk | None = db.session.scalar(
-        select(Kiosk).where(Kiosk.enrolment_token_hash == hash_token(token))
+        select(Kiosk).where(Kiosk.enrolment_token_hash == token_hash(token))
     )
     if kiosk is None or kiosk.enrolment_expires_at is None:
         return None
@@ -55,8 +49,8 @@ def enrol_device(kiosk: Kiosk) -> str:
 
     A previously enrolled browser loses the identity: one kiosk, one screen.
     """
-    device_token = secrets.token_urlsafe(32)
-    kiosk.device_token_hash = hash_token(device_token)
+    device_token = new_token(32)
+    kiosk.device_token_hash = token_hash(device_token)
     kiosk.enrolment_token_hash = None
     kiosk.enrolment_expires_at = None
     kiosk.enrolled_at = utcnow()
@@ -70,7 +64,7 @@ def identify_kiosk() -> None:
     if not device_token or request.endpoint == "static":
         return
     kiosk = db.session.scalar(
-        select(Kiosk).where(Kiosk.device_token_hash == hash_token(device_token))
+        select(Kiosk).where(Kiosk.device_token_hash == token_hash(device_token))
     )
     if kiosk is None:
         return

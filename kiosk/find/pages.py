@@ -6,11 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import qrcode
 from flask import Response, abort, render_template, url_for
-from qrcode.image.svg import SvgPathImage
 
-from kiosk.find.phone_links import public_url
+from kiosk.shell.links import public_url
 from wayfinding import (
     Kiosk,
     NoRouteError,
@@ -64,12 +62,6 @@ def route_map_response(route: Route, floor_id: str, lang: str) -> Response:
     if floor_id not in route.floors:
         abort(404)
     return Response(render_route_svg(route, floor_id, lang=lang), mimetype="image/svg+xml")
-
-
-def qr_code_response(url: str) -> Response:
-    """A QR code for `url` as SVG, sized for a phone camera at arm's length."""
-    image = qrcode.make(url, image_factory=SvgPathImage, box_size=12, border=2)
-    return Response(image.to_string(encoding="unicode"), mimetype="image/svg+xml")
 
 
 def route_problem_page(problem: UnknownPlaceError | NoRouteError, lang: str) -> tuple[str, int]:

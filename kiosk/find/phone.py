@@ -13,7 +13,6 @@ from kiosk.extensions import db
 from kiosk.find.analytics import record_event
 from kiosk.find.pages import (
     phone_link_url,
-    qr_code_response,
     route_map_response,
     route_page_context,
     route_problem_page,
@@ -22,6 +21,7 @@ from kiosk.find.phone_links import find_phone_link
 from kiosk.floorplan import current_wayfinder
 from kiosk.models.wayfinding import PhoneRouteLink, WayfindingEventKind
 from kiosk.shell.i18n import available_languages
+from kiosk.shell.links import qr_code_response
 from wayfinding import NoRouteError, Profile, Route, UnknownPlaceError
 
 bp = Blueprint("phone", __name__, url_prefix="/d")

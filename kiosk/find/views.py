@@ -14,7 +14,6 @@ from flask import (
     abort,
     flash,
     g,
-    redirect,
     render_template,
     request,
     session,
@@ -24,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as BaseResponse
 
 from kiosk.extensions import db
+from kiosk.facility import facility_context
 from kiosk.find.analytics import record_event
 from kiosk.find.pages import (
     phone_link_url,
@@ -33,7 +33,7 @@ from kiosk.find.pages import (
 )
 from kiosk.find.phone_links import create_phone_link
 from kiosk.find.receipt import DirectionsPrintout, directions_receipt
-from kiosk.floorplan import current_wayfinder, facility_context, here
+from kiosk.floorplan import current_wayfinder, here
 from kiosk.models import Kiosk
 from kiosk.models.types import utcnow
 from kiosk.models.wayfinding import WayfindingEventKind
@@ -42,6 +42,7 @@ from kiosk.printing.queue import enqueue_receipt
 from kiosk.printing.status import printer_is_offline
 from kiosk.shell.home import safe_return_path
 from kiosk.shell.i18n import select_locale
+from kiosk.shell.links import is_htmx, see_other
 from wayfinding import Kiosk as WayfindingKiosk
 from wayfinding import NoRouteError, Profile, Route, UnknownPlaceError, directions
 
@@ -125,9 +126,7 @@ def search() -> str:
         kind = WayfindingEventKind.SEARCH if results else WayfindingEventKind.SEARCH_NO_RESULT
         record_event(kind, origin=here().id, query=query)
         db.session.commit()
-    template = (
-        "kiosk/find/_results.html" if request.headers.get("HX-Request") else "kiosk/find/start.html"
-    )
+    template = "kiosk/find/_results.html" if is_htmx() else "kiosk/find/start.html"
     return render_template(
         template, groups=CATEGORY_GROUPS, query=query, results=results, profile=current_profile()
     )
@@ -162,14 +161,14 @@ def nearest(category: str) -> BaseResponse | tuple[str, int]:
     except (UnknownPlaceError, NoRouteError) as problem:
         return route_problem_page(problem, select_locale())
     assert route.destination is not None
-    return redirect(url_for("find.route", destination_id=route.destination.id), code=303)
+    return see_other(url_for("find.route", destination_id=route.destination.id))
 
 
 @bp.post("/step-free")
 def set_step_free() -> BaseResponse:
     """Switch step-free routes on or off, then show the same screen again."""
     session["step_free"] = request.form.get("step_free") == "on"
-    return redirect(safe_return_path(request.form.get("next")), code=303)
+    return see_other(safe_return_path(request.form.get("next")))
 
 
 @bp.get("/to/<destination_id>")
@@ -211,12 +210,12 @@ def print_directions(destination_id: str) -> BaseResponse | str:
     except (UnknownPlaceError, NoRouteError) as problem:
         return route_problem_page(problem, lang)[0]
     outcome = queue_directions_receipt(device, found, origin, lang)
-    if request.headers.get("HX-Request"):
+    if is_htmx():
         return render_template(
             "kiosk/find/_print_status.html", outcome=outcome, message=PRINT_MESSAGES[outcome]
         )
     flash(str(PRINT_MESSAGES[outcome]))
-    return redirect(url_for("find.route", destination_id=destination_id), code=303)
+    return see_other(url_for("find.route", destination_id=destination_id))
 
 
 @bp.get("/to/<destination_id>/map/<floor_id>.svg")

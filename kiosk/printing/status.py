@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
+from kiosk.database import dialect_insert
 from kiosk.extensions import db
 from kiosk.models import PrinterState, PrinterStatus
 from kiosk.models.types import utcnow
@@ -35,9 +33,6 @@ def record_printer_state(
     }
     if state is not PrinterState.OFFLINE:
         values["last_success_at"] = now
-    dialect_insert = (
-        postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    )
     statement = dialect_insert(PrinterStatus).values(printer_uri=printer_uri, **values)
     db.session.execute(
         statement.on_conflict_do_update(index_elements=[PrinterStatus.printer_uri], set_=values)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from kiosk.checkin.flow import abandon_flow
 from kiosk.shell.i18n import choose_language
+from kiosk.shell.links import see_other
 
 bp = Blueprint("kiosk", __name__)
 
@@ -51,7 +52,7 @@ def switch_language() -> Response:
     """Switch the session's language and return to the screen the person was on."""
     if not choose_language(request.form.get("lang", "")):
         abort(400)
-    return redirect(safe_return_path(request.form.get("next")), code=303)
+    return see_other(safe_return_path(request.form.get("next")))
 
 
 @bp.post("/reset")
@@ -59,4 +60,4 @@ def reset_screen() -> Response:
     """End the session for good (idle timeout or "start over") and go home."""
     abandon_flow()
     session.clear()
-    return redirect(url_for("kiosk.home"), code=303)
+    return see_other(url_for("kiosk.home"))

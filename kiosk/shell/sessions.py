@@ -9,8 +9,6 @@ countdown.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -22,11 +20,7 @@ from werkzeug.datastructures import CallbackDict
 from kiosk.extensions import db
 from kiosk.models import KioskSession
 from kiosk.models.types import utcnow
-
-
-def hash_session_id(session_id: str) -> str:
-    """The stored form of a session id."""
-    return hashlib.sha256(session_id.encode()).hexdigest()
+from kiosk.tokens import new_token, token_hash
 
 
 class KioskSessionData(CallbackDict[str, Any], SessionMixin):
@@ -63,7 +57,7 @@ class DatabaseSessionInterface(SessionInterface):
         with db.engine.connect() as connection:
             data = connection.execute(
                 select(KioskSession.data).where(
-                    KioskSession.id_hash == hash_session_id(session_id),
+                    KioskSession.id_hash == token_hash(session_id),
                     KioskSession.expires_at > utcnow(),
                 )
             ).scalar_one_or_none()
@@ -86,13 +80,13 @@ class DatabaseSessionInterface(SessionInterface):
             return
         expires_at = utcnow() + self.idle_lifetime(app)
         if session.session_id is None:
-            session.session_id = secrets.token_urlsafe(32)
+            session.session_id = new_token(32)
             kiosk = getattr(g, "kiosk", None)
             with db.engine.begin() as connection:
                 connection.execute(delete(KioskSession).where(KioskSession.expires_at <= utcnow()))
                 connection.execute(
                     insert(KioskSession).values(
-                        id_hash=hash_session_id(session.session_id),
+                        id_hash=token_hash(session.session_id),
                         data=dict(session),
                         kiosk_id=kiosk.id if kiosk is not None else None,
                         created_at=utcnow(),
@@ -103,7 +97,7 @@ class DatabaseSessionInterface(SessionInterface):
             with db.engine.begin() as connection:
                 connection.execute(
                     update(KioskSession)
-                    .where(KioskSession.id_hash == hash_session_id(session.session_id))
+                    .where(KioskSession.id_hash == token_hash(session.session_id))
                     .values(data=dict(session), expires_at=expires_at)
                 )
         response.set_cookie(
@@ -122,5 +116,5 @@ def delete_session(session_id: str) -> None:
     """Forget a session for good (screen reset)."""
     with db.engine.begin() as connection:
         connection.execute(
-            delete(KioskSession).where(KioskSession.id_hash == hash_session_id(session_id))
+            delete(KioskSession).where(KioskSession.id_hash == token_hash(session_id))
         )

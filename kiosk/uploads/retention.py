@@ -16,12 +16,10 @@ from kiosk.extensions import db
 from kiosk.models import Consent, InsuranceCoverage
 from kiosk.uploads.secure_store import store_for
 
-DEFAULT_RETENTION_DAYS = 30
-
 
 def retention_days(app: Flask) -> int:
     """How many days protected files are kept (`CARD_IMAGE_RETENTION_DAYS`)."""
-    days = int(app.config.get("CARD_IMAGE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+    days = int(app.config["CARD_IMAGE_RETENTION_DAYS"])
     if days < 0:
         raise ValueError("CARD_IMAGE_RETENTION_DAYS cannot be negative")
     return days

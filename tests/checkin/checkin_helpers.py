@@ -8,9 +8,10 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from kiosk.checkin.codes import facility_timezone, issue_code
+from kiosk.checkin.codes import issue_code
 from kiosk.checkin.identity import fold_name
 from kiosk.extensions import db
+from kiosk.facility import facility_timezone
 from kiosk.models import Appointment, AppointmentStatus, AuditEvent, Department, Kiosk, Patient
 
 FACILITY_TIMEZONE = "America/Chicago"

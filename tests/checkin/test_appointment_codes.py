@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from kiosk.checkin.codes import (
     CODE_ALPHABET,
     code_digest,
-    facility_timezone,
     new_appointment_code,
     normalise_code,
 )
 from kiosk.extensions import db
+from kiosk.facility import facility_timezone
 from kiosk.models import Appointment
 from tests.checkin.checkin_helpers import NOW, add_department, add_patient, book, minutes
 
