@@ -18,8 +18,7 @@ from kiosk import database
 from kiosk.config import PROJECT_ROOT, load_config
 from kiosk.devices import identity as devices
 from kiosk.extensions import csrf, db, migrate
-from kiosk.shell import errors, i18n, request_log, security
-from kiosk.shell.sessions import DatabaseSessionInterface
+from kiosk.shell import errors, housekeeping, i18n, request_log, security, sessions
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
@@ -47,10 +46,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     csrf.init_app(app)
     i18n.init_app(app)
-    app.session_interface = DatabaseSessionInterface()
+    sessions.init_app(app)
     devices.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    housekeeping.init_app(app)
 
     from kiosk import facility, printing
     from kiosk.checkin import ticket_status, walk_in

@@ -48,6 +48,9 @@ DEFAULTS: dict[str, Any] = {
     # The server forgets an idle session this long after the screen should have reset itself,
     # so the screen's own reset request still finds its session (and CSRF token) alive.
     "IDLE_SERVER_GRACE_SECONDS": 30,
+    # Staff sessions: signed out after this long without a request, and at the latest after this.
+    "STAFF_SESSION_IDLE_MINUTES": 15,
+    "STAFF_SESSION_MAX_HOURS": 12,
     "DEVICE_COOKIE_NAME": "lobby_kiosk",
     "DEVICE_COOKIE_DAYS": 5 * 365,
     "ENROLMENT_LINK_HOURS": 24,

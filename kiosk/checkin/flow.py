@@ -10,11 +10,13 @@ the database, through audited views.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from flask import current_app, session
 
+from kiosk.shell.sessions import on_session_end
 from kiosk.uploads.secure_store import store_for
 
 FLOW_KEY = "checkin"
@@ -86,15 +88,27 @@ def start_flow(method: str) -> CheckinFlow:
 
 
 def abandon_flow() -> None:
-    """Forget this screen's check-in. Card photos and a signature of a check-in that did not
-    complete are deleted now rather than at the retention purge: nobody will review them."""
+    """Forget this screen's check-in, deleting what an unfinished one uploaded."""
     raw: dict[str, Any] | None = session.pop(FLOW_KEY, None)
-    if raw is None:
-        return
-    flow = CheckinFlow(**raw)
+    if raw is not None:
+        discard_unfinished_uploads(CheckinFlow(**raw))
+
+
+def discard_unfinished_uploads(flow: CheckinFlow) -> None:
+    """Card photos and a signature of a check-in that did not complete are deleted now rather
+    than at the retention purge: nobody will review them."""
     if flow.done:
         return
     store = store_for(current_app)
     for upload in (flow.card_front, flow.card_back, flow.signature_file):
         if upload:
             store.delete(upload)
+
+
+@on_session_end
+def discard_uploads_of_ended_session(data: Mapping[str, Any]) -> None:
+    """A session that ends — reset, or expired on the server after a crash or power cut — takes
+    its unfinished check-in's uploads with it."""
+    raw = data.get(FLOW_KEY)
+    if raw is not None:
+        discard_unfinished_uploads(CheckinFlow(**raw))

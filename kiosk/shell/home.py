@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from kiosk.checkin.flow import abandon_flow
 from kiosk.shell.i18n import choose_language
 from kiosk.shell.links import see_other
+from kiosk.shell.sessions import end_current_session
 
 bp = Blueprint("kiosk", __name__)
 
@@ -58,6 +58,5 @@ def switch_language() -> Response:
 @bp.post("/reset")
 def reset_screen() -> Response:
     """End the session for good (idle timeout or "start over") and go home."""
-    abandon_flow()
-    session.clear()
+    end_current_session()
     return see_other(url_for("kiosk.home"))

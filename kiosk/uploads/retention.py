@@ -14,6 +14,7 @@ from sqlalchemy import update
 
 from kiosk.extensions import db
 from kiosk.models import Consent, InsuranceCoverage
+from kiosk.shell.housekeeping import housekeeping_task
 from kiosk.uploads.secure_store import store_for
 
 
@@ -58,6 +59,14 @@ def purge_protected_files_command(older_than_days: int | None) -> None:
     days = retention_days(current_app) if older_than_days is None else older_than_days
     removed = purge_protected_files(current_app, datetime.now(UTC) - timedelta(days=days))
     click.echo(f"Removed {removed} protected file(s) stored more than {days} day(s) ago.")
+
+
+@housekeeping_task
+def purge_expired_protected_files(now: datetime) -> str:
+    """Housekeeping's share of retention: the same purge as the command, at the configured age."""
+    days = retention_days(current_app)
+    removed = purge_protected_files(current_app, now - timedelta(days=days))
+    return f"{removed} protected file(s) older than {days} day(s) removed."
 
 
 def init_app(app: Flask) -> None:
