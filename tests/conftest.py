@@ -24,6 +24,7 @@ os.environ["LOBBY_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="lobby-test-instance
 from kiosk import create_app  # noqa: E402
 from kiosk.config import normalise_database_url  # noqa: E402
 from kiosk.extensions import db  # noqa: E402
+from tests.checkin.checkin_helpers import FACILITY_TIMEZONE  # noqa: E402
 from tests.helpers import app_config  # noqa: E402
 
 DEFAULT_TEST_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/lobby_test"
@@ -108,3 +109,12 @@ def client(app: Flask) -> FlaskClient:
 def runner(app: Flask) -> FlaskCliRunner:
     """Runs `flask ...` commands against the test application."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def checkin_app(app: Flask) -> Iterator[Flask]:
+    """The application inside an app context, with the facility in Chicago (so "today" differs
+    from UTC's) and lookups unpadded (tests assert no wall clock)."""
+    app.config.update(IDENTIFY_MIN_SECONDS=0, FACILITY_TIMEZONE=FACILITY_TIMEZONE)
+    with app.app_context():
+        yield app

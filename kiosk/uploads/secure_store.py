@@ -219,7 +219,7 @@ def old_data_encryption_keys(app: Flask) -> list[bytes]:
 
 def protected_files_root(app: Flask) -> Path:
     """Where sealed files live: `PROTECTED_FILES_DIR`, by default `<instance>/protected`."""
-    return Path(app.config["PROTECTED_FILES_DIR"] or Path(app.instance_path) / "protected")
+    return Path(app.config.get("PROTECTED_FILES_DIR") or Path(app.instance_path) / "protected")
 
 
 def store_for(app: Flask) -> EncryptedFileStore:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from kiosk.config import PROJECT_ROOT
+
+ROOT = PROJECT_ROOT
 VENDOR = ROOT / "kiosk" / "static" / "vendor"
 
 
