@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from kiosk.devices.identity import issue_enrolment_token
 from kiosk.extensions import db
+from kiosk.floorplan import current_wayfinder, is_known_place
 from kiosk.models import Kiosk
 from kiosk.printing.connections import PrinterUriError, canonical_printer_uri
 from kiosk.printing.profiles import PrinterProfileError, printer_profile
@@ -23,6 +24,23 @@ def enrolment_link(token: str) -> str:
 
 
 kiosk_group = AppGroup("kiosk", help="Manage kiosk devices.")
+
+
+def known_kiosk(name: str) -> bool:
+    """Whether a kiosk of this name exists already (its place is kept unless --place is given)."""
+    return db.session.scalar(select(Kiosk.id).where(Kiosk.name == name)) is not None
+
+
+def refuse_unknown_places(places: list[str]) -> None:
+    """Stop (exit 2) before anything is written when a place is not a kiosk spot of the
+    published floorplan: such a kiosk would route people from somewhere else."""
+    unknown = [place for place in places if not is_known_place(place)]
+    if unknown:
+        spots = ", ".join(sorted(current_wayfinder().floorplan.kiosks))
+        raise click.UsageError(
+            f"the published floorplan has no kiosk place {', '.join(map(repr, unknown))}; "
+            f"its kiosk places are: {spots}"
+        )
 
 
 @kiosk_group.command("enroll")
@@ -49,6 +67,7 @@ def enroll_command(
             printer_profile(profile)
     except (PrinterUriError, PrinterProfileError) as error:
         raise click.BadParameter(str(error)) from None
+    refuse_unknown_places([place] if place else [n for n in names if not known_kiosk(n)])
     hours = int(current_app.config["ENROLMENT_LINK_HOURS"])
     for name in names:
         kiosk = db.session.scalar(select(Kiosk).where(Kiosk.name == name))

@@ -26,7 +26,7 @@ from flask import Flask, g
 from flask_migrate import upgrade
 
 from kiosk import create_app, floorplan
-from wayfinding import Wayfinder, load_floorplan
+from wayfinding import ValidationReport, Wayfinder, load_floorplan
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -53,19 +53,22 @@ def demo_app(instance: str) -> Flask:
 def naive_routing() -> Iterator[None]:
     """Make every request build its own wayfinder from the floorplan (once per request, shared
     by the screen's parts), without precomputation."""
-    original = floorplan.wayfinder_for
+    original = floorplan.published
 
-    def per_request_wayfinder(path: Path) -> Wayfinder:
-        if "naive_wayfinder" not in g:
-            g.naive_wayfinder = Wayfinder(load_floorplan(path), precompute=False)
-        finder: Wayfinder = g.naive_wayfinder
-        return finder
+    def per_request_floorplan(path: Path) -> floorplan.PublishedFloorplan:
+        if "naive_floorplan" not in g:
+            finder = Wayfinder(load_floorplan(path), precompute=False)
+            g.naive_floorplan = floorplan.PublishedFloorplan(
+                path, 0, finder, ValidationReport(errors=(), warnings=())
+            )
+        naive: floorplan.PublishedFloorplan = g.naive_floorplan
+        return naive
 
-    floorplan.wayfinder_for = per_request_wayfinder  # type: ignore[assignment]
+    floorplan.published = per_request_floorplan  # type: ignore[assignment]
     try:
         yield
     finally:
-        floorplan.wayfinder_for = original  # type: ignore[assignment]
+        floorplan.published = original  # type: ignore[assignment]
 
 
 def time_requests(app: Flask, paths: list[str], count: int) -> list[float]:

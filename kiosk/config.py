@@ -80,6 +80,9 @@ DEFAULTS: dict[str, Any] = {
     # The published floorplan (empty: the synthetic demo hospital) and where a browser that is
     # not an enrolled kiosk stands (empty: the floorplan's first kiosk).
     "FLOORPLAN_PATH": "",
+    # Serve a floorplan that fails validation (its errors are shown in /healthz) instead of
+    # refusing to start. Only for an emergency: routes may then be missing or wrong.
+    "ALLOW_INVALID_FLOORPLAN": False,
     "DEFAULT_KIOSK_PLACE": "",
     # How long a directions QR link works.
     "PHONE_LINK_HOURS": 4,

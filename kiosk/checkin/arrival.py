@@ -23,7 +23,7 @@ from kiosk.checkin.ticket_receipt import TicketPrintout, ticket_receipt
 from kiosk.checkin.tickets import issue_ticket
 from kiosk.extensions import db
 from kiosk.facility import facility_context, local_date
-from kiosk.floorplan import current_wayfinder
+from kiosk.floorplan import current_wayfinder, place_of
 from kiosk.models import (
     Appointment,
     AppointmentStatus,
@@ -129,10 +129,10 @@ def ticket_receipt_for(
     wait_minutes: int,
 ) -> Receipt:
     """The ticket receipt with directions from this kiosk to the department."""
-    finder = current_wayfinder()
+    finder, origin = current_wayfinder(), place_of(kiosk)
     try:
-        route = finder.route_from_kiosk(kiosk.place, department.destination_id)
-        steps = directions(route, lang, finder.kiosk(kiosk.place).heading)
+        route = finder.route_from_kiosk(origin.id, department.destination_id)
+        steps = directions(route, lang, origin.heading)
     except (UnknownPlaceError, NoRouteError):
         route, steps = None, None
     facility = facility_context()

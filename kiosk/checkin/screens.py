@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from kiosk.checkin.tickets import waiting_ahead
 from kiosk.extensions import db
-from kiosk.floorplan import current_wayfinder
+from kiosk.floorplan import current_wayfinder, place_of
 from kiosk.models import Appointment, CheckIn, InsuranceCoverage, Kiosk
 from kiosk.printing.status import printer_is_offline
 from kiosk.shell.links import public_url
@@ -125,7 +125,7 @@ class TicketView:
 
 def issued_ticket_views(done: list[list[Any]], kiosk: Kiosk, lang: str) -> list[TicketView]:
     """Views of the tickets this session's check-in produced."""
-    finder = current_wayfinder()
+    finder, origin = current_wayfinder(), place_of(kiosk)
     views = []
     for check_in_id, token in done:
         check_in = db.session.get(CheckIn, check_in_id)
@@ -133,8 +133,8 @@ def issued_ticket_views(done: list[list[Any]], kiosk: Kiosk, lang: str) -> list[
         ticket = check_in.ticket
         department = ticket.department
         try:
-            route = finder.route_from_kiosk(kiosk.place, department.destination_id)
-            steps: Directions | None = directions(route, lang, finder.kiosk(kiosk.place).heading)
+            route = finder.route_from_kiosk(origin.id, department.destination_id)
+            steps: Directions | None = directions(route, lang, origin.heading)
         except (UnknownPlaceError, NoRouteError):
             steps = None
         ahead = waiting_ahead(department.id, ticket.service_date, ticket.number)

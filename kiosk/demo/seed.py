@@ -19,6 +19,9 @@ from kiosk.models import Kiosk
 from kiosk.models.types import utcnow
 
 DEMO_PRINTER_URI = "dummy://"
+# The synthetic hospital of floorplans/demo-hospital.json, whose destinations the demo
+# departments point at; another hospital's floorplan may reuse the same ids for other places.
+DEMO_FACILITY_ID = "st-example-general"
 
 
 def seed_demo_kiosks(places: list[str]) -> list[Kiosk]:
@@ -40,6 +43,14 @@ def seed_demo_command() -> None:
     """Add the synthetic demo data that is not there yet."""
     created = seed_demo_kiosks(list(current_wayfinder().floorplan.kiosks))
     click.echo(f"Demo data: {len(created)} kiosk(s) added.")
+    facility = current_wayfinder().floorplan.facility
+    if facility.id != DEMO_FACILITY_ID:
+        click.echo(
+            f"Demo patients skipped: they belong to the synthetic demo hospital"
+            f" ({DEMO_FACILITY_ID}), and this installation publishes {facility.id!r}."
+            " Import the day's schedule instead."
+        )
+        return
     appointments = seed_demo_patients(utcnow())
     click.echo("Synthetic patients to check in today (codes are new on every run):")
     for demo in appointments:

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.extensions import db
-from kiosk.models import PrintJob, PrintJobStatus
+from kiosk.floorplan import current_floorplan, issue_lines
+from kiosk.models import Kiosk, PrintJob, PrintJobStatus
 
 bp = Blueprint("health", __name__)
 
@@ -30,6 +31,24 @@ def migration_heads(migrations_dir: str) -> frozenset[str]:
     config = Config()
     config.set_main_option("script_location", migrations_dir)
     return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
+def floorplan_health() -> dict[str, object]:
+    """The published floorplan's version, its validation problems, and the kiosks whose
+    place it lacks (they route from the default spot until staff fix them)."""
+    plan = current_floorplan()
+    places = set(plan.wayfinder.floorplan.kiosks)
+    off_floorplan = sorted(
+        name
+        for name, place in db.session.execute(select(Kiosk.name, Kiosk.place))
+        if place not in places
+    )
+    return {
+        "version": plan.wayfinder.floorplan.version,
+        "errors": issue_lines(plan.report.errors),
+        "warnings": issue_lines(plan.report.warnings),
+        "kiosks_off_floorplan": off_floorplan,
+    }
 
 
 @bp.get("/healthz")
@@ -55,5 +74,6 @@ def healthz() -> tuple[dict[str, object], int]:
             "up_to_date": migrations_current,
         },
         "print_queue_depth": queue_depth,
+        "floorplan": floorplan_health(),
     }
     return body, 200 if migrations_current else 503

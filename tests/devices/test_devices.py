@@ -37,38 +37,38 @@ def test_enroll_creates_the_kiosk_with_place_and_printer(
     app: Flask, runner: FlaskCliRunner
 ) -> None:
     enrolment_path(
-        runner, "east-lobby", "--place", "kiosk-east", "--printer", "network://10.1.2.3:9100"
+        runner, "front-desk-screen", "--place", "east-lobby", "--printer", "network://10.1.2.3:9100"
     )
     with app.app_context():
-        kiosk = db.session.scalar(select(Kiosk).where(Kiosk.name == "east-lobby"))
+        kiosk = db.session.scalar(select(Kiosk).where(Kiosk.name == "front-desk-screen"))
         assert kiosk is not None
-        assert (kiosk.place, kiosk.printer_uri) == ("kiosk-east", "network://10.1.2.3:9100")
+        assert (kiosk.place, kiosk.printer_uri) == ("east-lobby", "network://10.1.2.3:9100")
         assert kiosk.device_token_hash is None
 
 
 def test_opening_the_link_does_not_spend_it(app: Flask, runner: FlaskCliRunner) -> None:
-    path = enrolment_path(runner, "lobby-1")
+    path = enrolment_path(runner, "main-lobby")
     client = app.test_client()
-    assert "lobby-1" in client.get(path).get_data(as_text=True)
+    assert "main-lobby" in client.get(path).get_data(as_text=True)
     assert client.get(path).status_code == 200
 
 
 def test_enrolment_turns_the_browser_into_the_kiosk(app: Flask, runner: FlaskCliRunner) -> None:
-    browser, response = enrol_browser(app, enrolment_path(runner, "lobby-1"))
+    browser, response = enrol_browser(app, enrolment_path(runner, "main-lobby"))
     assert response.status_code == 303
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("lobby_kiosk=") and "HttpOnly" in cookie
     assert int(re.search(r"Max-Age=(\d+)", cookie).group(1)) > 365 * 24 * 3600  # type: ignore[union-attr]
     home = browser.get("/").get_data(as_text=True)
-    assert "Kiosk: lobby-1" in home
+    assert "Kiosk: main-lobby" in home
     with app.app_context():
-        kiosk = db.session.scalar(select(Kiosk).where(Kiosk.name == "lobby-1"))
+        kiosk = db.session.scalar(select(Kiosk).where(Kiosk.name == "main-lobby"))
         assert kiosk is not None
         assert kiosk.enrolled_at is not None and kiosk.last_seen_at is not None
 
 
 def test_link_works_only_once(app: Flask, runner: FlaskCliRunner) -> None:
-    path = enrolment_path(runner, "lobby-1")
+    path = enrolment_path(runner, "main-lobby")
     enrol_browser(app, path)
     second = app.test_client()
     page = second.get(path)
@@ -77,7 +77,7 @@ def test_link_works_only_once(app: Flask, runner: FlaskCliRunner) -> None:
 
 
 def test_expired_link_is_refused(app: Flask, runner: FlaskCliRunner) -> None:
-    path = enrolment_path(runner, "lobby-1")
+    path = enrolment_path(runner, "main-lobby")
     with app.app_context():
         db.session.execute(update(Kiosk).values(enrolment_expires_at=utcnow() - timedelta(1)))
         db.session.commit()
@@ -87,10 +87,10 @@ def test_expired_link_is_refused(app: Flask, runner: FlaskCliRunner) -> None:
 def test_re_enrolling_moves_the_identity_to_the_new_screen(
     app: Flask, runner: FlaskCliRunner
 ) -> None:
-    old_screen, _ = enrol_browser(app, enrolment_path(runner, "lobby-1"))
-    new_screen, _ = enrol_browser(app, enrolment_path(runner, "lobby-1"))
-    assert "Kiosk: lobby-1" in new_screen.get("/").get_data(as_text=True)
-    assert "Kiosk: lobby-1" not in old_screen.get("/").get_data(as_text=True)
+    old_screen, _ = enrol_browser(app, enrolment_path(runner, "main-lobby"))
+    new_screen, _ = enrol_browser(app, enrolment_path(runner, "main-lobby"))
+    assert "Kiosk: main-lobby" in new_screen.get("/").get_data(as_text=True)
+    assert "Kiosk: main-lobby" not in old_screen.get("/").get_data(as_text=True)
 
 
 def test_unknown_device_cookie_is_a_plain_visitor_screen(app: Flask) -> None:
@@ -102,12 +102,12 @@ def test_unknown_device_cookie_is_a_plain_visitor_screen(app: Flask) -> None:
 
 
 def test_enroll_all_issues_a_link_for_every_kiosk(runner: FlaskCliRunner) -> None:
-    enrolment_path(runner, "a-kiosk")
-    enrolment_path(runner, "b-kiosk")
+    enrolment_path(runner, "east-lobby")
+    enrolment_path(runner, "parking-lobby")
     result = runner.invoke(args=["kiosk", "enroll", "--all"])
     assert len(LINK.findall(result.output)) == 2
     listing = runner.invoke(args=["kiosk", "list"]).output
-    assert "a-kiosk" in listing and "b-kiosk" in listing and "not enrolled" in listing
+    assert "east-lobby" in listing and "parking-lobby" in listing and "not enrolled" in listing
 
 
 def test_enroll_without_a_name_explains_itself(runner: FlaskCliRunner) -> None:
@@ -117,7 +117,7 @@ def test_enroll_without_a_name_explains_itself(runner: FlaskCliRunner) -> None:
 
 
 def test_only_hashes_of_tokens_are_stored(app: Flask, runner: FlaskCliRunner) -> None:
-    path = enrolment_path(runner, "lobby-1")
+    path = enrolment_path(runner, "main-lobby")
     token = path.rsplit("/", 1)[1]
     with app.app_context():
         kiosk = db.session.scalar(select(Kiosk))
@@ -126,16 +126,30 @@ def test_only_hashes_of_tokens_are_stored(app: Flask, runner: FlaskCliRunner) ->
 
 
 def test_enroll_refuses_a_malformed_printer_or_profile(runner: FlaskCliRunner) -> None:
-    bad_uri = runner.invoke(args=["kiosk", "enroll", "lobby-1", "--printer", "carrier-pigeon://x"])
+    bad_uri = runner.invoke(
+        args=["kiosk", "enroll", "main-lobby", "--printer", "carrier-pigeon://x"]
+    )
     assert bad_uri.exit_code == 2 and "Invalid value" in bad_uri.output
-    bad_profile = runner.invoke(args=["kiosk", "enroll", "lobby-1", "--profile", "NoSuchModel"])
+    bad_profile = runner.invoke(args=["kiosk", "enroll", "main-lobby", "--profile", "NoSuchModel"])
     assert bad_profile.exit_code == 2
 
 
 def test_enroll_stores_the_printer_uri_in_canonical_form(
     app: Flask, runner: FlaskCliRunner
 ) -> None:
-    enrolment_path(runner, "lobby-1", "--printer", "network://10.0.0.5")
+    enrolment_path(runner, "main-lobby", "--printer", "network://10.0.0.5")
     with app.app_context():
         kiosk = db.session.scalar(select(Kiosk))
         assert kiosk is not None and kiosk.printer_uri == "network://10.0.0.5:9100"
+
+
+def test_enroll_refuses_a_place_the_published_floorplan_lacks(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    """Such a kiosk would route people from another kiosk's spot."""
+    for args in (["lobby-1"], ["main-lobby", "--place", "basement-9"]):
+        result = runner.invoke(args=["kiosk", "enroll", *args])
+        assert result.exit_code == 2
+        assert "has no kiosk place" in result.output and "main-lobby" in result.output
+    with app.app_context():
+        assert db.session.scalars(select(Kiosk)).all() == []

@@ -16,7 +16,7 @@ from tests.helpers import csrf_token_from
 def test_request_lines_hold_the_route_pattern_not_secrets(
     app: Flask, runner: FlaskCliRunner, caplog: pytest.LogCaptureFixture
 ) -> None:
-    output = runner.invoke(args=["kiosk", "enroll", "lobby-1"]).output
+    output = runner.invoke(args=["kiosk", "enroll", "main-lobby"]).output
     token = output.split("/enrol/")[1].split()[0]
     client = app.test_client()
     with caplog.at_level(logging.INFO, logger="lobby.request"):
