@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+
+from kiosk.floorplan import DEMO_FLOORPLAN
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 STARTUP_LIMIT_S = 30
@@ -31,6 +34,21 @@ def fetch(url: str) -> tuple[int, str]:
         return 0, ""
 
 
+def gunicorn_command(port: int) -> list[str]:
+    """The production command of the README, on `port`."""
+    return [
+        str(GUNICORN),
+        "--preload",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "kiosk:create_app()",
+    ]
+
+
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_gunicorn_serves_two_workers_on_postgresql(
     app: Flask, database_url: str, tmp_path: Path
@@ -41,17 +59,7 @@ def test_gunicorn_serves_two_workers_on_postgresql(
         "LOBBY_DATABASE_URL": database_url,
         "LOBBY_INSTANCE_PATH": str(tmp_path),
     }
-    command = [
-        str(GUNICORN),
-        "--workers",
-        "2",
-        "--threads",
-        "4",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "kiosk:create_app()",
-    ]
-    server = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(gunicorn_command(port), env=env, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + STARTUP_LIMIT_S
         status, body = fetch(f"http://127.0.0.1:{port}/healthz")
@@ -68,3 +76,23 @@ def test_gunicorn_serves_two_workers_on_postgresql(
         server.terminate()
         _, log = server.communicate(timeout=30)
     assert log.count("Booting worker") == 2, log
+
+
+def test_gunicorn_refuses_to_serve_a_broken_floorplan(tmp_path: Path) -> None:
+    """The server stops at start with the reasons, before any patient meets a broken map."""
+    plan = json.loads(DEMO_FLOORPLAN.read_text())
+    plan["edges"] = plan["edges"][:3]
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(plan))
+    env = {
+        **os.environ,
+        "LOBBY_DATABASE_URL": "sqlite:///" + str(tmp_path / "lobby.sqlite"),
+        "LOBBY_INSTANCE_PATH": str(tmp_path),
+        "LOBBY_FLOORPLAN_PATH": str(broken),
+    }
+    server = subprocess.run(
+        gunicorn_command(free_port()), env=env, capture_output=True, text=True, timeout=120
+    )
+    assert server.returncode != 0
+    assert "will not publish the floorplan" in server.stderr and "fails validation" in server.stderr
+    assert "Traceback" not in server.stderr
