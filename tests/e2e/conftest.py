@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from kiosk import create_app
+from kiosk.extensions import db
 from tests.conftest import migrate_from_empty
 from tests.helpers import app_config
 
@@ -41,6 +42,10 @@ class LiveServer:
         self._server.shutdown()
         self._thread.join()
         self._server.server_close()
+        # Close the pooled database connections now rather than whenever the garbage collector
+        # finds them (a late ResourceWarning fails whichever test happens to be running).
+        with self.app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture
