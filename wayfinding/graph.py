@@ -106,8 +106,8 @@ def make_weight(
 def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> RoutingGraph:
     """Build the directed walking graph with per-profile costs on every edge.
 
-    Node attributes: floor, level, building, x, y, kind, public. Edge attributes: id, kind,
-    length_m, one_way, step_free, public, connector (id or ""), and one cost per profile.
+    Node attributes: floor, level, elevation_m, building, x, y, kind, public. Edge attributes:
+    id, kind, length_m, one_way, step_free, public, connector (id or ""), one cost per profile.
     """
     graph: nx.DiGraph[str] = nx.DiGraph()
     for node in floorplan.nodes.values():
@@ -116,6 +116,7 @@ def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> Routi
             node.id,
             floor=node.floor,
             level=floor.level,
+            elevation_m=floor.elevation_m,
             building=floor.building,
             x=node.x,
             y=node.y,

@@ -20,6 +20,7 @@ import jsonschema
 
 from wayfinding.errors import FloorplanError, Issue, Severity
 from wayfinding.model import (
+    DEFAULT_STOREY_HEIGHT_M,
     NOT_STEP_FREE_KINDS,
     Access,
     Building,
@@ -264,18 +265,23 @@ def _edge_geometry_issues(
             issues.append(
                 _error(edge["id"], path, "edge has no length: both ends are at the same x, y")
             )
-        level_a, level_b = floors[a["floor"]]["level"], floors[b["floor"]]["level"]
+        height_a, height_b = _elevation(floors[a["floor"]]), _elevation(floors[b["floor"]])
         kind = edge.get("kind", "corridor")
-        if level_a != level_b and kind not in ("ramp", "stairs", "escalator"):
+        if height_a != height_b and kind not in ("ramp", "stairs", "escalator"):
             issues.append(
                 _error(
                     edge["id"],
                     path,
-                    f"a {kind} edge cannot join level {level_a} to level {level_b}; "
+                    f"a {kind} edge cannot join floors at {height_a:g} m and {height_b:g} m; "
                     "use a connector, or kind ramp/stairs/escalator",
                 )
             )
     return issues
+
+
+def _elevation(floor: Mapping[str, Any]) -> float:
+    """A raw floor's height above the site datum (metres), defaulting from its level."""
+    return float(floor.get("elevation_m", floor["level"] * DEFAULT_STOREY_HEIGHT_M))
 
 
 def _connector_issues(
@@ -333,7 +339,9 @@ def _build(raw: dict[str, Any]) -> Floorplan:
             )
         name = _name(f) if "name" in f else LocalizedName(f"Level {f['sign']}")
         # JSON Schema counts 1.0 as an integer; the model wants a real int.
-        floors[f["id"]] = Floor(f["id"], f["building"], int(f["level"]), f["sign"], name, image)
+        level = int(f["level"])
+        elevation = float(f.get("elevation_m", level * DEFAULT_STOREY_HEIGHT_M))
+        floors[f["id"]] = Floor(f["id"], f["building"], level, f["sign"], name, image, elevation)
     nodes = {
         n["id"]: Node(
             id=n["id"],
@@ -367,6 +375,7 @@ def _build(raw: dict[str, Any]) -> Floorplan:
             kind=ConnectorKind(c["kind"]),
             stops=tuple(c["stops"]),
             access=Access(c.get("access", "public")),
+            hop_length_m=float(c["hop_length_m"]) if "hop_length_m" in c else None,
         )
         for c in raw.get("connectors", [])
     }
