@@ -31,6 +31,8 @@ from wayfinding.validation import validate
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_NO_ROUTE = 3
+# How much of a user's own text an error message repeats.
+MAX_ECHOED_CHARS = 80
 
 
 class BadInput(Exception):
@@ -223,16 +225,26 @@ def _search(args: argparse.Namespace) -> int:
         print(f"{route.destination.id}\t{route.destination.name.in_language(lang)}\t{minutes}")
         return EXIT_OK
     if args.category:
-        for destination in finder.by_category(args.category, lang=lang):
+        listed = finder.by_category(args.category, lang=lang)
+        if not listed:
+            raise BadInput(f"no match: no public destination in category {args.category!r}")
+        for destination in listed:
             print(f"{destination.id}\t{destination.name.in_language(lang)}")
         return EXIT_OK
     if not args.text.strip():
         raise BadInput("give TEXT to search for, --category or --directory")
     hits = finder.search(args.text, lang=lang)
+    if not hits:
+        raise BadInput(f"no match for {_bounded(args.text)}")
     for hit in hits:
         name = hit.destination.name.in_language(lang)
         print(f"{hit.destination.id}\t{name}\t{hit.score:.0f}\t({hit.matched})")
-    return EXIT_OK if hits else EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def _bounded(text: str) -> str:
+    """`text` quoted for a message, cut short so a pasted essay cannot flood the terminal."""
+    return repr(text if len(text) <= MAX_ECHOED_CHARS else text[:MAX_ECHOED_CHARS] + "...")
 
 
 def _render(args: argparse.Namespace) -> int:
