@@ -10,15 +10,26 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema_rs
 
 from wayfinding.errors import FloorplanError, Issue, Severity
+from wayfinding.json_input import (
+    first_unusable_value,
+    json_path,
+    non_finite_message,
+    read_json_file,
+    value_at,
+)
+from wayfinding.json_input import (
+    located_error as _error,
+)
+from wayfinding.migration import CURRENT_FORMAT_VERSION, format_version_of, migrate_to_current
 from wayfinding.model import (
     DEFAULT_STOREY_HEIGHT_M,
     NOT_STEP_FREE_KINDS,
@@ -43,7 +54,7 @@ from wayfinding.model import (
     Phrase,
 )
 
-SCHEMA_PATH = Path(__file__).parent / "schema" / "floorplan-v1.schema.json"
+SCHEMA_DIR = Path(__file__).parent / "schema"
 
 # Sections whose items carry an `id`; ids are unique across all of them so that a closure or
 # an error message can name any element without saying what kind it is.
@@ -61,61 +72,42 @@ ID_SECTIONS = (
 
 ALWAYS_OPEN_MARKERS = frozenset({"24/7", "24 hours", "always open"})
 
+# Names for connectors a small clinic's file leaves unnamed ("Take the Elevator up ...").
+DEFAULT_CONNECTOR_NAMES = {
+    ConnectorKind.ELEVATOR: LocalizedName("Elevator", {"es": "Ascensor"}),
+    ConnectorKind.STAIRS: LocalizedName("Stairs", {"es": "Escaleras"}),
+    ConnectorKind.ESCALATOR: LocalizedName("Escalator", {"es": "Escalera mecánica"}),
+}
+
 
 @cache
-def floorplan_schema() -> dict[str, Any]:
-    """The JSON Schema of format version 1, read once."""
-    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def floorplan_schema(format_version: int = CURRENT_FORMAT_VERSION) -> dict[str, Any]:
+    """The JSON Schema of one format version, read once."""
+    path = SCHEMA_DIR / f"floorplan-v{format_version}.schema.json"
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return schema
+
+
+@cache
+def _schema_validator(format_version: int) -> jsonschema_rs.Draft202012Validator:
+    return jsonschema_rs.Draft202012Validator(floorplan_schema(format_version))
 
 
 def load_floorplan(source: str | Path | Mapping[str, Any]) -> Floorplan:
     """Load and check a floorplan from a file path or an already parsed JSON object.
 
+    Files of an older format version are upgraded on the way in (see `wayfinding.migration`).
     Raises FloorplanError listing every located error; warnings are left to `validate`.
     """
-    raw = _read_json(source) if isinstance(source, str | Path) else dict(source)
+    raw = read_json_file(source) if isinstance(source, str | Path) else dict(source)
     issues = schema_issues(raw)
     if issues:
         raise FloorplanError(issues)
+    raw = migrate_to_current(raw)
     issues = reference_issues(raw)
     if any(issue.severity is Severity.ERROR for issue in issues):
         raise FloorplanError([i for i in issues if i.severity is Severity.ERROR])
     return _build(raw)
-
-
-def _read_json(path: str | Path) -> dict[str, Any]:
-    """Parse the file, rejecting NaN/Infinity, which JSON does not have but Python accepts."""
-
-    def reject_constant(name: str) -> None:
-        raise ValueError(f"{name} is not a number in JSON")
-
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FloorplanError([_error("", "$", f"cannot read {path}: {exc}")]) from None
-    try:
-        data = json.loads(text, parse_constant=reject_constant)
-    except json.JSONDecodeError as exc:
-        message = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        raise FloorplanError([_error("", "$", message)]) from None
-    except ValueError as exc:
-        raise FloorplanError([_error("", "$", str(exc))]) from None
-    if not isinstance(data, dict):
-        raise FloorplanError([_error("", "$", "the top level must be a JSON object")])
-    return data
-
-
-def _error(element: str, json_path: str, message: str) -> Issue:
-    return Issue(Severity.ERROR, element, json_path, message)
-
-
-def json_path(parts: Iterable[str | int]) -> str:
-    """Render a path like ('nodes', 3, 'x') as $.nodes[3].x."""
-    text = "$"
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return text
 
 
 def _element_at(raw: Mapping[str, Any], parts: list[str | int]) -> str:
@@ -134,22 +126,34 @@ def _element_at(raw: Mapping[str, Any], parts: list[str | int]) -> str:
 
 
 def schema_issues(raw: Mapping[str, Any]) -> list[Issue]:
-    """Shape and type errors against the JSON Schema, each located by path and element."""
-    validator = jsonschema.Draft202012Validator(floorplan_schema())
+    """Shape and type errors against the schema of the file's format version, located.
+
+    Python objects that are not JSON, or nesting too deep for any floorplan, are located by
+    `wayfinding.json_input` instead of crashing the schema check.
+    """
+    validator = _schema_validator(format_version_of(raw))
+    try:
+        errors = list(validator.iter_errors(raw))
+    except ValueError as exc:
+        found = first_unusable_value(raw)
+        if found is None:
+            return [_error("", "$", f"not a floorplan JSON object: {exc}")]
+        parts, message = found
+        return [_error(_element_at(raw, parts), json_path(parts), message)]
     issues = []
-    for error in sorted(validator.iter_errors(raw), key=lambda e: list(map(str, e.absolute_path))):
-        parts = list(error.absolute_path)
-        issues.append(_error(_element_at(raw, parts), json_path(parts), error.message))
-    # A dict built in Python (not parsed from a file) can still carry NaN or infinity.
-    nodes = raw.get("nodes")
-    for index, node in enumerate(nodes if isinstance(nodes, list) else []):
-        for axis in ("x", "y"):
-            value = node.get(axis) if isinstance(node, dict) else None
-            if isinstance(value, float) and not math.isfinite(value):
-                element = str(node.get("id", ""))
-                path = json_path(["nodes", index, axis])
-                issues.append(_error(element, path, "coordinate must be a finite number"))
+    for error in sorted(errors, key=lambda e: _path_order(e.instance_path)):
+        parts = list(error.instance_path)
+        value = value_at(raw, parts)
+        message = error.message
+        if isinstance(value, float) and not math.isfinite(value):
+            message = non_finite_message(value)
+        issues.append(_error(_element_at(raw, parts), json_path(parts), message))
     return issues
+
+
+def _path_order(parts: list[str | int]) -> list[tuple[int, str]]:
+    """Sort key for JSON paths in document order: $.nodes[9] before $.nodes[10]."""
+    return [(part, "") if isinstance(part, int) else (-1, part) for part in parts]
 
 
 def reference_issues(raw: Mapping[str, Any]) -> list[Issue]:
@@ -324,7 +328,7 @@ def _build(raw: dict[str, Any]) -> Floorplan:
     facility = Facility(
         id=facility_raw["id"],
         name=_name(facility_raw),
-        phone=facility_raw["phone"],
+        phone=facility_raw.get("phone", ""),
         synthetic=bool(facility_raw.get("synthetic", False)),
         description=facility_raw.get("description", ""),
     )
@@ -371,7 +375,7 @@ def _build(raw: dict[str, Any]) -> Floorplan:
     connectors = {
         c["id"]: Connector(
             id=c["id"],
-            name=_name(c),
+            name=_name(c) if "name" in c else DEFAULT_CONNECTOR_NAMES[ConnectorKind(c["kind"])],
             kind=ConnectorKind(c["kind"]),
             stops=tuple(c["stops"]),
             access=Access(c.get("access", "public")),
@@ -382,8 +386,8 @@ def _build(raw: dict[str, Any]) -> Floorplan:
     destinations = {}
     for d in raw.get("destinations", []):
         hours_text = d.get("hours", "")
-        synonyms = {"en": tuple(d.get("synonyms", []))}
-        synonyms.update({lang: tuple(words) for lang, words in d.get("synonyms_i18n", {}).items()})
+        synonyms: dict[str, tuple[str, ...]] = {"en": ()}
+        synonyms.update({lang: tuple(words) for lang, words in d.get("synonyms", {}).items()})
         destinations[d["id"]] = Destination(
             id=d["id"],
             name=_name(d),

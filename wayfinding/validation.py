@@ -17,7 +17,7 @@ import networkx as nx
 
 from wayfinding.errors import Issue, Severity
 from wayfinding.graph import RoutingGraph
-from wayfinding.loader import json_path
+from wayfinding.json_input import json_path
 from wayfinding.model import Floorplan, Profile
 from wayfinding.routing import Wayfinder, as_utc
 from wayfinding.shortest_paths import CompiledProfile, astar_path, compile_profile, reachable
