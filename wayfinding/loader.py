@@ -72,6 +72,10 @@ ID_SECTIONS = (
 
 ALWAYS_OPEN_MARKERS = frozenset({"24/7", "24 hours", "always open"})
 
+# The steepest slope a wheelchair user can be sent up or down (1:12, as building codes say);
+# a steeper ramp counts as not step-free unless the file says otherwise.
+MAX_STEP_FREE_GRADIENT = 1 / 12
+
 # Names for connectors a small clinic's file leaves unnamed ("Take the Elevator up ...").
 DEFAULT_CONNECTOR_NAMES = {
     ConnectorKind.ELEVATOR: LocalizedName("Elevator", {"es": "Ascensor"}),
@@ -322,6 +326,13 @@ def _optional_name(item: Mapping[str, Any]) -> LocalizedName | None:
     return _name(item) if "name" in item else None
 
 
+def _too_steep(a: Node, b: Node, floors: Mapping[str, Floor], length_m: float | None) -> bool:
+    """Whether a link climbs more steeply than a wheelchair ramp may (1:12), by elevation."""
+    rise = abs(floors[a.floor].elevation_m - floors[b.floor].elevation_m)
+    run = length_m if length_m is not None else math.dist((a.x, a.y), (b.x, b.y))
+    return rise > run * MAX_STEP_FREE_GRADIENT
+
+
 def _build(raw: dict[str, Any]) -> Floorplan:
     """Turn a checked JSON object into model objects; assumes every reference resolves."""
     facility_raw = raw["facility"]
@@ -361,15 +372,19 @@ def _build(raw: dict[str, Any]) -> Floorplan:
     edges = {}
     for e in raw["edges"]:
         kind = EdgeKind(e.get("kind", "corridor"))
+        length = float(e["length_m"]) if "length_m" in e else None
+        step_free_by_kind = kind not in NOT_STEP_FREE_KINDS and not _too_steep(
+            nodes[e["from"]], nodes[e["to"]], floors, length
+        )
         edges[e["id"]] = Edge(
             id=e["id"],
             source=e["from"],
             target=e["to"],
             kind=kind,
-            length_m=float(e["length_m"]) if "length_m" in e else None,
+            length_m=length,
             one_way=bool(e.get("one_way", False)),
             access=Access(e.get("access", "public")),
-            step_free=bool(e.get("step_free", kind not in NOT_STEP_FREE_KINDS)),
+            step_free=bool(e.get("step_free", step_free_by_kind)),
             name=_optional_name(e),
         )
     connectors = {

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from wayfinding import FloorplanError, load_floorplan
+from wayfinding import FloorplanError, NoRouteError, Wayfinder, load_floorplan
 
 
 def two_buildings_on_a_slope(plan_builder: Any, link_kind: str) -> Any:
@@ -47,3 +47,26 @@ def test_a_flat_corridor_cannot_join_floors_at_different_heights(plan_builder: A
     (issue,) = caught.value.issues
     assert issue.element == "s2--n1"
     assert "0 m and 3 m" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("north_x", "step_free"),
+    [(60, True), (40, True), (30, False)],  # rise 3 m over 40 m, 20 m (1:6.7), 10 m (1:3.3)
+)
+def test_step_free_routing_uses_the_height_a_ramp_climbs(
+    plan_builder: Any, north_x: float, step_free: bool
+) -> None:
+    builder = two_buildings_on_a_slope(plan_builder, "ramp")
+    for node in builder.data["nodes"]:
+        if node["id"] in ("n1", "n2"):
+            node["x"] = node["x"] - 60 + north_x
+    if north_x == 40:
+        builder.data["edges"][1]["step_free"] = True  # staff measured it: gentle enough
+    plan = builder.load()
+    assert plan.edges["s2--n1"].step_free is step_free
+    finder = Wayfinder(plan)
+    if step_free:
+        assert finder.route_from_kiosk("k", "clinic", "step-free").nodes[-1] == "n2"
+    else:
+        with pytest.raises(NoRouteError):
+            finder.route_from_kiosk("k", "clinic", "step-free")
