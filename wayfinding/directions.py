@@ -33,11 +33,11 @@ ARRIVAL_REACH_M = 8.0
 RIGHT_HERE_M = 2.5
 # "Head towards X" only when X lies within this angle of the walking direction.
 TOWARDS_MAX_DEG = 25.0
-# A hop shorter than this on the plan (an elevator ride) has no walking direction.
+# A hop shorter than this on the plan has no walking direction (nor has a connector ride).
 FLAT_HOP_MIN_M = 0.5
 # A link between buildings that rises or falls at least this much is described as up or down.
 RISE_MIN_M = 0.5
-# Below this distance a turn is announced without "In ... m".
+# Below this distance a turn follows "Then ..." instead of "In ... m, ...".
 SPOKEN_DISTANCE_MIN_M = 2.0
 
 
@@ -192,6 +192,8 @@ TURN_AND = {
     Turn.TURN_AROUND: N_("Turn around and %(instruction)s"),
 }
 IN_DISTANCE = N_("In %(metres)d m, %(instruction)s")
+RIGHT_AFTER = N_("Then %(instruction)s")
+AT_THE_END_OF = N_("At the end of %(passage)s, %(instruction)s")
 LANDMARK_ON_SIDE = {
     Side.LEFT: N_("%(landmark)s (on your left)"),
     Side.RIGHT: N_("%(landmark)s (on your right)"),
@@ -340,13 +342,16 @@ class _DirectionWriter:
         for hop in route.hops:
             self.cumulative_m.append(self.cumulative_m[-1] + hop.length_m)
         # Geometry of the route, computed once: positions, floors, and the compass bearing of
-        # each hop (hop i joins route points i and i + 1); an elevator ride has no bearing.
+        # each hop (hop i joins route points i and i + 1); a connector ride has no bearing.
         nodes = [self.plan.nodes[node_id] for node_id in route.nodes]
         self.points = [(node.x, node.y) for node in nodes]
         floors = [node.floor for node in nodes]
         pairs = list(zip(self.points, self.points[1:], strict=False))
         self.segment_bearings = [bearing(*a, *b) for a, b in pairs]
-        self.flat = [math.dist(a, b) >= FLAT_HOP_MIN_M for a, b in pairs]
+        self.flat = [
+            math.dist(a, b) >= FLAT_HOP_MIN_M and not hop.connector
+            for (a, b), hop in zip(pairs, route.hops, strict=True)
+        ]
         # Hops that get a step of their own: connectors, passages, any change of floor.
         self.is_transfer = [
             bool(hop.connector) or hop.kind in PASSAGE_KINDS or floors[i] != floors[i + 1]
@@ -517,33 +522,34 @@ class _DirectionWriter:
         return turn not in (None, Turn.STRAIGHT) and ways >= 3
 
     def with_distances(self, steps: list[Step]) -> list[Step]:
-        """Each step with the walk after it; each turn says how far away it is ("In 20 m, ...")."""
+        """Each step with the walk after it; each turn says where it is ("In 20 m, ...")."""
         ends = [step.route_index for step in steps[1:]] + [len(self.nodes) - 1]
         walked = [
             self.cumulative_m[end] - self.cumulative_m[step.route_index]
             for step, end in zip(steps, ends, strict=True)
         ]
-        finished = []
-        for position, step in enumerate(steps):
+        finished = [steps[0].walking(walked[0])] if steps else []
+        for position in range(1, len(steps)):
+            step, before = steps[position], steps[position - 1]
             text = step.text
-            before = steps[position - 1] if position else None
             announced = step.kind in (StepKind.TURN, StepKind.CONTINUE) or (
                 step.kind is StepKind.CROSS and step.turn is not None
             )
-            if (
-                announced
-                and before is not None
-                and before.kind not in (StepKind.CHANGE_FLOOR, StepKind.CROSS)
-                and walked[position - 1] >= SPOKEN_DISTANCE_MIN_M
-                and not self.has_phrase(step.route_index)
-            ):
-                text = self.say(
-                    IN_DISTANCE,
-                    metres=spoken_metres(walked[position - 1]),
-                    instruction=_lower_first(text),
-                )
+            if announced and not self.has_phrase(step.route_index):
+                text = self.where(step, before, walked[position - 1])
             finished.append(step.walking(walked[position], text))
         return finished
+
+    def where(self, step: Step, before: Step, walked_m: float) -> str:
+        """A turn's text prefixed with where it is: after a distance, or at a passage's end."""
+        instruction = _lower_first(step.text)
+        if before.kind in (StepKind.CHANGE_FLOOR, StepKind.CROSS):
+            hop = self.route.hops[step.route_index - 1]
+            passage = self.phrase(self.transfer_name(hop)).text
+            return self.say(AT_THE_END_OF, passage=passage, instruction=instruction)
+        if walked_m < SPOKEN_DISTANCE_MIN_M:
+            return self.say(RIGHT_AFTER, instruction=instruction)
+        return self.say(IN_DISTANCE, metres=spoken_metres(walked_m), instruction=instruction)
 
     def walk(self, first: int, last_index: int, after: Hop | None, *, last: bool) -> list[Step]:
         """Steps for walking on one floor from route point `first` to `last_index`."""
