@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -128,42 +128,31 @@ def make_weight(
     return weight
 
 
-def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> RoutingGraph:
-    """Build the directed walking graph with per-profile costs on every edge.
+class WalkableLink(NamedTuple):
+    """One directed way from a node to the next, and everything needed to cost and judge it.
 
-    Node attributes: floor, level, elevation_m, building, x, y, kind, public. Edge attributes:
-    id, kind, length_m, one_way, step_free, public, connector (id or ""), one cost per profile.
+    `attrs`: kind, length_m, one_way, step_free, public (the element and both of its nodes
+    are public), connector (id or ""), and the seconds per profile (None: not usable).
     """
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    for node in floorplan.nodes.values():
-        floor = floorplan.floors[node.floor]
-        graph.add_node(
-            node.id,
-            floor=node.floor,
-            level=floor.level,
-            elevation_m=floor.elevation_m,
-            building=floor.building,
-            x=node.x,
-            y=node.y,
-            kind=node.kind.value,
-            public=node.access is Access.PUBLIC,
-        )
-    edges_of_element: dict[str, list[EdgeKey]] = {node_id: [] for node_id in floorplan.nodes}
 
-    edge_info: dict[EdgeKey, EdgeInfo] = {}
+    source: str
+    target: str
+    element: str
+    attrs: dict[str, Any]
 
-    def add(u: str, v: str, element: str, attrs: dict[str, Any]) -> None:
-        public = attrs["public"] and graph.nodes[u]["public"] and graph.nodes[v]["public"]
-        graph.add_edge(u, v, id=element, **{**attrs, "public": public})
-        for key in (element, u, v):
-            edges_of_element.setdefault(key, []).append((u, v))
-        edge_info[u, v] = EdgeInfo(
-            element,
-            EdgeKind(attrs["kind"]),
-            attrs["connector"],
-            attrs["length_m"],
-            {profile: attrs[cost_attribute(profile)] for profile in Profile},
-        )
+
+def walkable_links(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> list[WalkableLink]:
+    """Every directed link of the walking graph with its costs, without building a graph.
+
+    The networkx graph and the validator's compact searches are both made from this list, so
+    they agree on who may walk where.
+    """
+    links: list[WalkableLink] = []
+    public_nodes = {n.id for n in floorplan.nodes.values() if n.access is Access.PUBLIC}
+
+    def link(u: str, v: str, element: str, attrs: dict[str, Any]) -> None:
+        public = attrs["public"] and u in public_nodes and v in public_nodes
+        links.append(WalkableLink(u, v, element, {**attrs, "public": public}))
 
     for edge in floorplan.edges.values():
         a, b = floorplan.nodes[edge.source], floorplan.nodes[edge.target]
@@ -187,22 +176,20 @@ def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> Routi
             walk_s = length / costs.walking_speed_mps[profile] + extra_s
             seconds = climb_s if climb_s is not None else walk_s
             attrs[cost_attribute(profile)] = seconds if usable else None
-        add(edge.source, edge.target, edge.id, attrs)
+        link(edge.source, edge.target, edge.id, attrs)
         if not edge.one_way:
-            add(edge.target, edge.source, edge.id, attrs)
+            link(edge.target, edge.source, edge.id, attrs)
 
     for connector in floorplan.connectors.values():
         for u, v, hops in _connector_hops(floorplan, connector.kind, connector.stops):
-            rise = graph.nodes[v]["elevation_m"] - graph.nodes[u]["elevation_m"]
+            rise = floorplan.floor_of(v).elevation_m - floorplan.floor_of(u).elevation_m
             given = connector.hop_length_m * hops if connector.hop_length_m is not None else None
             if connector.kind is ConnectorKind.ELEVATOR:
                 seconds = costs.elevator_ride_s(given if given is not None else abs(rise))
                 length, step_free = 0.0, True
             else:
-                run = math.dist(
-                    (graph.nodes[u]["x"], graph.nodes[u]["y"]),
-                    (graph.nodes[v]["x"], graph.nodes[v]["y"]),
-                )
+                a, b = floorplan.nodes[u], floorplan.nodes[v]
+                run = math.dist((a.x, a.y), (b.x, b.y))
                 length, seconds = costs.climb(EdgeKind(connector.kind.value), rise, run, given)
                 step_free = False
             attrs = {
@@ -216,7 +203,43 @@ def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> Routi
             for profile in Profile:
                 usable = step_free or profile is Profile.STANDARD
                 attrs[cost_attribute(profile)] = seconds if usable else None
-            add(u, v, connector.id, attrs)
+            link(u, v, connector.id, attrs)
+    return links
+
+
+def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> RoutingGraph:
+    """Build the directed walking graph with per-profile costs on every edge.
+
+    Node attributes: floor, level, elevation_m, building, x, y, kind, public. Edge attributes:
+    id, kind, length_m, one_way, step_free, public, connector (id or ""), one cost per profile.
+    """
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    for node in floorplan.nodes.values():
+        floor = floorplan.floors[node.floor]
+        graph.add_node(
+            node.id,
+            floor=node.floor,
+            level=floor.level,
+            elevation_m=floor.elevation_m,
+            building=floor.building,
+            x=node.x,
+            y=node.y,
+            kind=node.kind.value,
+            public=node.access is Access.PUBLIC,
+        )
+    edges_of_element: dict[str, list[EdgeKey]] = {node_id: [] for node_id in floorplan.nodes}
+    edge_info: dict[EdgeKey, EdgeInfo] = {}
+    for u, v, element, attrs in walkable_links(floorplan, costs):
+        graph.add_edge(u, v, id=element, **attrs)
+        for key in (element, u, v):
+            edges_of_element.setdefault(key, []).append((u, v))
+        edge_info[u, v] = EdgeInfo(
+            element,
+            EdgeKind(attrs["kind"]),
+            attrs["connector"],
+            attrs["length_m"],
+            {profile: attrs[cost_attribute(profile)] for profile in Profile},
+        )
     return RoutingGraph(
         floorplan, graph, {k: tuple(v) for k, v in edges_of_element.items()}, edge_info, costs
     )
