@@ -71,9 +71,12 @@ Weight = Callable[[str, str, dict[str, Any]], float | None]
 EdgeKey = tuple[str, str]
 
 
+_COST_ATTRIBUTES = {profile: "cost_s_" + profile.name.lower() for profile in Profile}
+
+
 def cost_attribute(profile: Profile) -> str:
     """Edge attribute holding the cost in seconds for `profile` (None: not usable)."""
-    return "cost_s_" + profile.name.lower()
+    return _COST_ATTRIBUTES[profile]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,8 @@ def walkable_links(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> li
     """
     links: list[WalkableLink] = []
     public_nodes = {n.id for n in floorplan.nodes.values() if n.access is Access.PUBLIC}
+    height = {n.id: floorplan.floors[n.floor].elevation_m for n in floorplan.nodes.values()}
+    speeds = [(_COST_ATTRIBUTES[p], p, costs.walking_speed_mps[p]) for p in Profile]
 
     def link(u: str, v: str, element: str, attrs: dict[str, Any]) -> None:
         public = attrs["public"] and u in public_nodes and v in public_nodes
@@ -159,7 +164,7 @@ def walkable_links(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> li
         run = math.dist((a.x, a.y), (b.x, b.y))
         length = edge.length_m if edge.length_m is not None else run
         extra_s = costs.door_s if edge.kind is EdgeKind.DOOR else 0.0
-        rise = floorplan.floor_of(b.id).elevation_m - floorplan.floor_of(a.id).elevation_m
+        rise = height[b.id] - height[a.id]
         climb_s: float | None = None
         if rise and edge.kind in (EdgeKind.STAIRS, EdgeKind.ESCALATOR):
             length, climb_s = costs.climb(edge.kind, rise, run, edge.length_m)
@@ -171,18 +176,17 @@ def walkable_links(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> li
             "public": edge.access is Access.PUBLIC,
             "connector": "",
         }
-        for profile in Profile:
+        for attribute, profile, speed in speeds:
             usable = edge.step_free or profile is Profile.STANDARD
-            walk_s = length / costs.walking_speed_mps[profile] + extra_s
-            seconds = climb_s if climb_s is not None else walk_s
-            attrs[cost_attribute(profile)] = seconds if usable else None
+            seconds = climb_s if climb_s is not None else length / speed + extra_s
+            attrs[attribute] = seconds if usable else None
         link(edge.source, edge.target, edge.id, attrs)
         if not edge.one_way:
             link(edge.target, edge.source, edge.id, attrs)
 
     for connector in floorplan.connectors.values():
         for u, v, hops in _connector_hops(floorplan, connector.kind, connector.stops):
-            rise = floorplan.floor_of(v).elevation_m - floorplan.floor_of(u).elevation_m
+            rise = height[v] - height[u]
             given = connector.hop_length_m * hops if connector.hop_length_m is not None else None
             if connector.kind is ConnectorKind.ELEVATOR:
                 seconds = costs.elevator_ride_s(given if given is not None else abs(rise))
@@ -200,9 +204,9 @@ def walkable_links(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> li
                 "public": connector.access is Access.PUBLIC,
                 "connector": connector.id,
             }
-            for profile in Profile:
+            for attribute, profile, _ in speeds:
                 usable = step_free or profile is Profile.STANDARD
-                attrs[cost_attribute(profile)] = seconds if usable else None
+                attrs[attribute] = seconds if usable else None
             link(u, v, connector.id, attrs)
     return links
 

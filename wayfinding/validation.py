@@ -113,21 +113,21 @@ class _LinkTable:
         ids = list(plan.nodes)
         index = {node_id: i for i, node_id in enumerate(ids)}
         links = walkable_links(plan)
+        count = len(links)
+        usable = {}
+        for profile in Profile:
+            attribute = cost_attribute(profile)
+            usable[profile] = np.fromiter(
+                (link.attrs[attribute] is not None for link in links), np.bool_, count
+            )
         return cls(
             ids,
             index,
-            np.fromiter((index[link.source] for link in links), np.int32, len(links)),
-            np.fromiter((index[link.target] for link in links), np.int32, len(links)),
+            np.fromiter(map(index.__getitem__, (link.source for link in links)), np.int32, count),
+            np.fromiter(map(index.__getitem__, (link.target for link in links)), np.int32, count),
             [link.element for link in links],
-            np.fromiter((link.attrs["public"] for link in links), np.bool_, len(links)),
-            {
-                profile: np.fromiter(
-                    (link.attrs[cost_attribute(profile)] is not None for link in links),
-                    np.bool_,
-                    len(links),
-                )
-                for profile in Profile
-            },
+            np.fromiter((link.attrs["public"] for link in links), np.bool_, count),
+            usable,
         )
 
     def graph(self, mask: Mask) -> csr_matrix:
