@@ -11,9 +11,9 @@ closures are applied on top, by `make_weight`, so a single graph serves every si
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
 
@@ -67,6 +67,7 @@ class CostModel:
 
 DEFAULT_COSTS = CostModel()
 
+Element = TypeVar("Element")
 Weight = Callable[[str, str, dict[str, Any]], float | None]
 EdgeKey = tuple[str, str]
 
@@ -144,11 +145,17 @@ class WalkableLink(NamedTuple):
     attrs: dict[str, Any]
 
 
-def walkable_links(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> list[WalkableLink]:
+def walkable_links(
+    floorplan: Floorplan,
+    costs: CostModel = DEFAULT_COSTS,
+    *,
+    only: Collection[str] | None = None,
+) -> list[WalkableLink]:
     """Every directed link of the walking graph with its costs, without building a graph.
 
     The networkx graph and the validator's compact searches are both made from this list, so
-    they agree on who may walk where.
+    they agree on who may walk where. `only` limits it to the links of some edge and
+    connector ids (what an edit changed).
     """
     links: list[WalkableLink] = []
     public_nodes = {n.id for n in floorplan.nodes.values() if n.access is Access.PUBLIC}
@@ -159,7 +166,11 @@ def walkable_links(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> li
         public = attrs["public"] and u in public_nodes and v in public_nodes
         links.append(WalkableLink(u, v, element, {**attrs, "public": public}))
 
-    for edge in floorplan.edges.values():
+    edges = floorplan.edges.values() if only is None else _chosen(floorplan.edges, only)
+    connectors = (
+        floorplan.connectors.values() if only is None else _chosen(floorplan.connectors, only)
+    )
+    for edge in edges:
         a, b = floorplan.nodes[edge.source], floorplan.nodes[edge.target]
         run = math.dist((a.x, a.y), (b.x, b.y))
         length = edge.length_m if edge.length_m is not None else run
@@ -184,7 +195,7 @@ def walkable_links(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> li
         if not edge.one_way:
             link(edge.target, edge.source, edge.id, attrs)
 
-    for connector in floorplan.connectors.values():
+    for connector in connectors:
         for u, v, hops in _connector_hops(floorplan, connector.kind, connector.stops):
             rise = height[v] - height[u]
             given = connector.hop_length_m * hops if connector.hop_length_m is not None else None
@@ -209,6 +220,10 @@ def walkable_links(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> li
                 attrs[attribute] = seconds if usable else None
             link(u, v, connector.id, attrs)
     return links
+
+
+def _chosen(elements: Mapping[str, Element], ids: Collection[str]) -> list[Element]:
+    return [elements[i] for i in ids if i in elements]
 
 
 def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> RoutingGraph:
