@@ -100,7 +100,7 @@ def _changed_item_issues(raw: Mapping[str, Any], changed: frozenset[str]) -> lis
     """Schema errors in the changed items only, located in the whole file."""
     if format_version_of(raw) != raw.get("format_version"):
         return schema_issues(raw)  # a broken or missing format_version: check it all
-    issues: list[Issue] = []
+    issues = _top_level_issues(raw)
     for section in (*ID_SECTIONS, "phrases"):
         items = raw.get(section, [])
         if not isinstance(items, list):
@@ -110,6 +110,20 @@ def _changed_item_issues(raw: Mapping[str, Any], changed: frozenset[str]) -> lis
             if section == "phrases" or (isinstance(item, Mapping) and item.get("id") in changed):
                 issues.extend(_item_issues(validator, raw, section, index, item))
     return issues
+
+
+def _top_level_issues(raw: Mapping[str, Any]) -> list[Issue]:
+    """Schema errors outside the section items (version, facility, a section's own shape).
+
+    Checked on a copy that keeps one item per section, so it costs nothing on a campus; that
+    item's own errors are left to the per-item check.
+    """
+    shallow = {k: v[:1] if isinstance(v, list) else v for k, v in raw.items()}
+    return [
+        issue
+        for issue in schema_issues(shallow)
+        if not any(issue.json_path.startswith(f"$.{s}[0]") for s in (*ID_SECTIONS, "phrases"))
+    ]
 
 
 def _item_issues(
