@@ -254,35 +254,41 @@ class _Checker:
         staff_elements: dict[str, list[str]] = {}  # destination -> staff-only elements named
         standard = self.searches(self.profile_mask(Profile.STANDARD))
         for profile in Profile:
-            visitors = self.searches(self.profile_mask(profile))
-            with_staff = self.searches(self.profile_mask(profile, include_staff=True))
-            undirected = _WeakParts(visitors.graph)
-            for kiosk_id, start in self.kiosk_nodes.items():
-                for destination_id, node in self.unreached(visitors.reached(kiosk_id)):
-                    if with_staff.reached(kiosk_id)[node]:
-                        cause = STAFF_ONLY
-                        element = self.staff_cause(with_staff, kiosk_id, node)
-                        named = staff_elements.setdefault(destination_id, [])
-                        if element and element not in named:
-                            named.append(element)
-                    elif profile is Profile.STEP_FREE and standard.reached(kiosk_id)[node]:
-                        cause = STEPS
-                    elif undirected.joined(start, node):
-                        cause = ONE_WAY
-                    else:
-                        cause = NOT_JOINED
+            ways = _ProfileWays(
+                profile,
+                self.searches(self.profile_mask(profile)),
+                self.searches(self.profile_mask(profile, include_staff=True)),
+                standard,
+            )
+            for kiosk_id in self.kiosk_nodes:
+                for destination_id, node in self.unreached(ways.visitors.reached(kiosk_id)):
+                    cause, element = self.cause(ways, kiosk_id, node)
+                    named = staff_elements.setdefault(destination_id, [])
+                    if element and element not in named:
+                        named.append(element)
                     by_kiosk = failures.setdefault((destination_id, cause), {})
                     by_kiosk.setdefault(kiosk_id, []).append(profile.value)
         for (destination_id, cause), by_kiosk in failures.items():
             if cause == STAFF_ONLY:
-                named = staff_elements.get(destination_id, [])
-                cause = f"{cause} {_listing(named)}" if named else NOT_JOINED
+                cause = f"{cause} {_listing(staff_elements[destination_id])}"
             for profiles, kiosks in _by_profiles(by_kiosk).items():
                 self.add(
                     Severity.ERROR,
                     destination_id,
                     f"not reachable from {_kiosks(kiosks)} in the {_profiles(profiles)}: {cause}",
                 )
+
+    def cause(self, ways: _ProfileWays, kiosk_id: str, node: int) -> tuple[str, str]:
+        """Why visitors cannot get from the kiosk to a node, and the staff-only element if so."""
+        if ways.with_staff.reached(kiosk_id)[node]:
+            element = self.links.first_staff_only(ways.with_staff.path(kiosk_id, node))
+            if element:
+                return STAFF_ONLY, element
+        if ways.profile is Profile.STEP_FREE and ways.standard.reached(kiosk_id)[node]:
+            return STEPS, ""
+        if ways.undirected.joined(self.kiosk_nodes[kiosk_id], node):
+            return ONE_WAY, ""
+        return NOT_JOINED, ""
 
     @cached_property
     def destination_nodes(self) -> Indices:
@@ -293,10 +299,6 @@ class _Checker:
         ids = list(self.public_destinations)
         missing = np.flatnonzero(~reached[self.destination_nodes])
         return [(ids[i], int(self.destination_nodes[i])) for i in missing]
-
-    def staff_cause(self, with_staff: _Searches, kiosk_id: str, node: int) -> str:
-        """Name the first staff-only element on the way staff could take."""
-        return self.links.first_staff_only(with_staff.path(kiosk_id, node))
 
     def check_one_way_traps(self) -> None:
         """Places a visitor can walk into from a kiosk but not back out of (exits excepted)."""
@@ -395,6 +397,20 @@ class _Searches:
         while path[-1] != start:
             path.append(int(predecessors[path[-1]]))
         return np.array(path[::-1], dtype=np.int32)
+
+
+@dataclass
+class _ProfileWays:
+    """The searches that explain why a destination is out of reach in one profile."""
+
+    profile: Profile
+    visitors: _Searches
+    with_staff: _Searches
+    standard: _Searches
+
+    @cached_property
+    def undirected(self) -> _WeakParts:
+        return _WeakParts(self.visitors.graph)
 
 
 @dataclass
