@@ -11,16 +11,18 @@ closures are applied on top, by `make_weight`, so a single graph serves every si
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
 
 from wayfinding.model import (
     DEFAULT_STOREY_HEIGHT_M,
     Access,
+    Connector,
     ConnectorKind,
+    Edge,
     EdgeKind,
     Floorplan,
     Profile,
@@ -67,13 +69,17 @@ class CostModel:
 
 DEFAULT_COSTS = CostModel()
 
+Element = TypeVar("Element")
 Weight = Callable[[str, str, dict[str, Any]], float | None]
 EdgeKey = tuple[str, str]
 
 
+_COST_ATTRIBUTES = {profile: "cost_s_" + profile.name.lower() for profile in Profile}
+
+
 def cost_attribute(profile: Profile) -> str:
     """Edge attribute holding the cost in seconds for `profile` (None: not usable)."""
-    return "cost_s_" + profile.name.lower()
+    return _COST_ATTRIBUTES[profile]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +134,135 @@ def make_weight(
     return weight
 
 
+class WalkableLink(NamedTuple):
+    """One directed way from a node to the next, and everything needed to cost and judge it.
+
+    `attrs`: kind, length_m, one_way, step_free, public (the element and both of its nodes
+    are public), connector (id or ""), and the seconds per profile (None: not usable).
+    """
+
+    source: str
+    target: str
+    element: str
+    attrs: dict[str, Any]
+
+
+def walkable_links(
+    floorplan: Floorplan,
+    costs: CostModel = DEFAULT_COSTS,
+    *,
+    only: Collection[str] | None = None,
+) -> list[WalkableLink]:
+    """Every directed link of the walking graph with its costs, without building a graph.
+
+    The networkx graph and the validator's compact searches are both made from this list, so
+    they agree on who may walk where. `only` limits it to the links of some edge and
+    connector ids (what an edit changed).
+    """
+    edges = floorplan.edges.values() if only is None else _chosen(floorplan.edges, only)
+    connectors = (
+        floorplan.connectors.values() if only is None else _chosen(floorplan.connectors, only)
+    )
+    context = _LinkContext.of(floorplan, costs)
+    links: list[WalkableLink] = []
+    for edge in edges:
+        attrs = _edge_attrs(floorplan, edge, context)
+        links.append(context.link(edge.source, edge.target, edge.id, attrs))
+        if not edge.one_way:
+            links.append(context.link(edge.target, edge.source, edge.id, attrs))
+    for connector in connectors:
+        for u, v, hops in _connector_hops(floorplan, connector.kind, connector.stops):
+            attrs = _connector_attrs(floorplan, connector, u, v, hops, context)
+            links.append(context.link(u, v, connector.id, attrs))
+    return links
+
+
+@dataclass(frozen=True)
+class _LinkContext:
+    """What costing every link needs, looked up once per floorplan."""
+
+    costs: CostModel
+    public_nodes: frozenset[str]
+    height: dict[str, float]
+    speeds: list[tuple[str, Profile, float]]
+
+    @classmethod
+    def of(cls, floorplan: Floorplan, costs: CostModel) -> _LinkContext:
+        nodes = floorplan.nodes.values()
+        return cls(
+            costs,
+            frozenset(n.id for n in nodes if n.access is Access.PUBLIC),
+            {n.id: floorplan.floors[n.floor].elevation_m for n in nodes},
+            [(_COST_ATTRIBUTES[p], p, costs.walking_speed_mps[p]) for p in Profile],
+        )
+
+    def link(self, u: str, v: str, element: str, attrs: dict[str, Any]) -> WalkableLink:
+        public = attrs["public"] and u in self.public_nodes and v in self.public_nodes
+        return WalkableLink(u, v, element, {**attrs, "public": public})
+
+
+def _edge_attrs(floorplan: Floorplan, edge: Edge, context: _LinkContext) -> dict[str, Any]:
+    """Attributes and per-profile seconds of an edge: walking, or climbing if it rises."""
+    a, b = floorplan.nodes[edge.source], floorplan.nodes[edge.target]
+    run = math.dist((a.x, a.y), (b.x, b.y))
+    length = edge.length_m if edge.length_m is not None else run
+    extra_s = context.costs.door_s if edge.kind is EdgeKind.DOOR else 0.0
+    rise = context.height[b.id] - context.height[a.id]
+    climb_s: float | None = None
+    if rise and edge.kind in (EdgeKind.STAIRS, EdgeKind.ESCALATOR):
+        length, climb_s = context.costs.climb(edge.kind, rise, run, edge.length_m)
+    attrs: dict[str, Any] = {
+        "kind": edge.kind.value,
+        "length_m": length,
+        "one_way": edge.one_way,
+        "step_free": edge.step_free,
+        "public": edge.access is Access.PUBLIC,
+        "connector": "",
+    }
+    for attribute, profile, speed in context.speeds:
+        usable = edge.step_free or profile is Profile.STANDARD
+        seconds = climb_s if climb_s is not None else length / speed + extra_s
+        attrs[attribute] = seconds if usable else None
+    return attrs
+
+
+def _connector_attrs(
+    floorplan: Floorplan,
+    connector: Connector,
+    u: str,
+    v: str,
+    hops: int,
+    context: _LinkContext,
+) -> dict[str, Any]:
+    """Attributes and per-profile seconds of one connector hop from stop u to stop v."""
+    rise = context.height[v] - context.height[u]
+    given = connector.hop_length_m * hops if connector.hop_length_m is not None else None
+    if connector.kind is ConnectorKind.ELEVATOR:
+        seconds = context.costs.elevator_ride_s(given if given is not None else abs(rise))
+        length, step_free = 0.0, True
+    else:
+        a, b = floorplan.nodes[u], floorplan.nodes[v]
+        run = math.dist((a.x, a.y), (b.x, b.y))
+        length, seconds = context.costs.climb(EdgeKind(connector.kind.value), rise, run, given)
+        step_free = False
+    attrs: dict[str, Any] = {
+        "kind": connector.kind.value,
+        "length_m": length,
+        "one_way": connector.kind is ConnectorKind.ESCALATOR,
+        "step_free": step_free,
+        "public": connector.access is Access.PUBLIC,
+        "connector": connector.id,
+    }
+    for attribute, profile, _ in context.speeds:
+        usable = step_free or profile is Profile.STANDARD
+        attrs[attribute] = seconds if usable else None
+    return attrs
+
+
+def _chosen(elements: Mapping[str, Element], ids: Collection[str]) -> list[Element]:
+    return [elements[i] for i in ids if i in elements]
+
+
 def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> RoutingGraph:
     """Build the directed walking graph with per-profile costs on every edge.
 
@@ -149,12 +284,9 @@ def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> Routi
             public=node.access is Access.PUBLIC,
         )
     edges_of_element: dict[str, list[EdgeKey]] = {node_id: [] for node_id in floorplan.nodes}
-
     edge_info: dict[EdgeKey, EdgeInfo] = {}
-
-    def add(u: str, v: str, element: str, attrs: dict[str, Any]) -> None:
-        public = attrs["public"] and graph.nodes[u]["public"] and graph.nodes[v]["public"]
-        graph.add_edge(u, v, id=element, **{**attrs, "public": public})
+    for u, v, element, attrs in walkable_links(floorplan, costs):
+        graph.add_edge(u, v, id=element, **attrs)
         for key in (element, u, v):
             edges_of_element.setdefault(key, []).append((u, v))
         edge_info[u, v] = EdgeInfo(
@@ -164,59 +296,6 @@ def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> Routi
             attrs["length_m"],
             {profile: attrs[cost_attribute(profile)] for profile in Profile},
         )
-
-    for edge in floorplan.edges.values():
-        a, b = floorplan.nodes[edge.source], floorplan.nodes[edge.target]
-        run = math.dist((a.x, a.y), (b.x, b.y))
-        length = edge.length_m if edge.length_m is not None else run
-        extra_s = costs.door_s if edge.kind is EdgeKind.DOOR else 0.0
-        rise = floorplan.floor_of(b.id).elevation_m - floorplan.floor_of(a.id).elevation_m
-        climb_s: float | None = None
-        if rise and edge.kind in (EdgeKind.STAIRS, EdgeKind.ESCALATOR):
-            length, climb_s = costs.climb(edge.kind, rise, run, edge.length_m)
-        attrs: dict[str, Any] = {
-            "kind": edge.kind.value,
-            "length_m": length,
-            "one_way": edge.one_way,
-            "step_free": edge.step_free,
-            "public": edge.access is Access.PUBLIC,
-            "connector": "",
-        }
-        for profile in Profile:
-            usable = edge.step_free or profile is Profile.STANDARD
-            walk_s = length / costs.walking_speed_mps[profile] + extra_s
-            seconds = climb_s if climb_s is not None else walk_s
-            attrs[cost_attribute(profile)] = seconds if usable else None
-        add(edge.source, edge.target, edge.id, attrs)
-        if not edge.one_way:
-            add(edge.target, edge.source, edge.id, attrs)
-
-    for connector in floorplan.connectors.values():
-        for u, v, hops in _connector_hops(floorplan, connector.kind, connector.stops):
-            rise = graph.nodes[v]["elevation_m"] - graph.nodes[u]["elevation_m"]
-            given = connector.hop_length_m * hops if connector.hop_length_m is not None else None
-            if connector.kind is ConnectorKind.ELEVATOR:
-                seconds = costs.elevator_ride_s(given if given is not None else abs(rise))
-                length, step_free = 0.0, True
-            else:
-                run = math.dist(
-                    (graph.nodes[u]["x"], graph.nodes[u]["y"]),
-                    (graph.nodes[v]["x"], graph.nodes[v]["y"]),
-                )
-                length, seconds = costs.climb(EdgeKind(connector.kind.value), rise, run, given)
-                step_free = False
-            attrs = {
-                "kind": connector.kind.value,
-                "length_m": length,
-                "one_way": connector.kind is ConnectorKind.ESCALATOR,
-                "step_free": step_free,
-                "public": connector.access is Access.PUBLIC,
-                "connector": connector.id,
-            }
-            for profile in Profile:
-                usable = step_free or profile is Profile.STANDARD
-                attrs[cost_attribute(profile)] = seconds if usable else None
-            add(u, v, connector.id, attrs)
     return RoutingGraph(
         floorplan, graph, {k: tuple(v) for k, v in edges_of_element.items()}, edge_info, costs
     )

@@ -8,7 +8,6 @@ older file: loading a v1 file or its v2 migration gives the same floorplan.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,8 +28,11 @@ def format_version_of(raw: Mapping[str, Any]) -> int:
 
 
 def migrate_to_current(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of a schema-valid floorplan in the current format version (v1 -> v2)."""
-    data = copy.deepcopy(dict(raw))
+    """A schema-valid floorplan in the current format version (v1 -> v2).
+
+    The caller's data is never changed: what an upgrade rewrites is copied, the rest shared.
+    """
+    data = dict(raw)
     if format_version_of(data) == 1:
         data = _v1_to_v2(data)
     return data
@@ -55,7 +57,7 @@ def _v2_destination(destination: dict[str, Any]) -> dict[str, Any]:
     by_language: dict[str, list[str]] = {"en": list(destination.get("synonyms", []))}
     for lang, words in destination.get("synonyms_i18n", {}).items():
         by_language[lang] = list(dict.fromkeys(by_language.get(lang, []) + list(words)))
-    upgraded: dict[str, Any] = {}
+    upgraded: dict[str, Any] = {}  # a new dict: the v1 one stays as the caller had it
     for key, value in destination.items():
         if key in ("synonyms", "synonyms_i18n"):
             upgraded.setdefault("synonyms", by_language)
