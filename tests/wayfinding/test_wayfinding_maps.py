@@ -6,10 +6,15 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from tests.wayfinding.campus_strategies import campuses
 from wayfinding import (
+    NoRouteError,
     Wayfinder,
     directions,
+    load_floorplan,
     render_floor_svg,
     render_route_bitmap,
     render_route_svg,
@@ -221,3 +226,25 @@ def test_receipt_labels_are_printed_bold_and_tall(demo_finder: Wayfinder) -> Non
     # The map sits at the top of the image, cropped: find the label's ink there.
     assert here.box[3] - here.box[1] >= 20
     assert image.height < scene.frame.height + 60
+
+
+@settings(
+    max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(raw=campuses(), lang=st.sampled_from(["en", "es"]))
+def test_labels_never_clip_or_collide_on_generated_campuses(raw: dict[str, Any], lang: str) -> None:
+    finder = Wayfinder(load_floorplan(raw))
+    for destination in raw["destinations"]:
+        try:
+            route = finder.route_from_kiosk("k", destination["id"])
+        except NoRouteError:
+            continue
+        for floor in route.floors:
+            for scene in (
+                route_scene(route, floor, lang=lang),
+                route_paper_scene(route, floor, width_dots=384, lang=lang),
+            ):
+                check_labels(scene)
+                kinds = [label.kind for label in scene.labels]
+                assert kinds.count("start") == (floor == route.floors[0])
+                assert kinds.count("destination") == (floor == route.floors[-1])
