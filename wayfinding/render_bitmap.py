@@ -3,15 +3,18 @@
 Thermal paper loses thin lines and grey, so everything is pure black on white and thick: the
 route is several dots wide, corridors a few, and the you-are-here arrow and the destination are
 solid shapes. Labels ("You are here", the destination, the elevator, the landmarks the printed
-steps name) are bold type at least 20 dots tall on a white backing, placed by the layout so that
-none is clipped, overlaps another or covers a marker; a one-line legend sits under the map. The
-map is cropped to the route on the floor, so its height follows the route instead of always
-being square.
+steps name) are bold type at least 24 dots tall on a white backing, placed by the layout so
+that none is clipped, overlaps another or covers a marker; a one-line legend sits under the map.
+The map is cropped to the route, its markers and labels, so its height follows the route
+instead of always being square.
 """
 
 from __future__ import annotations
 
+import io
 import math
+from functools import cache
+from importlib import resources
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -30,19 +33,30 @@ from wayfinding.routing import Route
 
 RECEIPT_WIDTHS = (384, 576)
 BLACK, WHITE = 0, 1
-# Label type on paper, in dots: printer-legible at 203 dpi (20 dots is 2.5 mm).
-LABEL_DOTS = {384: 22, 576: 26}
+# Label type on paper, in dots: printer-legible at 203 dpi (24 dots is 3 mm).
+LABEL_DOTS = {384: 24, 576: 28}
 # The legend is smaller than the labels, still well above what thermal paper loses.
-LEGEND_DOTS = {384: 20, 576: 22}
-# Strokes drawn around each glyph make the bitmap font bold.
-BOLD_STROKE = 1
+LEGEND_DOTS = {384: 22, 576: 24}
+# Source Sans Pro (SIL Open Font License, shipped by the font-source-sans-pro package): every
+# letter of Spanish, and a bold that stays solid on thermal paper.
+FONT_PACKAGE = "font_source_sans_pro"
+BOLD_FONT = "SourceSansPro-Bold.ttf"
+REGULAR_FONT = "SourceSansPro-Semibold.ttf"
 
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+Font = ImageFont.FreeTypeFont
+
+
+@cache
+def receipt_font(size: int, *, bold: bool = True) -> Font:
+    """The receipt's typeface at `size` dots."""
+    name = BOLD_FONT if bold else REGULAR_FONT
+    data = (resources.files(FONT_PACKAGE) / "files" / name).read_bytes()
+    return ImageFont.truetype(io.BytesIO(data), size=size)
 
 
 def label_font(width_dots: int) -> Font:
     """The bold label font for a receipt `width_dots` wide."""
-    return ImageFont.load_default(size=LABEL_DOTS[width_dots])
+    return receipt_font(LABEL_DOTS[width_dots])
 
 
 def paper_style(width_dots: int, font: Font) -> MapStyle:
@@ -50,7 +64,7 @@ def paper_style(width_dots: int, font: Font) -> MapStyle:
     unit = width_dots // 96  # 4 dots at 384, 6 at 576
 
     def text_size(text: str) -> tuple[float, float]:
-        left, top, right, bottom = font.getbbox(text, stroke_width=BOLD_STROKE)
+        left, top, right, bottom = font.getbbox(text)
         return right - left + 4, bottom - top + 4
 
     return MapStyle(
@@ -126,15 +140,8 @@ def _draw_map(scene: MapScene, font: Font) -> Image.Image:
     for label in scene.labels:
         left, top, right, bottom = label.box
         draw.rectangle((left, top, right, bottom), fill=WHITE)
-        glyph_left, glyph_top, _, _ = font.getbbox(label.text, stroke_width=BOLD_STROKE)
-        draw.text(
-            (left + 2 - glyph_left, top + 2 - glyph_top),
-            label.text,
-            fill=BLACK,
-            font=font,
-            stroke_width=BOLD_STROKE,
-            stroke_fill=BLACK,
-        )
+        glyph_left, glyph_top, _, _ = font.getbbox(label.text)
+        draw.text((left + 2 - glyph_left, top + 2 - glyph_top), label.text, fill=BLACK, font=font)
     return _cropped_to_route(drawing, scene, keep=unit * 3)
 
 
@@ -160,7 +167,7 @@ def _legend(scene: MapScene, lang: str) -> Image.Image:
     width = scene.frame.width
     unit = width // 96
     size = LEGEND_DOTS[width]
-    font = ImageFont.load_default(size=size)
+    font = receipt_font(size, bold=False)
     height = size + unit * 3
     band = Image.new("1", (width, height), WHITE)
     draw = ImageDraw.Draw(band)
@@ -234,9 +241,9 @@ def _title(title: str, width_dots: int) -> Image.Image:
     draw = ImageDraw.Draw(band)
     # The largest type (down to a legible minimum) that fits the paper's width.
     size = unit * 7
-    font = ImageFont.load_default(size=size)
+    font = receipt_font(size)
     while size > unit * 4 and draw.textlength(title, font=font) > width_dots - unit * 4:
         size -= 1
-        font = ImageFont.load_default(size=size)
+        font = receipt_font(size)
     draw.text((unit * 2, unit), title, fill=BLACK, font=font)
     return band

@@ -19,7 +19,7 @@ from wayfinding import (
     render_route_bitmap,
     render_route_svg,
 )
-from wayfinding.render_bitmap import route_paper_scene
+from wayfinding.render_bitmap import receipt_font, route_paper_scene
 from wayfinding.render_svg import route_scene
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -248,3 +248,11 @@ def test_labels_never_clip_or_collide_on_generated_campuses(raw: dict[str, Any],
                 kinds = [label.kind for label in scene.labels]
                 assert kinds.count("start") == (floor == route.floors[0])
                 assert kinds.count("destination") == (floor == route.floors[-1])
+
+
+@pytest.mark.parametrize("letter", list("áéíóúñüÁÉÍÓÚÑ¿¡"))
+def test_receipt_type_prints_every_spanish_letter(letter: str) -> None:
+    font = receipt_font(24)
+    missing = font.getmask("\ue000")  # a private-use code point: no font has a glyph for it
+    drawn = font.getmask(letter)
+    assert drawn.size != missing.size or bytes(drawn) != bytes(missing)
