@@ -130,6 +130,16 @@ class Label:
     kind: str
 
 
+def leader(label: Label, reach: float) -> tuple[Point, Point] | None:
+    """A line from the labelled point to its label, when the label had to sit further away."""
+    left, top, right, bottom = label.box
+    x, y = label.anchor
+    nearest = (min(max(x, left), right), min(max(y, top), bottom))
+    if math.dist(nearest, label.anchor) <= reach:
+        return None
+    return label.anchor, nearest
+
+
 @dataclass(frozen=True)
 class MapScene:
     """Everything to draw for one floor, already in pixels."""

@@ -28,6 +28,7 @@ from wayfinding.map_layout import (
     MapStyle,
     arrival_heading,
     build_scene,
+    leader,
 )
 from wayfinding.routing import Route
 
@@ -137,6 +138,10 @@ def _draw_map(scene: MapScene, font: Font) -> Image.Image:
         x, y = scene.start
         r = unit * 3
         draw.rectangle((x - r, y - r, x + r, y + r), fill=BLACK)
+    for label in scene.labels:
+        pointer = leader(label, unit * 1.5 * 2.5 + 6)
+        if pointer is not None:
+            draw.line(pointer, fill=BLACK, width=max(2, unit // 2))
     for label in scene.labels:
         left, top, right, bottom = label.box
         draw.rectangle((left, top, right, bottom), fill=WHITE)

@@ -22,6 +22,7 @@ from wayfinding.map_layout import (
     Point,
     arrival_heading,
     build_scene,
+    leader,
 )
 from wayfinding.model import Floorplan
 from wayfinding.routing import Route
@@ -64,6 +65,15 @@ def _labels(scene: MapScene, font_px: float) -> list[str]:
         f'font-size="{font_px:.0f}" stroke="#ffffff" stroke-width="{font_px / 6:.1f}" '
         'stroke-linejoin="round" paint-order="stroke">'
     ]
+    reach = (scene.frame.width / 150) * 1.5 * 2.5 + 8
+    for label in scene.labels:
+        line = leader(label, reach)
+        if line is not None:
+            (x1, y1), (x2, y2) = line
+            parts.append(
+                f'<line class="leader" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                f'stroke="{TEXT_COLOUR}" stroke-width="2"/>'
+            )
     for label in scene.labels:
         left, top, _, bottom = label.box
         baseline = bottom - (bottom - top - font_px) / 2 - font_px * 0.2
