@@ -48,17 +48,17 @@ def junction(plan_builder: Any, shape: str, turn_deg: float) -> Any:
 @pytest.mark.parametrize(
     ("shape", "turn_deg", "turn", "text"),
     [
-        ("L", -90, Turn.LEFT, "Turn left."),
-        ("L", 90, Turn.RIGHT, "Turn right."),
-        ("L", -140, Turn.SHARP_LEFT, "Turn sharp left."),
-        ("L", 140, Turn.SHARP_RIGHT, "Turn sharp right."),
-        ("T", -90, Turn.LEFT, "Turn left."),
-        ("T", 90, Turn.RIGHT, "Turn right."),
-        ("T", 140, Turn.SHARP_RIGHT, "Turn sharp right."),
-        ("cross", -90, Turn.LEFT, "Turn left."),
-        ("cross", 90, Turn.RIGHT, "Turn right."),
-        ("Y", -40, Turn.SLIGHT_LEFT, "Bear slightly left."),
-        ("Y", 40, Turn.SLIGHT_RIGHT, "Bear slightly right."),
+        ("L", -90, Turn.LEFT, "In 20 m, turn left."),
+        ("L", 90, Turn.RIGHT, "In 20 m, turn right."),
+        ("L", -140, Turn.SHARP_LEFT, "In 20 m, turn sharp left."),
+        ("L", 140, Turn.SHARP_RIGHT, "In 20 m, turn sharp right."),
+        ("T", -90, Turn.LEFT, "In 20 m, turn left."),
+        ("T", 90, Turn.RIGHT, "In 20 m, turn right."),
+        ("T", 140, Turn.SHARP_RIGHT, "In 20 m, turn sharp right."),
+        ("cross", -90, Turn.LEFT, "In 20 m, turn left."),
+        ("cross", 90, Turn.RIGHT, "In 20 m, turn right."),
+        ("Y", -40, Turn.SLIGHT_LEFT, "In 20 m, bear slightly left."),
+        ("Y", 40, Turn.SLIGHT_RIGHT, "In 20 m, bear slightly right."),
     ],
 )
 def test_turn_words_at_junctions(
@@ -69,7 +69,7 @@ def test_turn_words_at_junctions(
     assert [s.kind for s in steps] == [StepKind.START, StepKind.TURN, StepKind.ARRIVE]
     assert steps[0].text == "Walk straight ahead."
     assert (steps[1].node, steps[1].turn, steps[1].text) == ("j", turn, text)
-    assert steps[2].text == "Clinic is on your right."
+    assert steps[2].text == "The Clinic is on your right."
 
 
 def test_gentle_bend_without_a_choice_needs_no_instruction(plan_builder: Any) -> None:
@@ -91,9 +91,9 @@ def test_straight_runs_through_junctions_merge_into_one_step(plan_builder: Any) 
     steps = directions(Wayfinder(builder.load()).route_from_kiosk("kiosk", "clinic")).steps
     assert [s.text for s in steps] == [
         "Walk straight ahead.",
-        "Turn right.",
-        "Continue straight past Gift Shop (on your left).",
-        "Clinic is on your right.",
+        "In 10 m, turn right.",
+        "In 10 m, continue straight past the Gift Shop (on your left).",
+        "The Clinic is on your right.",
     ]
     assert steps[2].landmark == "Gift Shop"
     assert steps[2].distance_m == pytest.approx(20.0)
@@ -102,15 +102,15 @@ def test_straight_runs_through_junctions_merge_into_one_step(plan_builder: Any) 
 @pytest.mark.parametrize(
     ("heading", "text"),
     [
-        (0, "Walk straight ahead towards Clinic."),
-        (350, "Walk straight ahead towards Clinic."),
-        (30, "Turn slightly left and walk towards Clinic."),
-        (315, "Turn slightly right and walk towards Clinic."),
-        (90, "Turn left and walk towards Clinic."),
-        (270, "Turn right and walk towards Clinic."),
-        (135, "Turn sharp left and walk towards Clinic."),
-        (225, "Turn sharp right and walk towards Clinic."),
-        (180, "Turn around, with the screen behind you, and walk towards Clinic."),
+        (0, "Walk straight ahead towards the Clinic."),
+        (350, "Walk straight ahead towards the Clinic."),
+        (30, "Turn slightly left and walk towards the Clinic."),
+        (315, "Turn slightly right and walk towards the Clinic."),
+        (90, "Turn left and walk towards the Clinic."),
+        (270, "Turn right and walk towards the Clinic."),
+        (135, "Turn sharp left and walk towards the Clinic."),
+        (225, "Turn sharp right and walk towards the Clinic."),
+        (180, "Turn around, with the screen behind you, and walk towards the Clinic."),
     ],
 )
 def test_first_step_is_relative_to_the_kiosk_heading(
@@ -122,7 +122,9 @@ def test_first_step_is_relative_to_the_kiosk_heading(
     route = Wayfinder(builder.load()).route_from_kiosk("kiosk", "clinic")
     assert directions(route).steps[0].text == text
     # The same route from a phone has no heading: it names what to walk towards instead.
-    assert directions(route, kiosk_heading=0).steps[0].text == "Walk straight ahead towards Clinic."
+    assert directions(route, kiosk_heading=0).steps[0].text == (
+        "Walk straight ahead towards the Clinic."
+    )
 
 
 def test_landmark_at_the_decision_point_with_its_side(plan_builder: Any) -> None:
@@ -130,8 +132,8 @@ def test_landmark_at_the_decision_point_with_its_side(plan_builder: Any) -> None
     builder.node("chapel-door", 3, 18, kind="destination").edge("j", "chapel-door")
     builder.landmark("chapel", "Chapel", "chapel-door")
     steps = directions(Wayfinder(builder.load()).route_from_kiosk("kiosk", "clinic")).steps
-    assert steps[0].text == "Walk straight ahead towards Chapel."
-    assert steps[1].text == "Turn left at Chapel (on your right)."
+    assert steps[0].text == "Walk straight ahead towards the Chapel."
+    assert steps[1].text == "In 20 m, turn left at the Chapel (on your right)."
     assert (steps[1].landmark, steps[1].landmark_side.value) == ("Chapel", "right")
 
 
@@ -145,7 +147,7 @@ def test_arrival_side(plan_builder: Any) -> None:
         "Imaging is on your left."
     )
     assert directions(finder.route_from_kiosk("kiosk", "end")).steps[-1].text == (
-        "End Room is straight ahead."
+        "The End Room is straight ahead."
     )
 
 
@@ -156,7 +158,7 @@ def two_floor_plan(plan_builder: Any) -> Any:
     builder.node("hall", 10, 10, floor="f3").node("door", 14, 10, floor="f3", kind="destination")
     builder.edge("k", "lift-1").path("lift-3", "hall", "door")
     builder.connector("lift-b", "Elevator B", "elevator", "lift-1", "lift-3")
-    builder.data["connectors"][0]["name_i18n"] = {"es": "el ascensor B"}
+    builder.data["connectors"][0]["name_i18n"] = {"es": "el elevador B"}
     builder.kiosk("kiosk", "k", 90)
     return builder.destination("imaging", "Imaging", "door", name_i18n={"es": "Imagen"})
 
@@ -176,7 +178,7 @@ def test_floor_change_is_its_own_step_with_the_sign_name(plan_builder: Any) -> N
         ("f1", "Main Building, Level 1"),
         ("f3", "Main Building, Level 3 (Blue)"),
     ]
-    assert result.summary == "About 1 min (24 m)"
+    assert result.summary == "Under a minute (24 m)"
     assert result.step_count_text == "4 steps"
 
 
@@ -184,12 +186,12 @@ def test_spanish_from_the_same_generator(plan_builder: Any) -> None:
     route = Wayfinder(two_floor_plan(plan_builder).load()).route_from_kiosk("kiosk", "imaging")
     result = directions(route, "es")
     assert [s.text for s in result.steps] == [
-        "Camine recto hacia el ascensor B.",
-        "Suba por el ascensor B hasta la planta 3 (Blue).",
-        "Deje atrás el ascensor B y diríjase hacia Imagen.",
+        "Camine recto hacia el elevador B.",
+        "Tome el elevador B para subir al piso 3 (Azul).",
+        "Salga del elevador B y diríjase hacia Imagen.",
         "Imagen está a su derecha.",
     ]
-    assert result.summary == "Unos 1 min (24 m)"
+    assert result.summary == "Menos de un minuto (24 m)"
     assert result.step_count_text == "4 pasos"
 
 
@@ -198,13 +200,13 @@ def test_demo_route_in_spanish_has_no_english_left(demo_finder: Wayfinder) -> No
     english = " ".join(s.text for s in directions(route, "en").steps)
     spanish = " ".join(s.text for s in directions(route, "es").steps)
     assert "Take Elevator A up to Level 2 (Blue)." in english
-    assert "Cross the Skybridge to Women's & Children's Building." in english
-    for word in ("Turn", "Take", "Cross", "Head", "towards", "your", "Level"):
+    assert "Cross the Skybridge to the Women's & Children's Building." in english
+    for word in ("Turn", "Take", "Cross", "Head", "towards", "your", "Level", "Blue"):
         assert word not in spanish
-    assert "Suba por el ascensor A hasta la planta 2 (Blue)." in spanish
+    assert "para subir al piso 2 (Azul)." in spanish
 
 
-def test_chunks_hold_at_most_four_steps_per_floor(plan_builder: Any) -> None:
+def test_a_long_floor_is_one_section_numbered_once(plan_builder: Any) -> None:
     builder = plan_builder().node("k", 0, 0, kind="kiosk")
     points = [(0, 10), (10, 10), (10, 20), (20, 20), (20, 30), (30, 30), (30, 40)]
     previous = "k"
@@ -215,8 +217,21 @@ def test_chunks_hold_at_most_four_steps_per_floor(plan_builder: Any) -> None:
     builder.kiosk("kiosk", "k", 0).destination("clinic", "Clinic", "door")
     result = directions(Wayfinder(builder.load()).route_from_kiosk("kiosk", "clinic"))
     assert result.step_count == 8  # start, six turns, arrival
-    assert [len(c.steps) for c in result.chunks] == [4, 4]
-    assert {c.floor for c in result.chunks} == {"f1"}
+    assert [(c.title, len(c.steps)) for c in result.chunks] == [("Main Building, Level 1", 8)]
+
+
+# Suite 2B is the kiosk's neutral label for Oncology.
+@pytest.mark.parametrize("destination", ["laboratory", "oncology", "outpatient-clinics"])
+def test_demo_routes_have_one_section_per_floor_visit(
+    demo_finder: Wayfinder, destination: str
+) -> None:
+    for lang in ("en", "es"):
+        for profile in ("standard", "step-free"):
+            route = demo_finder.route_from_kiosk("main-lobby", destination, profile)
+            result = directions(route, lang)
+            visits = [c.floor for c in result.chunks]
+            assert all(a != b for a, b in zip(visits, visits[1:], strict=False)), visits
+            assert len(result.chunks) <= len(route.floors)
 
 
 def test_staff_phrase_replaces_the_generated_text(plan_builder: Any) -> None:
