@@ -181,7 +181,7 @@
    * person reads why instead of seeing nothing happen.
    */
   document.addEventListener("htmx:beforeSwap", function (event) {
-    var source = event.detail.elt;
+    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
     var status = event.detail.xhr.status;
     if (source && source.closest("[data-show-problems]") && (status === 404 || status === 409)) {
       event.detail.shouldSwap = true;
