@@ -7,8 +7,14 @@ the page. The naive way builds the graph and searches from the kiosk on every re
 `Wayfinder` without precomputation), which is what a straightforward implementation does.
 
 Both run in one process through Flask's test client, so the figures are the server's own time
-per request (routing, directions text, template, phone link and analytics rows in SQLite),
-without network or browser. Run: `.venv/bin/python bench/bench_directions_screen.py`.
+per request (routing, directions text, template and analytics row in SQLite), without network
+or browser.
+
+A second table counts the phone-link rows that route screens leave behind (each screen: the
+page and its QR image): Lobby shares one link per route, language and profile in a link
+period; the naive way writes a fresh link for every screen, so the table grows with every view.
+
+Run: `.venv/bin/python bench/bench_directions_screen.py`.
 """
 
 from __future__ import annotations
@@ -20,12 +26,20 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, g
 from flask_migrate import upgrade
+from sqlalchemy import func, select
 
 from kiosk import create_app, floorplan
+from kiosk.extensions import db
+from kiosk.find import views
+from kiosk.find.phone_links import TOKEN_BYTES, RouteKey
+from kiosk.models.types import utcnow
+from kiosk.models.wayfinding import PhoneRouteLink
+from kiosk.tokens import new_token, token_hash
 from wayfinding import ValidationReport, Wayfinder, load_floorplan
 
 
@@ -100,6 +114,54 @@ def precomputed() -> Iterator[None]:
     yield
 
 
+@contextmanager
+def fresh_link_per_screen() -> Iterator[None]:
+    """The naive way: every QR code shown gets a new link row."""
+    shared = views.phone_link_for
+
+    def new_link(route: RouteKey) -> str:
+        token = new_token(TOKEN_BYTES)
+        db.session.add(
+            PhoneRouteLink(
+                token_hash=token_hash(token),
+                origin=route.origin,
+                destination_id=route.destination_id,
+                profile=route.profile,
+                lang=route.lang,
+                expires_at=utcnow() + timedelta(hours=4),
+            )
+        )
+        return token
+
+    views.phone_link_for = new_link  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        views.phone_link_for = shared  # type: ignore[assignment]
+
+
+def link_rows_after_screens(
+    app: Flask, paths: list[str], count: int, setup: Callable[[], object]
+) -> tuple[int, float, int]:
+    """Show `count` route screens (page, then its QR image) from an empty link table: the
+    median milliseconds per screen and the link rows left behind."""
+    client = app.test_client()
+    with app.app_context():
+        db.session.execute(PhoneRouteLink.__table__.delete())
+        db.session.commit()
+    samples = []
+    with setup():  # type: ignore[attr-defined]
+        for index in range(count):
+            path = paths[index % len(paths)]
+            started = time.perf_counter()
+            page, qr_code = client.get(path), client.get(path + "/qr.svg")
+            samples.append((time.perf_counter() - started) * 1000)
+            assert (page.status_code, qr_code.status_code) == (200, 200), path
+    with app.app_context():
+        rows = db.session.scalar(select(func.count()).select_from(PhoneRouteLink)) or 0
+    return count, statistics.median(samples), rows
+
+
 def main() -> None:
     """Print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -112,6 +174,14 @@ def main() -> None:
         with app.app_context():
             plan = floorplan.current_wayfinder().floorplan
         paths = [f"/find/to/{d.id}" for d in plan.destinations.values() if d.is_public]
+        link_rows = [
+            ("Lobby: one shared link per route, language, profile and period", precomputed),
+            ("naive: a new link for every screen", fresh_link_per_screen),
+        ]
+        link_table = [
+            (name, *link_rows_after_screens(app, paths, args.requests, setup))
+            for name, setup in link_rows
+        ]
         rows = [
             measure(
                 "Lobby: precomputed kiosk trees (lookup)", app, paths, args.requests, precomputed
@@ -132,6 +202,11 @@ def main() -> None:
     print("|---|---:|---:|---:|")
     for name, count, p50, p99 in rows:
         print(f"| {name} | {count} | {p50:.1f} | {p99:.1f} |")
+    print("\nPhone-link rows left by route screens (page + QR image), same destinations:\n")
+    print("| phone links | screens | p50 ms per screen | link rows written |")
+    print("|---|---:|---:|---:|")
+    for name, count, p50, written in link_table:
+        print(f"| {name} | {count} | {p50:.1f} | {written} |")
 
 
 if __name__ == "__main__":

@@ -86,6 +86,9 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_KIOSK_PLACE": "",
     # How long a directions QR link works.
     "PHONE_LINK_HOURS": 4,
+    # Anonymous wayfinding analytics (searches, routes shown, printed, opened on a phone) are
+    # deleted after this many days by `flask housekeeping`.
+    "WAYFINDING_EVENT_RETENTION_DAYS": 365,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
 }
 

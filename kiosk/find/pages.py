@@ -1,5 +1,5 @@
-"""What the kiosk's route screen and the phone page share: the page context, maps, QR codes
-and the screens for unknown destinations and impossible routes."""
+"""What the kiosk's route screen and the phone page share: which routes a URL may ask for, the
+page context, maps, and the answers for unknown destinations and impossible routes."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Response, abort, render_template, url_for
 
+from kiosk.floorplan import current_wayfinder
 from kiosk.shell.links import public_url
 from wayfinding import (
     Kiosk,
@@ -25,6 +26,20 @@ def phone_link_url(token: str) -> str:
     return public_url(url_for("phone.route", token=token))
 
 
+def route_to_destination(origin: str, destination_id: str, profile: Profile) -> Route:
+    """The route from a kiosk (or a public node) to a public destination.
+
+    Only destinations are routable by URL: the id of a plain node, a connector or a kiosk is an
+    unknown place (UnknownPlaceError, a friendly 404) before anything is looked up or written.
+    NoRouteError says why a known destination cannot be reached in `profile` now.
+    """
+    finder = current_wayfinder()
+    finder.public_destination(destination_id)
+    if origin in finder.floorplan.kiosks:
+        return finder.route_from_kiosk(origin, destination_id, profile)
+    return finder.route_between(origin, destination_id, profile)
+
+
 def floor_changes(route: Route) -> int:
     """How many times the route changes floor (shown in the summary)."""
     return max(len(route.floors) - 1, 0)
@@ -34,12 +49,11 @@ def route_page_context(
     route: Route,
     lang: str,
     origin: Kiosk | None,
-    token: str,
     map_url: Callable[[str], str],
 ) -> dict[str, Any]:
     """Template variables for a route in `lang`, turn words relative to the kiosk's heading;
     `map_url(floor_id)` is where the page loads each floor's map from."""
-    assert route.destination is not None
+    assert route.destination is not None, "route_to_destination only routes to destinations"
     return {
         "route": route,
         "destination": route.destination,
@@ -51,8 +65,6 @@ def route_page_context(
         "profile": route.profile,
         "step_free": route.profile is Profile.STEP_FREE,
         "origin_name": origin.name.in_language(lang) if origin else "",
-        "token": token,
-        "phone_url": phone_link_url(token),
         "map_url": map_url,
     }
 
@@ -64,9 +76,21 @@ def route_map_response(route: Route, floor_id: str, lang: str) -> Response:
     return Response(render_route_svg(route, floor_id, lang=lang), mimetype="image/svg+xml")
 
 
-def route_problem_page(problem: UnknownPlaceError | NoRouteError, lang: str) -> tuple[str, int]:
-    """A clear screen for an unknown destination (404) or a route that cannot be made now
-    (409, with the reason: "No step-free route while Elevator B is closed.")."""
+def route_problem_page(
+    problem: UnknownPlaceError | NoRouteError, lang: str, *, partial: bool = False
+) -> tuple[str, int]:
+    """A clear answer for an unknown destination (404) or a route that cannot be made now
+    (409, with the reason: "No step-free route while Elevator B is closed.").
+
+    `partial` gives the same words as a fragment for a status area on the route screen (the
+    htmx "Print directions"), keeping the status so the answer is not mistaken for success.
+    """
     if isinstance(problem, UnknownPlaceError):
-        return render_template("kiosk/find/unknown.html"), 404
-    return render_template("kiosk/find/no_route.html", reason=problem.describe(lang)), 409
+        status, reason = 404, None
+    else:
+        status, reason = 409, problem.describe(lang)
+    if partial:
+        return render_template("kiosk/find/_route_problem.html", reason=reason), status
+    if reason is None:
+        return render_template("kiosk/find/unknown.html"), status
+    return render_template("kiosk/find/no_route.html", reason=reason), status

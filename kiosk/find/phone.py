@@ -12,16 +12,14 @@ from flask_babel import force_locale
 from kiosk.extensions import db
 from kiosk.find.analytics import record_event
 from kiosk.find.pages import (
-    phone_link_url,
     route_map_response,
     route_page_context,
     route_problem_page,
+    route_to_destination,
 )
 from kiosk.find.phone_links import find_phone_link
-from kiosk.floorplan import current_wayfinder
 from kiosk.models.wayfinding import PhoneRouteLink, WayfindingEventKind
 from kiosk.shell.i18n import available_languages
-from kiosk.shell.links import qr_code_response
 from wayfinding import NoRouteError, Profile, Route, UnknownPlaceError
 
 bp = Blueprint("phone", __name__, url_prefix="/d")
@@ -51,10 +49,7 @@ def chosen_profile(link: PhoneRouteLink) -> Profile:
 
 def route_for(link: PhoneRouteLink, profile: Profile) -> Route:
     """The same route the kiosk showed (its origin is a kiosk id or a node)."""
-    finder = current_wayfinder()
-    if link.origin in finder.floorplan.kiosks:
-        return finder.route_from_kiosk(link.origin, link.destination_id, profile)
-    return finder.route_between(link.origin, link.destination_id, profile)
+    return route_to_destination(link.origin, link.destination_id, profile)
 
 
 @bp.get("/<token>")
@@ -78,12 +73,11 @@ def route(token: str) -> str | tuple[str, int]:
             found,
             lang,
             found.kiosk,
-            token,
             lambda floor: url_for(
                 "phone.route_map", token=token, floor_id=floor, profile=profile.value, lang=lang
             ),
         )
-        return render_template("kiosk/phone/route.html", current_lang=lang, **context)
+        return render_template("kiosk/phone/route.html", current_lang=lang, token=token, **context)
 
 
 @bp.get("/<token>/map/<floor_id>.svg")
@@ -95,10 +89,3 @@ def route_map(token: str, floor_id: str) -> Response:
     except (UnknownPlaceError, NoRouteError):
         abort(404)
     return route_map_response(found, floor_id, chosen_language(link))
-
-
-@bp.get("/<token>/qr.svg")
-def qr_code(token: str) -> Response:
-    """The QR code the kiosk shows for this link."""
-    link_or_gone(token)
-    return qr_code_response(phone_link_url(token))

@@ -88,7 +88,10 @@ def route_blocks(route: Route, steps: Directions, width_dots: int) -> list[Block
                 blocks.append(Text(f"- {step.text}"))
         if chunk.floor not in mapped_floors:
             mapped_floors.add(chunk.floor)
-            blocks.append(Picture(render_route_bitmap(route, chunk.floor, width_dots=width_dots)))
+            picture = render_route_bitmap(
+                route, chunk.floor, width_dots=width_dots, lang=steps.lang
+            )
+            blocks.append(Picture(picture))
     return blocks
 
 

@@ -6,6 +6,7 @@ Routes come from the wayfinder's precomputed trees, so the screen answers from a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import (
@@ -23,41 +24,35 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as BaseResponse
 
 from kiosk.extensions import db
-from kiosk.facility import facility_context
-from kiosk.find.analytics import record_event
+from kiosk.find.analytics import record_event, record_search
 from kiosk.find.pages import (
     phone_link_url,
     route_map_response,
     route_page_context,
     route_problem_page,
+    route_to_destination,
 )
-from kiosk.find.phone_links import create_phone_link
-from kiosk.find.receipt import DirectionsPrintout, directions_receipt
+from kiosk.find.phone_links import RouteKey, phone_link_for
+from kiosk.find.printout import PrintOutcome, queue_directions_receipt
 from kiosk.floorplan import current_wayfinder, here
-from kiosk.models import Kiosk
-from kiosk.models.types import utcnow
 from kiosk.models.wayfinding import WayfindingEventKind
-from kiosk.printing.profiles import printer_profile
-from kiosk.printing.queue import enqueue_receipt
-from kiosk.printing.status import printer_is_offline
 from kiosk.shell.home import safe_return_path
 from kiosk.shell.i18n import select_locale
-from kiosk.shell.links import is_htmx, see_other
-from wayfinding import Kiosk as WayfindingKiosk
-from wayfinding import NoRouteError, Profile, Route, UnknownPlaceError, directions
+from kiosk.shell.links import is_htmx, qr_code_response, see_other
+from wayfinding import Destination, NoRouteError, Profile, Route, UnknownPlaceError
 
 bp = Blueprint("find", __name__, url_prefix="/find")
 
 SEARCH_MAX_CHARS = 80
-# A second tap on "Print" within this time is taken as a double tap, not a second copy.
-DOUBLE_TAP_SECONDS = 15
+# A search counts in the analytics once its results have been on screen this long untouched.
+SEARCH_SETTLE_SECONDS = 2
 PRINT_MESSAGES = {
-    "queued": _l("Printing your directions. Please take the receipt from the printer."),
-    "already_printing": _l("Your directions are already printing."),
-    "no_printer": _l(
+    PrintOutcome.QUEUED: _l("Printing your directions. Please take the receipt from the printer."),
+    PrintOutcome.ALREADY_PRINTING: _l("Your directions are already printing."),
+    PrintOutcome.NO_PRINTER: _l(
         "This screen has no printer. Scan the QR code to take the directions with you."
     ),
-    "printer_offline": _l(
+    PrintOutcome.PRINTER_OFFLINE: _l(
         "The printer is not working right now. Scan the QR code to take the directions with you."
     ),
 }
@@ -89,10 +84,10 @@ def current_profile() -> Profile:
     return Profile.STEP_FREE if session.get("step_free") else Profile.STANDARD
 
 
-def search_text() -> str:
-    """What was typed, without control characters (a scanner or a stray NUL) and capped so an
-    absurdly long entry is still a normal search."""
-    typed = request.args.get("q", "")[:SEARCH_MAX_CHARS]
+def search_text(fields: Mapping[str, str]) -> str:
+    """What was typed (field `q`), without control characters (a scanner or a stray NUL) and
+    capped so an absurdly long entry is still a normal search."""
+    typed = fields.get("q", "")[:SEARCH_MAX_CHARS]
     return "".join(c for c in typed if c.isprintable()).strip()
 
 
@@ -105,31 +100,52 @@ def start() -> str:
         query="",
         results=None,
         profile=current_profile(),
+        search_max_chars=SEARCH_MAX_CHARS,
     )
+
+
+def search_results(query: str) -> list[Destination]:
+    """The public destinations matching `query` in the person's language, best first."""
+    if not query:
+        return []
+    found = current_wayfinder().search(query, lang=select_locale(), limit=SEARCH_RESULT_LIMIT)
+    return [result.destination for result in found]
 
 
 @bp.get("/search")
 def search() -> str:
-    """Results as the person types: a partial for htmx, the whole screen otherwise."""
-    query = search_text()
-    results = (
-        [
-            r.destination
-            for r in current_wayfinder().search(
-                query, lang=select_locale(), limit=SEARCH_RESULT_LIMIT
-            )
-        ]
-        if query
-        else []
-    )
-    if query:
-        kind = WayfindingEventKind.SEARCH if results else WayfindingEventKind.SEARCH_NO_RESULT
-        record_event(kind, origin=here().id, query=query)
+    """Results as the person types: a partial for htmx, the whole screen otherwise.
+
+    A search typed key by key is not counted per key: the htmx partial carries a beacon that
+    asks `search_settled` to count it once its results have stayed on screen for
+    `SEARCH_SETTLE_SECONDS` (htmx drops the beacon when newer typing replaced them). A search
+    sent as a whole page (the Search button, or no JavaScript) is settled already: counted now.
+    """
+    query = search_text(request.args)
+    results = search_results(query)
+    if query and not is_htmx():
+        record_search(origin=here().id, query=query, found=bool(results))
         db.session.commit()
     template = "kiosk/find/_results.html" if is_htmx() else "kiosk/find/start.html"
     return render_template(
-        template, groups=CATEGORY_GROUPS, query=query, results=results, profile=current_profile()
+        template,
+        groups=CATEGORY_GROUPS,
+        query=query,
+        results=results,
+        profile=current_profile(),
+        settle_seconds=SEARCH_SETTLE_SECONDS if is_htmx() else None,
+        search_max_chars=SEARCH_MAX_CHARS,
     )
+
+
+@bp.post("/search/settled")
+def search_settled() -> tuple[str, int]:
+    """Count the search a person stopped at (asked for by the results' beacon), once."""
+    query = search_text(request.form)
+    if query:
+        record_search(origin=here().id, query=query, found=bool(search_results(query)))
+        db.session.commit()
+    return "", 204
 
 
 @bp.get("/category/<slug>")
@@ -173,13 +189,16 @@ def set_step_free() -> BaseResponse:
 
 @bp.get("/to/<destination_id>")
 def route(destination_id: str) -> str | tuple[str, int]:
-    """The route screen: destination, time, distance, floors, steps by floor, maps, QR."""
+    """The route screen: destination, time, distance, floors, steps by floor, maps, QR.
+
+    Showing it writes only its analytics event; the phone link behind the QR code is made (or
+    reused) when the screen asks for the QR image, see `route_qr_code`.
+    """
     origin, profile, lang = here(), current_profile(), select_locale()
     try:
-        found = current_wayfinder().route_from_kiosk(origin.id, destination_id, profile)
+        found = route_to_destination(origin.id, destination_id, profile)
     except (UnknownPlaceError, NoRouteError) as problem:
         return route_problem_page(problem, lang)
-    token = create_phone_link(origin.id, destination_id, profile.value, lang)
     record_event(
         WayfindingEventKind.ROUTE_SHOWN,
         origin=origin.id,
@@ -191,24 +210,25 @@ def route(destination_id: str) -> str | tuple[str, int]:
         found,
         lang,
         origin,
-        token,
         lambda floor: url_for("find.route_map", destination_id=destination_id, floor_id=floor),
     )
     return render_template("kiosk/find/route.html", **context)
 
 
 @bp.post("/to/<destination_id>/print")
-def print_directions(destination_id: str) -> BaseResponse | str:
+def print_directions(destination_id: str) -> BaseResponse | tuple[str, int] | str:
     """Queue the directions receipt on this kiosk's printer; never wait for the printer.
 
     Answers at once with what happens next: printing, already printing (a double tap), or use
-    the QR code because this screen has no printer or its printer is not working.
+    the QR code because this screen has no printer or its printer is not working. A destination
+    that is unknown (404) or cannot be reached now (409) is said in the status area for htmx,
+    with that status kept (kiosk.js lets such answers into areas marked data-show-problems).
     """
     device, origin, profile, lang = g.get("kiosk"), here(), current_profile(), select_locale()
     try:
-        found = current_wayfinder().route_from_kiosk(origin.id, destination_id, profile)
+        found = route_to_destination(origin.id, destination_id, profile)
     except (UnknownPlaceError, NoRouteError) as problem:
-        return route_problem_page(problem, lang)[0]
+        return route_problem_page(problem, lang, partial=is_htmx())
     outcome = queue_directions_receipt(device, found, origin, lang)
     if is_htmx():
         return render_template(
@@ -218,51 +238,29 @@ def print_directions(destination_id: str) -> BaseResponse | str:
     return see_other(url_for("find.route", destination_id=destination_id))
 
 
+def route_from_here(destination_id: str) -> Route:
+    """The route this screen shows, or a plain 404 for an image of one it cannot show."""
+    try:
+        return route_to_destination(here().id, destination_id, current_profile())
+    except (UnknownPlaceError, NoRouteError):
+        abort(404)
+
+
 @bp.get("/to/<destination_id>/map/<floor_id>.svg")
 def route_map(destination_id: str, floor_id: str) -> Response:
     """One floor of the route, forward-up on the kiosk's floor, as an SVG image."""
-    try:
-        found = current_wayfinder().route_from_kiosk(here().id, destination_id, current_profile())
-    except (UnknownPlaceError, NoRouteError):
-        abort(404)
-    return route_map_response(found, floor_id, select_locale())
+    return route_map_response(route_from_here(destination_id), floor_id, select_locale())
 
 
-def queue_directions_receipt(
-    device: Kiosk | None, route: Route, origin: WayfindingKiosk, lang: str
-) -> str:
-    """Add the print job (with its phone link and analytics event) and commit; return the
-    outcome key for the message shown."""
-    if device is None:
-        return "no_printer"
-    if printer_is_offline(device.printer_uri):
-        return "printer_offline"
-    assert route.destination is not None
-    signature = f"{route.destination.id}:{route.profile.value}"
-    last = session.get("last_print")
-    now = utcnow().timestamp()
-    if last and last[0] == signature and now - last[1] < DOUBLE_TAP_SECONDS:
-        return "already_printing"
-    token = create_phone_link(origin.id, route.destination.id, route.profile.value, lang)
-    facility = facility_context()
-    printout = DirectionsPrintout(
-        facility_name=facility["facility_name"],
-        here_name=origin.name.in_language(lang),
-        destination_name=route.destination.name.in_language(lang),
-        phone_url=phone_link_url(token),
-        help_desk_phone=facility["help_desk_phone"],
-        printed_at=utcnow(),
-        floorplan_version=route.floorplan.version,
-        width_dots=printer_profile(device.printer_profile).width_dots,
-    )
-    receipt = directions_receipt(route, directions(route, lang, origin.heading), printout)
-    enqueue_receipt(device, receipt)
-    record_event(
-        WayfindingEventKind.ROUTE_PRINTED,
-        origin=origin.id,
-        destination_id=route.destination.id,
-        profile=route.profile.value,
-    )
+@bp.get("/to/<destination_id>/qr.svg")
+def route_qr_code(destination_id: str) -> Response:
+    """The QR code that continues this route on a phone.
+
+    Its link is made here, when a screen first needs it, and shared by every screen showing
+    the same route in the same link period, so route screens no longer pile up link rows.
+    """
+    found = route_from_here(destination_id)
+    route_key = RouteKey(here().id, destination_id, found.profile.value, select_locale())
+    token = phone_link_for(route_key)
     db.session.commit()
-    session["last_print"] = [signature, now]
-    return "queued"
+    return qr_code_response(phone_link_url(token))

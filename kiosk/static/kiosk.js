@@ -175,6 +175,20 @@
     });
   }
 
+  /*
+   * htmx 2 swaps no 4xx answer. A form marked data-show-problems lets the server's explanation
+   * of an unknown place (404) or a route that cannot be made now (409) into its target, so the
+   * person reads why instead of seeing nothing happen.
+   */
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var status = event.detail.xhr.status;
+    if (source && source.closest("[data-show-problems]") && (status === 404 || status === 409)) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // A page restored from the back/forward cache could show the previous person's screen.
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) { window.location.reload(); }

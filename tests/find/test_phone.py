@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from kiosk import create_app
 from kiosk.extensions import db
+from kiosk.find.phone_links import link_period
 from kiosk.models.types import utcnow
 from kiosk.models.wayfinding import PhoneRouteLink
+from tests.find.screen_qr import phone_path_on_screen
+from tests.helpers import csrf_token_from
 
-QR_PATH = re.compile(r'src="/d/([A-Za-z0-9_-]+)/qr\.svg"')
-
-
-def phone_path(client: FlaskClient, destination: str = "imaging") -> str:
-    match = QR_PATH.search(client.get(f"/find/to/{destination}").get_data(as_text=True))
-    assert match, "route screen has no QR code"
-    return f"/d/{match.group(1)}"
+phone_path = phone_path_on_screen
 
 
 def steps(html: str) -> list[str]:
@@ -37,12 +35,6 @@ def test_phone_page_shows_the_route_without_kiosk_chrome(app: Flask, client: Fla
     assert "<script" not in body and "csrf_token" not in body and "idle-dialog" not in body
     assert page.headers["Cache-Control"] == "no-store"
     assert f'src="{path}/map/' in body
-
-
-def test_qr_code_is_an_svg_for_the_link(app: Flask, client: FlaskClient) -> None:
-    path = phone_path(client)
-    response = app.test_client().get(path + "/qr.svg")
-    assert response.mimetype == "image/svg+xml" and "<path" in response.get_data(as_text=True)
 
 
 def test_phone_language_and_step_free_switches(app: Flask, client: FlaskClient) -> None:
@@ -65,7 +57,10 @@ def test_expired_link_gets_a_friendly_page(app: Flask, client: FlaskClient) -> N
     response = app.test_client().get(path)
     assert response.status_code == 410
     assert "This link has expired" in response.get_data(as_text=True)
-    assert app.test_client().get(path + "/qr.svg").status_code == 410
+    assert app.test_client().get(path + "/map/main-0.svg").status_code == 410
+    # The kiosk's QR code never hands out a dead link: showing it again renews the link.
+    assert phone_path(client) == path
+    assert app.test_client().get(path).status_code == 200
 
 
 @settings(
@@ -86,3 +81,68 @@ def test_phone_maps_are_served_per_floor_of_the_route(app: Flask, client: FlaskC
         response = phone.get(map_path.replace("&amp;", "&"))
         assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     assert phone.get(path + "/map/no-floor.svg").status_code == 404
+
+
+def link_rows(app: Flask) -> list[PhoneRouteLink]:
+    with app.app_context():
+        return list(db.session.scalars(select(PhoneRouteLink)))
+
+
+def choose_spanish(client: FlaskClient) -> None:
+    token = csrf_token_from(client.get("/").get_data(as_text=True))
+    client.post("/language", data={"lang": "es", "csrf_token": token})
+
+
+def test_showing_route_screens_writes_no_phone_link(app: Flask, client: FlaskClient) -> None:
+    for _ in range(5):
+        assert client.get("/find/to/imaging").status_code == 200
+    client.get("/find/to/pharmacy")
+    assert link_rows(app) == []
+
+
+def test_everyone_shown_the_same_route_shares_one_link(app: Flask, client: FlaskClient) -> None:
+    path = phone_path(client)
+    assert phone_path(client) == path
+    assert phone_path(app.test_client()) == path
+    assert len(link_rows(app)) == 1
+    spanish = app.test_client()
+    choose_spanish(spanish)
+    assert phone_path(spanish) != path
+    assert phone_path(client, "pharmacy") != path
+    links = {(row.destination_id, row.lang) for row in link_rows(app)}
+    assert links == {("imaging", "en"), ("imaging", "es"), ("pharmacy", "en")}
+    spanish_page = app.test_client().get(phone_path(spanish))
+    assert '<html lang="es">' in spanish_page.get_data(as_text=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    moment=st.datetimes(
+        min_value=datetime(2020, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+    ),
+    hours=st.sampled_from([0.5, 1, 4, 24]),
+)
+def test_a_shared_link_works_at_least_the_configured_hours(moment: datetime, hours: float) -> None:
+    app = create_app({"SECRET_KEY": "test", "PHONE_LINK_HOURS": hours, "TESTING": True})
+    with app.app_context():
+        period = link_period(moment)
+        assert timedelta(hours=hours) < period.expires_at - moment <= timedelta(hours=2 * hours)
+        assert link_period(moment + timedelta(hours=hours)).number == period.number + 1
+
+
+def test_housekeeping_deletes_expired_links_only(app: Flask, client: FlaskClient) -> None:
+    expired = phone_path(client, "pharmacy")
+    kept = phone_path(client)
+    with app.app_context():
+        db.session.execute(
+            update(PhoneRouteLink)
+            .where(PhoneRouteLink.destination_id == "pharmacy")
+            .values(expires_at=utcnow() - timedelta(minutes=1))
+        )
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["housekeeping"])
+    assert result.exit_code == 0, result.output
+    assert "1 expired phone link(s) removed." in result.output
+    assert [row.destination_id for row in link_rows(app)] == ["imaging"]
+    assert app.test_client().get(kept).status_code == 200
+    assert app.test_client().get(expired).status_code == 410

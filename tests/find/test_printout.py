@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import io
+import json
+import os
 import re
+import time
+from pathlib import Path
 
 import zxingcpp
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from kiosk import floorplan
 from kiosk.extensions import db
+from kiosk.floorplan import DEMO_FLOORPLAN
 from kiosk.models import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
 from kiosk.models.wayfinding import WayfindingEvent, WayfindingEventKind
 from kiosk.printing.preview import receipt_text, render_preview
+from tests.find.screen_qr import phone_path_on_screen
 from tests.helpers import csrf_token_from
 from tests.kiosk_helpers import enrolled_kiosk_client
 
@@ -79,6 +86,8 @@ def test_receipt_qr_code_opens_the_same_route_on_a_phone(app: Flask) -> None:
     steps_on_screen = re.findall(r'class="route-step [^"]*">([^<]+)<', screen)
     steps_on_phone = re.findall(r'class="route-step [^"]*">([^<]+)<', phone.get_data(as_text=True))
     assert steps_on_phone == steps_on_screen
+    # The paper and the screen hand out the same shared link.
+    assert decoded[0].split("localhost", 1)[-1] == phone_path_on_screen(kiosk)
 
 
 def test_double_tap_prints_once(app: Flask) -> None:
@@ -124,3 +133,64 @@ def test_printing_is_counted_without_personal_data(app: Flask) -> None:
     with app.app_context():
         kinds = list(db.session.scalars(select(WayfindingEvent.kind)))
     assert kinds.count(WayfindingEventKind.ROUTE_PRINTED) == 1
+
+
+def test_htmx_print_of_an_unknown_place_says_so_in_the_status_area_with_404(app: Flask) -> None:
+    kiosk = enrolled_kiosk_client(app)
+    token = csrf_token_from(kiosk.get("/find/to/imaging").get_data(as_text=True))
+    response = kiosk.post(
+        "/find/to/no-such-place/print", data={"csrf_token": token}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 404
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and "<h1" not in body
+    assert "We don't know that place" in body
+    assert jobs(app) == []
+
+
+def test_htmx_print_of_a_route_closed_since_the_screen_says_why_with_409(
+    app: Flask, tmp_path: Path
+) -> None:
+    plan_path = tmp_path / "plan.json"
+    plan = json.loads(DEMO_FLOORPLAN.read_text())
+    plan_path.write_text(json.dumps(plan))
+    app.config["FLOORPLAN_PATH"] = str(plan_path)
+    kiosk = enrolled_kiosk_client(app)
+    screen = kiosk.get("/find/to/imaging").get_data(as_text=True)
+    kiosk.post(
+        "/find/step-free",
+        data={"step_free": "on", "next": "/find/to/imaging", "csrf_token": csrf_token_from(screen)},
+    )
+    plan["closures"] = [
+        {"id": f"closure-{c}", "element": c, "reason": "Maintenance"}
+        for c in ("elevators-a", "elevators-b")
+    ]
+    plan_path.write_text(json.dumps(plan))
+    os.utime(plan_path, ns=(time.time_ns(), time.time_ns() + 1_000_000_000))
+    floorplan.rebuild_in_background(plan_path).join()  # published off the request path
+    response = kiosk.post(
+        "/find/to/imaging/print",
+        data={"csrf_token": csrf_token_from(screen)},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "<html" not in body
+    assert "No step-free route while Elevator" in body and "ask at the front desk" in body
+    assert jobs(app) == []
+
+
+def test_print_problem_without_javascript_is_the_whole_page_with_its_status(app: Flask) -> None:
+    kiosk = enrolled_kiosk_client(app)
+    token = csrf_token_from(kiosk.get("/find/to/imaging").get_data(as_text=True))
+    response = kiosk.post("/find/to/no-such-place/print", data={"csrf_token": token})
+    assert response.status_code == 404
+    assert "<html" in response.get_data(as_text=True)
+
+
+def test_print_form_lets_problem_answers_into_its_status_area(client: FlaskClient) -> None:
+    """htmx 2 swaps no 4xx: the form opts in, and kiosk.js swaps 404/409 for such forms (the
+    Chromium test in tests/e2e/test_find_problems_e2e.py shows it on screen)."""
+    screen = client.get("/find/to/imaging").get_data(as_text=True)
+    form = screen.split('action="/find/to/imaging/print"')[1].split(">")[0]
+    assert 'hx-target="#print-status"' in form and "data-show-problems" in form
