@@ -37,7 +37,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
     # A kiosk page may sit idle for hours: the CSRF token must not expire on its own.
     "WTF_CSRF_TIME_LIMIT": None,
-    "WTF_CSRF_SSL_STRICT": True,
+    # No Referer check over HTTPS: the kiosk sends no Referer (Referrer-Policy: no-referrer), so it
+    # would refuse every POST; kiosk.shell.security checks Sec-Fetch-Site / Origin instead.
+    "WTF_CSRF_SSL_STRICT": False,
     "SESSION_COOKIE_NAME": "lobby_session",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
