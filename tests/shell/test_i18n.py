@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from tests.helpers import csrf_token_from
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "kiosk" / "translations"
 
 
