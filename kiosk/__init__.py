@@ -15,7 +15,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kiosk import database
-from kiosk.config import PROJECT_ROOT, load_config
+from kiosk.config import PROJECT_ROOT, load_config, make_private_folder
 from kiosk.devices import identity as devices
 from kiosk.extensions import csrf, db, migrate
 from kiosk.shell import errors, housekeeping, i18n, request_log, security, sessions
@@ -30,7 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         instance_path=os.environ.get("LOBBY_INSTANCE_PATH") or None,
         instance_relative_config=True,
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    make_private_folder(Path(app.instance_path))
     load_config(app, test_config)
     if app.config["PROXY_FIX_HOPS"]:
         hops = int(app.config["PROXY_FIX_HOPS"])

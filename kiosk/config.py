@@ -123,6 +123,17 @@ def settings_from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     return settings
 
 
+PRIVATE_FOLDER_MODE = 0o700
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create the instance folder for the service user only (it holds the database, keys and
+    uploads), and tighten one left readable by an earlier version."""
+    folder.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
+    if folder.stat().st_uid == os.geteuid():
+        folder.chmod(PRIVATE_FOLDER_MODE)
+
+
 def instance_secret(instance_path: str, filename: str) -> str:
     """Return a 256-bit random secret (64 hex digits) kept in the instance folder, creating it
     on first start with permissions for the service user only.
