@@ -18,7 +18,16 @@ from kiosk import database
 from kiosk.config import PROJECT_ROOT, load_config, make_private_folder
 from kiosk.devices import identity as devices
 from kiosk.extensions import csrf, db, migrate
-from kiosk.shell import errors, housekeeping, i18n, request_log, security, sessions
+from kiosk.shell import (
+    compression,
+    errors,
+    housekeeping,
+    i18n,
+    rate_limits,
+    request_log,
+    security,
+    sessions,
+)
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
@@ -49,6 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     sessions.init_app(app)
     devices.init_app(app)
     security.init_app(app)
+    compression.init_app(app)
     errors.init_app(app)
     housekeeping.init_app(app)
 
@@ -80,4 +90,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     import admin
 
     admin.init_app(app)
+    # Last: rate limits wrap views by endpoint name, so every blueprint must be registered.
+    rate_limits.init_app(app)
     return app

@@ -86,6 +86,31 @@ DEFAULTS: dict[str, Any] = {
     # How long a directions QR link works.
     "PHONE_LINK_HOURS": 4,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Compression (kiosk.shell.compression): Brotli first, it is the smallest for these files.
+    "COMPRESS_ALGORITHM": ["br", "gzip", "zstd", "deflate"],
+    # Redis (`redis://host:6379/0`) shared by every app server: rate-limit counters. Empty: the
+    # one-box installation counts in memory.
+    "REDIS_URL": "",
+    # Keys in Redis start with this, so several Lobby sites can share one Redis.
+    "RATE_LIMIT_KEY_PREFIX": "lobby",
+    # Per endpoint, per enrolled kiosk (else per address): see kiosk.shell.rate_limits and the
+    # README's security section. Generous for people, tight enough to stop scripts.
+    "RATE_LIMITS": {
+        # Search as you type: a fast typist sends a few keys a second.
+        "find.search": "120 per minute",
+        # Phones open directions and ticket pages; many phones may share one address (NAT), and
+        # the ticket page polls every 30 s.
+        "phone.route": "120 per minute",
+        "ticket_status.show": "300 per minute",
+        # Enrolment links: staff open a handful a day.
+        "enrolment.confirm": "10 per minute",
+        "enrolment.enrol": "10 per minute",
+        # Check-in lookups, on top of the failed-lookup throttle: a patient needs a few.
+        "checkin.by_code": "30 per minute",
+        "checkin.by_code_photo": "30 per minute",
+        "checkin.by_name": "30 per minute",
+        "checkin.birth_date": "30 per minute",
+    },
 }
 
 
