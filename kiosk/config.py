@@ -86,6 +86,19 @@ DEFAULTS: dict[str, Any] = {
     # How long a directions QR link works.
     "PHONE_LINK_HOURS": 4,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # PostgreSQL connection pool, per worker process (see database_pool_options). A request may
+    # hold two connections at once (its ORM session, and the session purge on its own), so
+    # `POOL_SIZE` = 2 × gunicorn threads (4) keeps every connection open and reused. Overflow
+    # connections are closed when returned and opened again for the next request (SQLAlchemy's
+    # default of 5 did that ~40 times a minute at 50 kiosks: bench/bench_scale.py). Budget:
+    # app servers × workers × (size + overflow) must stay below PostgreSQL's max_connections
+    # (100 by default) minus what staff tools and print workers use: 2 × 2 × 12 = 48 here.
+    "DATABASE_POOL_SIZE": 8,
+    "DATABASE_POOL_MAX_OVERFLOW": 4,
+    # Seconds to wait for a free connection before the request fails (a 500, logged).
+    "DATABASE_POOL_TIMEOUT": 10,
+    # Reopen connections older than this (firewalls and poolers drop idle ones); -1: never.
+    "DATABASE_POOL_RECYCLE": 1800,
     # Compression (kiosk.shell.compression): Brotli first, it is the smallest for these files.
     "COMPRESS_ALGORITHM": ["br", "gzip", "zstd", "deflate"],
     # Redis (`redis://host:6379/0`) shared by every app server: rate-limit counters. Empty: the
@@ -125,6 +138,20 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def database_pool_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Engine options for the connection pool from the `DATABASE_POOL_*` settings (PostgreSQL
+    only: SQLite's pools take none of them); `SQLALCHEMY_ENGINE_OPTIONS` entries win."""
+    options: dict[str, Any] = {}
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options = {
+            "pool_size": int(config["DATABASE_POOL_SIZE"]),
+            "max_overflow": int(config["DATABASE_POOL_MAX_OVERFLOW"]),
+            "pool_timeout": float(config["DATABASE_POOL_TIMEOUT"]),
+            "pool_recycle": int(config["DATABASE_POOL_RECYCLE"]),
+        }
+    return {**options, **config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
 
 def parse_env_value(raw: str) -> Any:
@@ -187,6 +214,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database_pool_options(app.config)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["FACILITY_TIMEZONE"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(app.instance_path, "secret_key")

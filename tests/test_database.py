@@ -70,3 +70,37 @@ def test_a_readable_database_from_an_earlier_version_is_made_private(
             connection.execute(text("SELECT 1"))
         assert mode_of(database) == 0o600
         db.engine.dispose()
+
+
+POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/lobby_pool_settings"
+
+
+def test_postgresql_pool_keeps_a_connection_per_thread_and_request() -> None:
+    app = create_app(app_config(POSTGRES_URL))
+    with app.app_context():
+        pool = db.engine.pool
+        # Two connections per request (ORM session and session purge) × 4 gunicorn threads.
+        assert pool.size() == 8  # type: ignore[attr-defined]
+        assert pool._max_overflow == 4  # type: ignore[attr-defined]
+        assert pool._recycle == 1800
+        assert pool._pre_ping is True
+
+
+def test_pool_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOBBY_DATABASE_URL", POSTGRES_URL)
+    monkeypatch.setenv("LOBBY_DATABASE_POOL_SIZE", "12")
+    monkeypatch.setenv("LOBBY_DATABASE_POOL_MAX_OVERFLOW", "0")
+    monkeypatch.setenv("LOBBY_DATABASE_POOL_RECYCLE", "-1")
+    app = create_app()
+    with app.app_context():
+        assert db.engine.pool.size() == 12  # type: ignore[attr-defined]
+        assert db.engine.pool._max_overflow == 0  # type: ignore[attr-defined]
+        assert db.engine.pool._recycle == -1
+
+
+def test_sqlite_engines_take_no_postgresql_pool_settings(fresh_instance: Path) -> None:
+    app = create_app(app_config(f"sqlite:///{fresh_instance / 'lobby.sqlite'}"))
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+        db.engine.dispose()
