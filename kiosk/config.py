@@ -90,7 +90,7 @@ DEFAULTS: dict[str, Any] = {
     # hold two connections at once (its ORM session, and the session purge on its own), so
     # `POOL_SIZE` = 2 × gunicorn threads (4) keeps every connection open and reused. Overflow
     # connections are closed when returned and opened again for the next request (SQLAlchemy's
-    # default of 5 did that ~40 times a minute at 50 kiosks: bench/bench_scale.py). Budget:
+    # default of 5 did that 20–40 times a minute at 50 kiosks: bench/bench_scale.py). Budget:
     # app servers × workers × (size + overflow) must stay below PostgreSQL's max_connections
     # (100 by default) minus what staff tools and print workers use: 2 × 2 × 12 = 48 here.
     "DATABASE_POOL_SIZE": 8,
