@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install translations translations-update lint typecheck pytest chromium bench clean
+.PHONY: run test install translations translations-update lint typecheck pytest chromium services bench clean
 
 ## Fresh machine → venv, install, migrate, demo data, print worker, server on $(HOST):$(PORT).
 # The one-box demo runs as "development": keys are generated into instance/ (never debug mode).
@@ -24,8 +24,9 @@ run: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## Everything CI checks: lint, types, unit + data tests on SQLite and PostgreSQL, Chromium tests.
-test: install chromium lint typecheck pytest
+## Everything CI checks: lint, types, unit + data tests on SQLite and PostgreSQL (and Redis),
+## Chromium tests over HTTP and HTTPS.
+test: install chromium services lint typecheck pytest
 
 install: $(VENV)/.installed translations
 
@@ -68,6 +69,11 @@ chromium:
 		echo "    sudo apt-get install -y chromium"; \
 		exit 1; \
 	fi
+
+## PostgreSQL and Redis on 127.0.0.1, installed (as root) and started if needed, before any test;
+## without root this stops with the one command to run.
+services:
+	@bash .ci/test-services
 
 bench: install
 	@for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done

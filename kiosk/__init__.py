@@ -15,10 +15,19 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kiosk import database
-from kiosk.config import PROJECT_ROOT, load_config
+from kiosk.config import PROJECT_ROOT, load_config, make_private_folder
 from kiosk.devices import identity as devices
 from kiosk.extensions import csrf, db, migrate
-from kiosk.shell import errors, housekeeping, i18n, request_log, security, sessions
+from kiosk.shell import (
+    compression,
+    errors,
+    housekeeping,
+    i18n,
+    rate_limits,
+    request_log,
+    security,
+    sessions,
+)
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
@@ -30,7 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         instance_path=os.environ.get("LOBBY_INSTANCE_PATH") or None,
         instance_relative_config=True,
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    make_private_folder(Path(app.instance_path))
     load_config(app, test_config)
     if app.config["PROXY_FIX_HOPS"]:
         hops = int(app.config["PROXY_FIX_HOPS"])
@@ -49,6 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     sessions.init_app(app)
     devices.init_app(app)
     security.init_app(app)
+    compression.init_app(app)
     errors.init_app(app)
     housekeeping.init_app(app)
 
@@ -81,4 +91,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     import admin
 
     admin.init_app(app)
+    # Last: rate limits wrap views by endpoint name, so every blueprint must be registered.
+    rate_limits.init_app(app)
     return app

@@ -37,7 +37,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
     # A kiosk page may sit idle for hours: the CSRF token must not expire on its own.
     "WTF_CSRF_TIME_LIMIT": None,
-    "WTF_CSRF_SSL_STRICT": True,
+    # No Referer check over HTTPS: the kiosk sends no Referer (Referrer-Policy: no-referrer), so it
+    # would refuse every POST; kiosk.shell.security checks Sec-Fetch-Site / Origin instead.
+    "WTF_CSRF_SSL_STRICT": False,
     "SESSION_COOKIE_NAME": "lobby_session",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -90,6 +92,44 @@ DEFAULTS: dict[str, Any] = {
     # deleted after this many days by `flask housekeeping`.
     "WAYFINDING_EVENT_RETENTION_DAYS": 365,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # PostgreSQL connection pool, per worker process (see database_pool_options). A request may
+    # hold two connections at once (its ORM session, and the session purge on its own), so
+    # `POOL_SIZE` = 2 × gunicorn threads (4) keeps every connection open and reused. Overflow
+    # connections are closed when returned and opened again for the next request (SQLAlchemy's
+    # default of 5 did that 20–40 times a minute at 50 kiosks: bench/bench_scale.py). Budget:
+    # app servers × workers × (size + overflow) must stay below PostgreSQL's max_connections
+    # (100 by default) minus what staff tools and print workers use: 2 × 2 × 12 = 48 here.
+    "DATABASE_POOL_SIZE": 8,
+    "DATABASE_POOL_MAX_OVERFLOW": 4,
+    # Seconds to wait for a free connection before the request fails (a 500, logged).
+    "DATABASE_POOL_TIMEOUT": 10,
+    # Reopen connections older than this (firewalls and poolers drop idle ones); -1: never.
+    "DATABASE_POOL_RECYCLE": 1800,
+    # Compression (kiosk.shell.compression): Brotli first, it is the smallest for these files.
+    "COMPRESS_ALGORITHM": ["br", "gzip", "zstd", "deflate"],
+    # Redis (`redis://host:6379/0`) shared by every app server: rate-limit counters. Empty: the
+    # one-box installation counts in memory.
+    "REDIS_URL": "",
+    # Keys in Redis start with this, so several Lobby sites can share one Redis.
+    "RATE_LIMIT_KEY_PREFIX": "lobby",
+    # Per endpoint, per enrolled kiosk (else per address): see kiosk.shell.rate_limits and the
+    # README's security section. Generous for people, tight enough to stop scripts.
+    "RATE_LIMITS": {
+        # Search as you type: a fast typist sends a few keys a second.
+        "find.search": "120 per minute",
+        # Phones open directions and ticket pages; many phones may share one address (NAT), and
+        # the ticket page polls every 30 s.
+        "phone.route": "120 per minute",
+        "ticket_status.show": "300 per minute",
+        # Enrolment links: staff open a handful a day.
+        "enrolment.confirm": "10 per minute",
+        "enrolment.enrol": "10 per minute",
+        # Check-in lookups, on top of the failed-lookup throttle: a patient needs a few.
+        "checkin.by_code": "30 per minute",
+        "checkin.by_code_photo": "30 per minute",
+        "checkin.by_name": "30 per minute",
+        "checkin.birth_date": "30 per minute",
+    },
 }
 
 
@@ -104,6 +144,20 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def database_pool_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Engine options for the connection pool from the `DATABASE_POOL_*` settings (PostgreSQL
+    only: SQLite's pools take none of them); `SQLALCHEMY_ENGINE_OPTIONS` entries win."""
+    options: dict[str, Any] = {}
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options = {
+            "pool_size": int(config["DATABASE_POOL_SIZE"]),
+            "max_overflow": int(config["DATABASE_POOL_MAX_OVERFLOW"]),
+            "pool_timeout": float(config["DATABASE_POOL_TIMEOUT"]),
+            "pool_recycle": int(config["DATABASE_POOL_RECYCLE"]),
+        }
+    return {**options, **config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
 
 def parse_env_value(raw: str) -> Any:
@@ -125,6 +179,17 @@ def settings_from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         textual = key in ENV_ALIASES or key.endswith(("_KEY", "_URL", "_URI", "_PHONE"))
         settings[ENV_ALIASES.get(key, key)] = raw if textual else parse_env_value(raw)
     return settings
+
+
+PRIVATE_FOLDER_MODE = 0o700
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create the instance folder for the service user only (it holds the database, keys and
+    uploads), and tighten one left readable by an earlier version."""
+    folder.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
+    if folder.stat().st_uid == os.geteuid():
+        folder.chmod(PRIVATE_FOLDER_MODE)
 
 
 def instance_secret(instance_path: str, filename: str) -> str:
@@ -155,6 +220,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database_pool_options(app.config)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["FACILITY_TIMEZONE"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(app.instance_path, "secret_key")

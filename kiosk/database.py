@@ -2,11 +2,16 @@
 
 SQLite needs per-connection pragmas: WAL so readers never block the writer, a busy timeout so
 two kiosks writing at once wait instead of failing, foreign keys (off by default in SQLite), and
-`synchronous=FULL` so a committed check-in survives a power cut.
+`synchronous=FULL` so a committed check-in survives a power cut. The database file and its WAL and
+shared-memory files hold patient data: they are readable by the service user only (SQLite gives
+the WAL and SHM files the database file's mode, so the file is created private before SQLite
+opens it, and tightened at every new connection for files left readable by an earlier version).
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -26,6 +31,10 @@ SQLITE_PRAGMAS = (
 )
 
 
+SQLITE_FILE_MODE = 0o600
+SQLITE_COMPANION_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
 def apply_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Run on every new SQLite connection."""
     cursor = dbapi_connection.cursor()
@@ -34,12 +43,46 @@ def apply_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def sqlite_file(engine: Engine) -> Path | None:
+    """The database file of a file-backed SQLite engine (None for an in-memory database)."""
+    name = engine.url.database
+    return Path(name) if name and name != ":memory:" and not name.startswith("file:") else None
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file readable by the service user only, if it does not exist yet."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, SQLITE_FILE_MODE))
+
+
+def make_sqlite_files_private(database: Path) -> None:
+    """Tighten the database and whichever of its WAL, SHM and journal files exist."""
+    for suffix in SQLITE_COMPANION_SUFFIXES:
+        path = Path(f"{database}{suffix}")
+        if path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(SQLITE_FILE_MODE)
+
+
+def protect_sqlite_files(engine: Engine) -> None:
+    """Keep a file-backed SQLite database private from its first byte and on every connect."""
+    database = sqlite_file(engine)
+    if database is None:
+        return
+    create_private_file(database)
+
+    def on_connect(_dbapi_connection: Any, _record: Any) -> None:
+        make_sqlite_files_private(database)
+
+    event.listen(engine, "connect", on_connect)
+
+
 def init_app(app: Flask) -> None:
-    """Bind Flask-SQLAlchemy and, for SQLite, the pragmas."""
+    """Bind Flask-SQLAlchemy and, for SQLite, the pragmas and private files."""
     db.init_app(app)
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
+            protect_sqlite_files(engine)
             event.listen(engine, "connect", apply_sqlite_pragmas)
 
 

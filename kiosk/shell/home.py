@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, render_template, request, session, url_for
@@ -14,13 +15,21 @@ from kiosk.shell.sessions import end_current_session
 bp = Blueprint("kiosk", __name__)
 
 
+def is_plain_path_character(character: str) -> bool:
+    """Not a control, format or separator character: browsers drop or rewrite those in URLs
+    (so "/\t/host" becomes "//host"), and a line break in a Location header breaks the
+    response."""
+    return unicodedata.category(character)[0] not in ("C", "Z")
+
+
 def safe_return_path(candidate: str | None) -> str:
-    """Only same-site paths may be returned to after switching language (no open redirect)."""
-    if candidate:
+    """Only same-site paths may be returned to after switching language or step-free (no open
+    redirect, no header injection); anything else returns to the home screen."""
+    if candidate and candidate.startswith("/") and not candidate.startswith("//"):
         parts = urlsplit(candidate)
-        if not parts.scheme and not parts.netloc and candidate.startswith("/"):
-            if not candidate.startswith("//") and "\\" not in candidate:
-                return candidate
+        plain = all(is_plain_path_character(character) for character in candidate)
+        if plain and not parts.scheme and not parts.netloc and "\\" not in candidate:
+            return candidate
     return url_for("kiosk.home")
 
 

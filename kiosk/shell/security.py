@@ -4,11 +4,18 @@ The kiosk is a shared screen on a hospital network: pages must not be framed, sn
 with someone's data in them, or able to run injected script. Written as one `after_request`
 hook rather than Flask-Talisman, which forces Secure cookies even on plain-HTTP development
 servers and would break `make run`.
+
+CSRF: every POST needs Flask-WTF's token, and a POST that a browser marks as coming from another
+site is refused too. Flask-WTF's HTTPS Referer check is off on purpose: with
+`Referrer-Policy: no-referrer` (no ticket or directions link may leak to another site) browsers
+send no Referer, so the check refused every POST behind TLS. The browser's own `Sec-Fetch-Site`
+(or, from older browsers, `Origin`) says the same thing without revealing any path.
 """
 
 from __future__ import annotations
 
 from flask import Flask, Response, abort, current_app, request
+from flask_wtf.csrf import CSRFError
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -27,6 +34,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 STATIC_CACHE_SECONDS = 3600
+
+# `Sec-Fetch-Site` values a kiosk's own forms produce ("none": typed or bookmarked by a person).
+OWN_SITE_FETCHES = frozenset({"same-origin", "none"})
 
 
 def add_security_headers(response: Response) -> Response:
@@ -58,7 +68,32 @@ def refuse_oversize_body() -> None:
         abort(413)
 
 
+def request_origin() -> str:
+    """This request's origin as a browser writes it in `Origin` (`https://host[:port]`)."""
+    return f"{request.scheme}://{request.host}"
+
+
+def refuse_cross_site_post() -> None:
+    """Refuse state-changing requests that the browser says another site made.
+
+    Requests without these headers (command-line clients, very old browsers) still need the
+    CSRF token; an `Origin` of "null" is what a no-referrer page sends for its own forms.
+    """
+    if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+        return
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        if fetch_site not in OWN_SITE_FETCHES:
+            raise CSRFError("The request came from another site.")
+        return
+    origin = request.headers.get("Origin")
+    if origin not in (None, "null", request_origin()):
+        raise CSRFError("The request came from another origin.")
+
+
 def init_app(app: Flask) -> None:
-    """Refuse oversize bodies early; attach the headers to every response, errors included."""
+    """Refuse oversize bodies and cross-site posts early; attach the headers to every response,
+    errors included."""
     app.before_request(refuse_oversize_body)
+    app.before_request(refuse_cross_site_post)
     app.after_request(add_security_headers)
