@@ -50,6 +50,8 @@ DEFAULTS: dict[str, Any] = {
     # The server forgets an idle session this long after the screen should have reset itself,
     # so the screen's own reset request still finds its session (and CSRF token) alive.
     "IDLE_SERVER_GRACE_SECONDS": 30,
+    # A new session also ends expired ones, at most this often per app server process.
+    "SESSION_PURGE_EVERY_SECONDS": 60,
     # Staff sessions: signed out after this long without a request, and at the latest after this.
     "STAFF_SESSION_IDLE_MINUTES": 15,
     "STAFF_SESSION_MAX_HOURS": 12,

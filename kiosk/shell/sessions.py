@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, Request, Response, g, request, session
+from flask import Flask, Request, Response, current_app, g, request, session
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
@@ -197,7 +197,7 @@ class DatabaseSessionInterface(SessionInterface):
         if session.absolute_expires_at is None and policy.absolute is not None:
             session.absolute_expires_at = now + policy.absolute
         kiosk = getattr(g, "kiosk", None)
-        purge_expired_sessions(now)
+        purge_now_and_then(now)
         with db.engine.begin() as connection:
             if old_id is not None:
                 connection.execute(
@@ -227,6 +227,17 @@ class DatabaseSessionInterface(SessionInterface):
                 .values(**values)
             )
         session.expires_at = values.get("expires_at", session.expires_at)
+
+
+def purge_now_and_then(now: datetime) -> None:
+    """Purge expired sessions if this app has not done so for `SESSION_PURGE_EVERY_SECONDS`:
+    often enough that a crashed screen's leftovers go soon, rarely enough to cost nothing
+    (`flask housekeeping` purges the rest)."""
+    last = current_app.extensions.get("lobby_sessions_purged_at")
+    every = timedelta(seconds=current_app.config["SESSION_PURGE_EVERY_SECONDS"])
+    if last is None or now - last >= every:
+        current_app.extensions["lobby_sessions_purged_at"] = now
+        purge_expired_sessions(now)
 
 
 def still_alive(expires_at: datetime, absolute_expires_at: datetime | None, now: datetime) -> bool:

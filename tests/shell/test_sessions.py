@@ -135,7 +135,9 @@ def test_card_photos_of_a_session_that_expired_on_the_server_are_deleted_by_hous
 def test_a_new_session_also_purges_expired_ones_with_their_uploads(
     app: Flask, client: FlaskClient, tmp_path: Path
 ) -> None:
-    app.config["PROTECTED_FILES_DIR"] = str(tmp_path / "protected")
+    app.config.update(
+        PROTECTED_FILES_DIR=str(tmp_path / "protected"), SESSION_PURGE_EVERY_SECONDS=0
+    )
     start_spanish_session(client)
     with app.app_context():
         photo = store_for(app).put(b"front of a card", purpose="card_front")
@@ -147,6 +149,13 @@ def test_a_new_session_also_purges_expired_ones_with_their_uploads(
     start_spanish_session(app.test_client())
     assert session_rows(app) == 1
     assert not (tmp_path / "protected" / photo).exists()
+
+
+def test_new_sessions_purge_at_most_once_a_minute(app: Flask, client: FlaskClient) -> None:
+    start_spanish_session(client)
+    expire_every_session(app)
+    start_spanish_session(app.test_client())
+    assert session_rows(app) == 2  # the expired one waits for the next purge or housekeeping
 
 
 def test_a_page_view_within_seconds_of_the_last_does_not_write_the_session(
