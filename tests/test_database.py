@@ -14,8 +14,7 @@ from sqlalchemy import text
 
 from kiosk import create_app
 from kiosk.extensions import db
-from tests.conftest import migrate_from_empty
-from tests.helpers import app_config
+from tests.helpers import app_config, migrate_from_empty
 
 
 def mode_of(path: Path) -> int:

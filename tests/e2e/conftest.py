@@ -31,8 +31,7 @@ from werkzeug.serving import make_server
 
 from kiosk import create_app
 from kiosk.extensions import db
-from tests.conftest import migrate_from_empty
-from tests.helpers import app_config
+from tests.helpers import app_config, migrate_from_empty
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -18,8 +18,7 @@ from flask.testing import FlaskClient
 from kiosk import create_app
 from kiosk.config import DEFAULTS
 from kiosk.extensions import db
-from tests.conftest import empty_all_tables
-from tests.helpers import app_config, csrf_token_from
+from tests.helpers import app_config, csrf_token_from, empty_all_tables
 from tests.kiosk_helpers import enrolled_kiosk_client
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
