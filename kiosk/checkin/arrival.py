@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.checkin.audit import record_audit
+from kiosk.checkin.codes import mark_code_used
 from kiosk.checkin.flow import CheckinFlow
-from kiosk.checkin.identity import fold_name, mark_code_used
+from kiosk.checkin.identity import fold_name
 from kiosk.checkin.ticket_receipt import TicketPrintout, ticket_receipt
 from kiosk.checkin.tickets import issue_ticket
 from kiosk.extensions import db

@@ -1,4 +1,5 @@
-"""Appointment codes: short, random, single-use, stored only as a keyed hash.
+"""Appointment codes: short, random, single-use, stored only as a keyed hash. This module owns a
+code's whole life: issued with the appointment letter, spent by the check-in that uses it.
 
 A code is 8 Crockford base32 characters (40 bits from `secrets`), shown in two groups as
 "K7M2-9QXD". The alphabet has no I, L, O or U, so what people misread or mistype (O for 0,
@@ -90,3 +91,9 @@ def issue_code(appointment: Appointment, *, now: datetime, timezone: ZoneInfo, s
     appointment.code_digest = digest
     appointment.code_expires_at = expires_at
     return format_code(code)
+
+
+def mark_code_used(appointment: Appointment) -> None:
+    """Make the appointment's code unusable (single use); the caller commits with the check-in."""
+    appointment.code_digest = None
+    appointment.code_expires_at = None

@@ -32,11 +32,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from kiosk.checkin.audit import record_audit
 from kiosk.checkin.codes import code_digest, normalise_code
-from kiosk.database import dialect_insert
+from kiosk.checkin.throttle import count_failure, reset_failures, throttle_bucket
 from kiosk.extensions import db
 from kiosk.facility import facility_timezone, local_day_bounds
 from kiosk.models import Appointment, AppointmentStatus, LookupThrottle, Patient
@@ -44,7 +44,6 @@ from kiosk.models.types import utcnow
 
 logger = logging.getLogger(__name__)
 
-UNENROLLED_BUCKET = "unenrolled"
 # Stand-ins that keep a hopeless lookup doing the same queries as a real one. Neither can match:
 # stored digests are hex, stored name keys are `fold_name` output (letters and digits only), and
 # row ids start at 1.
@@ -93,17 +92,6 @@ def fold_name(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text[:MAX_NAME_INPUT].casefold())
     folded = "".join(c for c in decomposed if c.isalnum()).translate(UNDECOMPOSED_LETTERS)
     return folded[:NAME_KEY_LENGTH]
-
-
-def mark_code_used(appointment: Appointment) -> None:
-    """Make the appointment's code unusable (single use); the caller commits with the check-in."""
-    appointment.code_digest = None
-    appointment.code_expires_at = None
-
-
-def throttle_bucket(kiosk_id: int | None) -> str:
-    """The throttle bucket of an enrolled kiosk, or the one bucket shared by every other browser."""
-    return f"kiosk:{kiosk_id}" if kiosk_id is not None else UNENROLLED_BUCKET
 
 
 def identify_by_code(
@@ -212,72 +200,3 @@ def throttled_lookup(
     db.session.commit()
     time.sleep(max(0.0, setting("IDENTIFY_MIN_SECONDS") - (time.monotonic() - started)))
     return outcome
-
-
-def reset_failures(bucket: str) -> None:
-    """A success halves the count of failures and lifts the block.
-
-    Halving rather than clearing: someone who knows one valid identity could otherwise slip it
-    in after every few guesses and never be slowed down; this way each success buys back only
-    half of the failures. A later run of failures may alert staff again.
-    """
-    db.session.execute(
-        update(LookupThrottle)
-        .where(LookupThrottle.bucket == bucket)
-        .values(
-            consecutive_failures=LookupThrottle.consecutive_failures // 2,
-            blocked_until=None,
-            alerted_at=None,
-        )
-    )
-
-
-def count_failure(bucket: str, *, kiosk_id: int | None, now: datetime) -> int:
-    """Count one more consecutive failure in the bucket; block it and alert staff when due.
-    Return the seconds the bucket is now blocked for (0: not blocked).
-
-    The count is an upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING), so two kiosks, or
-    many unenrolled browsers, failing at the same moment neither lose a count nor fail on the
-    primary key; it also holds the row's lock until commit, so exactly one of them sees the
-    count reach the alert threshold with no alert sent yet.
-    """
-    statement = (
-        dialect_insert(LookupThrottle)
-        .values(bucket=bucket, consecutive_failures=1)
-        .on_conflict_do_update(
-            index_elements=[LookupThrottle.bucket],
-            set_={"consecutive_failures": LookupThrottle.consecutive_failures + 1},
-        )
-        .returning(LookupThrottle.consecutive_failures, LookupThrottle.alerted_at)
-    )
-    failures, alerted_at = db.session.execute(statement).one()
-    delay = failure_delay_seconds(failures)
-    alert_due = failures >= setting("THROTTLE_ALERT_FAILURES") and alerted_at is None
-    changes: dict[str, datetime] = {}
-    if delay:
-        changes["blocked_until"] = now + timedelta(seconds=delay)
-    if alert_due:
-        changes["alerted_at"] = now
-    if changes:
-        db.session.execute(
-            update(LookupThrottle).where(LookupThrottle.bucket == bucket).values(**changes)
-        )
-    if alert_due:
-        record_audit("lookup_alert", kiosk_id=kiosk_id, failures=failures)
-        logger.warning(
-            "Repeated failed patient lookups (%s): staff alert raised",
-            bucket,
-            extra={"kiosk": kiosk_id},
-        )
-    return delay
-
-
-def failure_delay_seconds(failures: int) -> int:
-    """The block after the n-th consecutive failure: none for the first free few, then 2, 4,
-    8 ... seconds, capped."""
-    beyond_free = failures - int(setting("THROTTLE_FREE_FAILURES"))
-    if beyond_free <= 0:
-        return 0
-    longest = int(setting("THROTTLE_MAX_DELAY_SECONDS"))
-    # The exponent is capped so that a long attack does not compute huge powers of two.
-    return min(1 << min(beyond_free, longest.bit_length()), longest)

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image
 from werkzeug.wrappers import Response
 
+from kiosk.checkin.answers import parse_birth_date, valid_member_id, valid_name, valid_phone
 from kiosk.checkin.arrival import AlreadyCheckedIn, complete_check_in
 from kiosk.checkin.audit import record_audit
 from kiosk.checkin.flow import (
@@ -37,10 +38,6 @@ from kiosk.checkin.screens import (
     insurance_on_file,
     issued_ticket_views,
     masked_tail,
-    parse_birth_date,
-    valid_member_id,
-    valid_name,
-    valid_phone,
 )
 from kiosk.extensions import db
 from kiosk.facility import facility_today

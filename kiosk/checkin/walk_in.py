@@ -12,9 +12,9 @@ from flask import Blueprint, g, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from kiosk.checkin.answers import parse_birth_date, valid_name
 from kiosk.checkin.arrival import complete_walk_in
 from kiosk.checkin.flow import load_flow, save_flow, start_flow
-from kiosk.checkin.screens import parse_birth_date, valid_name
 from kiosk.checkin.views import only_at_a_kiosk, restart
 from kiosk.extensions import db
 from kiosk.facility import facility_today

@@ -14,14 +14,13 @@ from flask import Flask
 from sqlalchemy import event
 
 from kiosk.checkin.audit import record_audit
-from kiosk.checkin.codes import new_appointment_code
+from kiosk.checkin.codes import mark_code_used, new_appointment_code
 from kiosk.checkin.identity import (
     NOT_FOUND,
     IdentifyOutcome,
     fold_name,
     identify_by_code,
     identify_by_name_and_birth_date,
-    mark_code_used,
 )
 from kiosk.extensions import db
 from kiosk.models import Appointment, AppointmentStatus, Department, Patient
