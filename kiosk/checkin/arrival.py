@@ -99,7 +99,7 @@ def ticket_for(
     insurance_choice: str,
 ) -> IssuedTicket:
     """Issue the ticket, add the check-in and queue the ticket receipt."""
-    ticket, token = issue_ticket(department, local_date(now))
+    ticket, token = issue_ticket(department, local_date(now), lang)
     check_in = CheckIn(
         appointment_id=appointment_id,
         patient_id=patient_id,

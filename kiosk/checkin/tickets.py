@@ -12,10 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.extensions import db
-from kiosk.models import Department, QueueTicket
+from kiosk.models import Department, QueueTicket, QueueTicketStatus
 from kiosk.tokens import new_token, token_hash
 
-WAITING = "waiting"
 NUMBER_ATTEMPTS = 10
 
 
@@ -26,7 +25,7 @@ def waiting_ahead(department_id: int, service_date: date, number: int) -> int:
             select(func.count(QueueTicket.id)).where(
                 QueueTicket.department_id == department_id,
                 QueueTicket.service_date == service_date,
-                QueueTicket.status == WAITING,
+                QueueTicket.status == QueueTicketStatus.WAITING,
                 QueueTicket.number < number,
             )
         )
@@ -34,9 +33,10 @@ def waiting_ahead(department_id: int, service_date: date, number: int) -> int:
     )
 
 
-def issue_ticket(department: Department, service_date: date) -> tuple[QueueTicket, str]:
+def issue_ticket(department: Department, service_date: date, lang: str) -> tuple[QueueTicket, str]:
     """Add the department's next ticket for the day (inside the caller's transaction, in a
-    savepoint) and return it with its status-link token."""
+    savepoint) and return it with its status-link token. `lang` is the check-in's language,
+    which the phone status page opens in."""
     for _attempt in range(NUMBER_ATTEMPTS):
         highest = db.session.scalar(
             select(func.max(QueueTicket.number)).where(
@@ -51,8 +51,9 @@ def issue_ticket(department: Department, service_date: date) -> tuple[QueueTicke
             department=department,
             service_date=service_date,
             number=number,
-            status=WAITING,
+            status=QueueTicketStatus.WAITING,
             token_hash=token_hash(token),
+            lang=lang,
             estimated_wait_minutes=waiting_ahead(department.id, service_date, number)
             * department.minutes_per_patient,
         )

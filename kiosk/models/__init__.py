@@ -9,11 +9,13 @@ from kiosk.models.patients import (
     CheckIn,
     Consent,
     ContactChange,
+    ContactChangeStatus,
     Department,
     InsuranceCoverage,
     LookupThrottle,
     Patient,
     QueueTicket,
+    QueueTicketStatus,
 )
 from kiosk.models.printing import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
 from kiosk.models.sessions import KioskSession
@@ -26,6 +28,7 @@ __all__ = [
     "CheckIn",
     "Consent",
     "ContactChange",
+    "ContactChangeStatus",
     "Department",
     "InsuranceCoverage",
     "Kiosk",
@@ -38,6 +41,7 @@ __all__ = [
     "PrinterState",
     "PrinterStatus",
     "QueueTicket",
+    "QueueTicketStatus",
     "WayfindingEvent",
     "WayfindingEventKind",
 ]

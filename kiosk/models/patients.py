@@ -99,6 +99,18 @@ class Appointment(Base):
     department: Mapped[Department] = relationship(lazy="joined")
 
 
+class QueueTicketStatus(enum.StrEnum):
+    """Where a ticket is in its department's queue: waiting until staff call it, then roomed
+    and done, or sent back to wait (requeued), or not there when called (no-show)."""
+
+    WAITING = "waiting"
+    CALLED = "called"
+    REQUEUED = "requeued"
+    ROOMED = "roomed"
+    DONE = "done"
+    NO_SHOW = "no_show"
+
+
 class QueueTicket(Base):
     """A ticket number in a department's queue for one day ("R-014")."""
 
@@ -112,9 +124,13 @@ class QueueTicket(Base):
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     service_date: Mapped[date] = mapped_column(Date)
     number: Mapped[int]
-    status: Mapped[str] = mapped_column(String(20), default="waiting")
+    status: Mapped[QueueTicketStatus] = mapped_column(
+        enum_column(QueueTicketStatus, "queue_ticket_status"), default=QueueTicketStatus.WAITING
+    )
     # SHA-256 of the token in the phone status link /t/<token>.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The language of the check-in: the phone status page opens in it, as route links do.
+    lang: Mapped[str] = mapped_column(String(8), default="en")
     estimated_wait_minutes: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -175,6 +191,14 @@ class Consent(Base):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class ContactChangeStatus(enum.StrEnum):
+    """A kiosk contact change waits for staff, who accept it into the record or reject it."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
 class ContactChange(Base):
     """A phone or address change made at the kiosk, held for staff review (never applied blind)."""
 
@@ -184,7 +208,10 @@ class ContactChange(Base):
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
     field: Mapped[str] = mapped_column(String(20))
     new_value: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[ContactChangeStatus] = mapped_column(
+        enum_column(ContactChangeStatus, "contact_change_status"),
+        default=ContactChangeStatus.PENDING,
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
