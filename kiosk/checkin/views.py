@@ -23,6 +23,7 @@ from kiosk.checkin.audit import record_audit
 from kiosk.checkin.flow import (
     CheckinFlow,
     abandon_flow,
+    discard_unreferenced_uploads,
     load_flow,
     progress,
     save_flow,
@@ -402,12 +403,14 @@ def data_url_bytes(data_url: str) -> bytes:
 
 
 def finish(flow: CheckinFlow) -> Response | tuple[str, int]:
-    """Commit the check-in; a second attempt for the same appointment is told it is done."""
+    """Commit the check-in and show its tickets, also to a repeated tap or a retry of this same
+    check-in; someone else's check-in of these appointments is told it is already done."""
     try:
         issued = complete_check_in(flow, g.kiosk, select_locale(), utcnow())
     except AlreadyCheckedIn:
         abandon_flow()
         return render_template("kiosk/checkin/already.html"), 409
+    discard_unreferenced_uploads(flow)  # a losing double tap's own signature
     flow.done = [[ticket.check_in_id, ticket.token] for ticket in issued]
     save_flow(flow)
     return see_other(url_for("checkin.done"))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from kiosk.checkin.answers import parse_birth_date, valid_name
-from kiosk.checkin.arrival import complete_walk_in
+from kiosk.checkin.arrival import ArrivalContext, complete_walk_in
 from kiosk.checkin.flow import load_flow, save_flow, start_flow
 from kiosk.checkin.views import only_at_a_kiosk, restart
 from kiosk.extensions import db
@@ -81,9 +81,7 @@ def department() -> Response | str:
         flow.walk_in["last_name"],
         datetime.fromisoformat(flow.walk_in["date_of_birth"]).date(),
         chosen,
-        g.kiosk,
-        select_locale(),
-        utcnow(),
+        ArrivalContext(g.kiosk, select_locale(), utcnow(), flow.ticket_secret),
     )
     flow.walk_in = {}
     flow.done = [[ticket.check_in_id, ticket.token]]
