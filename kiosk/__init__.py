@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kiosk import database
+from kiosk import database, keys
 from kiosk.config import PROJECT_ROOT, load_config
 from kiosk.devices import identity as devices
 from kiosk.extensions import csrf, db, migrate
@@ -32,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, test_config)
+    keys.init_app(app)
     if app.config["PROXY_FIX_HOPS"]:
         hops = int(app.config["PROXY_FIX_HOPS"])
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

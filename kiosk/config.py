@@ -73,6 +73,9 @@ DEFAULTS: dict[str, Any] = {
     "THROTTLE_MAX_DELAY_SECONDS": 60,
     "THROTTLE_ALERT_FAILURES": 10,
     "PRIVACY_NOTICE_VERSION": "2026-01",
+    # Version of each purpose's key derived from SECRET_KEY (kiosk/keys.py); bump one to rotate
+    # that key alone, e.g. {"csrf": 2}. Unlisted purposes are at version 1.
+    "KEY_VERSIONS": {},
     # Card images and signatures: where the encrypted files live (empty: <instance>/protected)
     # and how many days they are kept.
     "PROTECTED_FILES_DIR": "",

@@ -35,7 +35,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from kiosk.checkin.audit import record_audit
-from kiosk.checkin.codes import code_digest, normalise_code
+from kiosk.checkin.codes import code_digest, code_key, normalise_code
 from kiosk.checkin.throttle import count_failure, reset_failures, throttle_bucket
 from kiosk.extensions import db
 from kiosk.facility import facility_timezone, local_day_bounds
@@ -103,7 +103,7 @@ def identify_by_code(
 
     def find(moment: datetime) -> tuple[int | None, tuple[int, ...]]:
         code = normalise_code(text)
-        digest = code_digest(code, current_app.config["SECRET_KEY"]) if code else NO_SUCH_DIGEST
+        digest = code_digest(code, code_key(current_app)) if code else NO_SUCH_DIGEST
         coded = db.session.execute(
             select(Appointment.id, Appointment.patient_id).where(
                 Appointment.code_digest == digest, Appointment.code_expires_at > moment
