@@ -40,6 +40,7 @@ from kiosk.checkin.screens import (
     issued_ticket_views,
     masked_tail,
 )
+from kiosk.checkin.throttle import unblock_command
 from kiosk.extensions import db
 from kiosk.facility import facility_today
 from kiosk.models import Patient
@@ -83,6 +84,7 @@ def only_at_a_kiosk() -> tuple[str, int] | None:
 
 
 bp.before_request(only_at_a_kiosk)
+bp.cli.add_command(unblock_command)  # `flask checkin unblock KIOSK`
 
 
 def restart() -> Response:

@@ -10,7 +10,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kiosk.extensions import Base
@@ -229,12 +229,27 @@ class AuditEvent(Base):
 
 
 class LookupThrottle(Base):
-    """Failed identity lookups per kiosk: growing delays, then a staff alert."""
+    """Per throttle bucket: when staff were last alerted and when staff last lifted a lockout
+    (failures before that no longer count). The attempts themselves are `LookupAttempt` rows."""
 
     __tablename__ = "lookup_throttles"
 
-    # "kiosk:<id>", or one shared bucket for every browser that is not an enrolled kiosk.
+    # "kiosk:<id>", the one bucket shared by every browser that is not an enrolled kiosk, or
+    # "name:<keyed hash of a typed last name>" (never the name itself).
     bucket: Mapped[str] = mapped_column(String(40), primary_key=True)
-    consecutive_failures: Mapped[int] = mapped_column(default=0)
-    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LookupAttempt(Base):
+    """One identity lookup attempted in one throttle bucket, failed or not. The sliding windows
+    count the failures (a success removes none of them); successes are written too, so that
+    every outcome costs the database the same work."""
+
+    __tablename__ = "lookup_attempts"
+    __table_args__ = (Index("ix_lookup_attempts_bucket_attempted_at", "bucket", "attempted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(40))
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    failed: Mapped[bool]
