@@ -78,6 +78,10 @@ DEFAULTS: dict[str, Any] = {
     "THROTTLE_ALERT_FAILURES": 10,
     "THROTTLE_ALERT_WINDOW_MINUTES": 60,
     "PRIVACY_NOTICE_VERSION": "2026-01",
+    # Walk-ins one kiosk may register in any window of so many minutes before it sends people to
+    # the desk and alerts staff (each is a patient row and a printed ticket).
+    "WALK_IN_LIMIT": 6,
+    "WALK_IN_WINDOW_MINUTES": 10,
     # Version of each purpose's key derived from SECRET_KEY (kiosk/keys.py); bump one to rotate
     # that key alone, e.g. {"csrf": 2}. Unlisted purposes are at version 1.
     "KEY_VERSIONS": {},

@@ -1,0 +1,75 @@
+"""Walk-ins are limited per kiosk (each is a patient row and a printed ticket): past the limit
+the kiosk sends people to the desk and staff are alerted once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select, update
+
+from kiosk.extensions import db
+from kiosk.models import AuditEvent, CheckIn, Patient
+from kiosk.models.types import utcnow
+from tests.checkin_helpers import KioskVisit, department, ticket_labels
+
+
+@pytest.fixture
+def laboratory(app: Flask) -> str:
+    with app.app_context():
+        department("laboratory", "laboratory", "L")
+        db.session.commit()
+    return "laboratory"
+
+
+def register_walk_in(visit: KioskVisit, number: int, department_code: str) -> int:
+    """Walk through the three walk-in screens; the status of the last answer."""
+    visit.post("/check-in/walk-in", first_name="Sam", last_name=f"Walker{'x' * number}")
+    visit.post("/check-in/walk-in/birth-date", day="2", month="2", year="1990")
+    return visit.post("/check-in/walk-in/department", department=department_code).status_code
+
+
+def patients(app: Flask) -> int:
+    with app.app_context():
+        return int(db.session.scalar(select(func.count()).select_from(Patient)) or 0)
+
+
+def test_a_kiosk_registers_six_walk_ins_in_ten_minutes_then_sends_people_to_the_desk(
+    app: Flask, laboratory: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    visit = KioskVisit(app)
+    assert [register_walk_in(visit, n, laboratory) for n in range(6)] == [303] * 6
+    assert ticket_labels(visit.client.get("/check-in/done").get_data(as_text=True)) == ["L-006"]
+    with caplog.at_level(logging.WARNING, logger="kiosk.checkin.walk_in"):
+        refused = visit.client.get("/check-in/walk-in")
+        assert refused.status_code == 429
+        assert "Please see the front desk" in refused.get_data(as_text=True)
+        assert (
+            visit.post("/check-in/walk-in", first_name="Eve", last_name="Late").status_code == 429
+        )
+    assert patients(app) == 6
+    with app.app_context():
+        alerts = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "walk_in_limit_reached")
+        ).all()
+        assert [(alert.kiosk_id, alert.patient_id) for alert in alerts] == [
+            (alerts[0].kiosk_id, None)
+        ]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "kiosk.checkin.walk_in"]
+    assert warnings == [f"Walk-in limit reached (kiosk:{alerts[0].kiosk_id}): staff alert raised"]
+    # Another kiosk is not affected, and once the window has passed this one registers again.
+    assert register_walk_in(KioskVisit(app, place="east-lobby"), 7, laboratory) == 303
+    with app.app_context():
+        db.session.execute(update(CheckIn).values(checked_in_at=utcnow() - timedelta(minutes=11)))
+        db.session.commit()
+    assert register_walk_in(visit, 8, laboratory) == 303
+
+
+def test_the_limit_is_configurable(app: Flask, laboratory: str) -> None:
+    app.config.update(WALK_IN_LIMIT=1)
+    visit = KioskVisit(app)
+    assert register_walk_in(visit, 1, laboratory) == 303
+    assert register_walk_in(visit, 2, laboratory) == 429
+    assert patients(app) == 1
