@@ -1,9 +1,16 @@
 """Typed answers on the check-in and walk-in screens: what counts as a name, a phone number, a
-member ID or a date of birth, and the message a person gets when it does not."""
+member ID, a date of birth or an appointment choice, and the message a person gets when not.
+
+Every check is total: whatever text a keypad, a keyboard or a scripted request sends gives an
+answer, never an exception. Digits are decimal digits of any script ("٣" is 3, "３" is 3);
+superscripts, fractions and other numeric signs ("²", "½") are not digits here.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -21,6 +28,12 @@ def valid_name(name: str) -> bool:
     return 0 < len(name) <= 80 and NAME_PATTERN.match(name) is not None
 
 
+def typed_digits(text: str) -> str:
+    """The decimal digits in `text`, as ASCII ("(555) ٣٣٣-0100" → "5553330100"); spaces,
+    brackets, dashes and anything else are dropped."""
+    return "".join(str(unicodedata.decimal(c)) for c in text if c.isdecimal())
+
+
 def valid_phone(digits: str) -> bool:
     """Seven to fifteen digits (E.164 allows fifteen)."""
     return 7 <= len(digits) <= 15
@@ -34,7 +47,7 @@ def valid_member_id(value: str) -> bool:
 def parse_birth_date(form: MultiDict[str, str], *, today: date) -> tuple[date | None, Any]:
     """The date typed in day, month and year boxes, or None and what to tell the person."""
     parts = [form.get(name, "").strip() for name in ("day", "month", "year")]
-    if not all(part.isdigit() and len(part) <= 4 for part in parts):
+    if not all(part.isdecimal() and len(part) <= 4 for part in parts):
         return None, _l("Please enter the day, month and year of your birth as numbers.")
     day, month, year = (int(part) for part in parts)
     if not EARLIEST_BIRTH_YEAR <= year <= today.year:
@@ -46,3 +59,11 @@ def parse_birth_date(form: MultiDict[str, str], *, today: date) -> tuple[date | 
     if born > today:
         return None, _l("A date of birth cannot be in the future. Please check it.")
     return born, None
+
+
+def chosen_appointments(picked: str, found_ids: Sequence[int]) -> list[int] | None:
+    """The appointments a choice button stands for ("all", or one of `found_ids`), or None for
+    anything else. Compared as text, so no input is ever converted to a number."""
+    if picked == "all":
+        return list(found_ids)
+    return next(([found] for found in found_ids if str(found) == picked), None)

@@ -17,7 +17,14 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image
 from werkzeug.wrappers import Response
 
-from kiosk.checkin.answers import parse_birth_date, valid_member_id, valid_name, valid_phone
+from kiosk.checkin.answers import (
+    chosen_appointments,
+    parse_birth_date,
+    typed_digits,
+    valid_member_id,
+    valid_name,
+    valid_phone,
+)
 from kiosk.checkin.arrival import AlreadyCheckedIn, complete_check_in
 from kiosk.checkin.audit import record_audit
 from kiosk.checkin.flow import (
@@ -72,6 +79,7 @@ PHOTO_MESSAGES = {
         "Please sign with your finger in the box, or choose the other option."
     ),
 }
+CHOOSE_PROBLEM = _l("Please choose one of your appointments, or all of them.")
 CARD_SIDES = ("front", "back")
 SIGNATURE_MAX_CHARS = 400_000  # base64 of a canvas PNG; far above a real signature
 
@@ -188,24 +196,24 @@ def birth_date() -> Response | str | tuple[str, int]:
 
 
 @bp.route("/choose", methods=["GET", "POST"])
-def choose() -> Response | str:
+def choose() -> Response | str | tuple[str, int]:
     """Several appointments today: check in for one of them, or all."""
     flow = load_flow()
     if flow is None or flow.patient_id is None or not flow.found_ids or flow.done:
         return restart()
     if request.method == "POST":
-        picked = request.form.get("appointment", "")
-        if picked == "all":
-            flow.chosen_ids = list(flow.found_ids)
-        elif picked.isdigit() and int(picked) in flow.found_ids:
-            flow.chosen_ids = [int(picked)]
-        else:
-            return restart()
-        save_flow(flow)
-        return see_other(url_for("checkin.confirm"))
+        chosen = chosen_appointments(request.form.get("appointment", ""), flow.found_ids)
+        if chosen is not None:
+            flow.chosen_ids = chosen
+            save_flow(flow)
+            return see_other(url_for("checkin.confirm"))
     summaries = appointment_summaries(flow.found_ids, flow.patient_id, select_locale())
     record_audit("appointments_viewed", kiosk_id=kiosk_id(), patient_id=flow.patient_id)
     db.session.commit()
+    if request.method == "POST":  # a choice that is none of the buttons
+        return render_template(
+            "kiosk/checkin/choose.html", appointments=summaries, problem=CHOOSE_PROBLEM
+        ), 422
     return render_template("kiosk/checkin/choose.html", appointments=summaries)
 
 
@@ -269,7 +277,7 @@ def contact_update() -> Response | str | tuple[str, int]:
         return restart()
     if request.method == "GET":
         return render_template("kiosk/checkin/phone.html", **progress("contact"))
-    phone = "".join(c for c in request.form.get("phone", "") if c.isdigit())
+    phone = typed_digits(request.form.get("phone", ""))
     if not valid_phone(phone):
         return render_template("kiosk/checkin/phone.html", invalid=True, **progress("contact")), 422
     flow.new_phone, flow.contact_confirmed = phone, True
@@ -389,7 +397,11 @@ def consent() -> Response | str | tuple[str, int]:
             ), 422
         flow.signature_file = store_for(current_app).put(signature, purpose="signature")
     elif method != "tap":
-        return render_template("kiosk/checkin/consent.html", **progress("consent")), 422
+        return render_template(
+            "kiosk/checkin/consent.html",
+            problem=PHOTO_MESSAGES[RejectionReason.BLANK],
+            **progress("consent"),
+        ), 422
     flow.consent_method = method
     return finish(flow)
 
