@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from flask import current_app, session
@@ -67,12 +67,23 @@ class CheckinFlow:
         return time.time() - self.started_at > limit
 
 
+FLOW_FIELDS = frozenset(field_info.name for field_info in fields(CheckinFlow))
+
+
+def flow_from(raw: Mapping[str, Any]) -> CheckinFlow:
+    """The flow stored in a session. Keys this version does not know (a session written by a
+    newer or older release, around an upgrade) are ignored, so the session-end cleanup still
+    finds the uploads to delete."""
+    known = {name: value for name, value in raw.items() if name in FLOW_FIELDS}
+    return CheckinFlow(**known)
+
+
 def load_flow() -> CheckinFlow | None:
     """The current check-in, or None (not started, reset, or over the time cap)."""
     raw: dict[str, Any] | None = session.get(FLOW_KEY)
     if raw is None:
         return None
-    flow = CheckinFlow(**raw)
+    flow = flow_from(raw)
     if flow.expired():
         abandon_flow()
         session.clear()
@@ -97,7 +108,7 @@ def abandon_flow() -> None:
     """Forget this screen's check-in, deleting what an unfinished one uploaded."""
     raw: dict[str, Any] | None = session.pop(FLOW_KEY, None)
     if raw is not None:
-        discard_unfinished_uploads(CheckinFlow(**raw))
+        discard_unfinished_uploads(flow_from(raw))
 
 
 def discard_unfinished_uploads(flow: CheckinFlow) -> None:
@@ -124,4 +135,4 @@ def discard_uploads_of_ended_session(data: Mapping[str, Any]) -> None:
     its unfinished check-in's uploads with it."""
     raw = data.get(FLOW_KEY)
     if raw is not None:
-        discard_unfinished_uploads(CheckinFlow(**raw))
+        discard_unfinished_uploads(flow_from(raw))

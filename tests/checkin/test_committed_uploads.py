@@ -20,7 +20,7 @@ from kiosk.checkin import views
 from kiosk.extensions import db
 from kiosk.models import CheckIn, Consent, InsuranceCoverage, KioskSession
 from kiosk.models.types import utcnow
-from kiosk.uploads.secure_store import store_for
+from kiosk.uploads.secure_store import StoredFileMissing, store_for
 from tests.checkin.test_flow import jpeg_card, signature_data_url
 from tests.checkin_helpers import KioskVisit, book_patient, ticket_labels
 
@@ -160,3 +160,28 @@ def test_the_expired_session_of_a_crashed_screen_keeps_the_committed_photos(
     result = app.test_cli_runner().invoke(args=["housekeeping"])
     assert result.exit_code == 0 and "1 expired session(s) ended." in result.output
     assert_every_committed_file_exists_and_decrypts(app)
+
+
+def test_an_expired_session_of_another_release_still_takes_its_unfinished_photos(
+    app: Flask, at_consent: KioskVisit
+) -> None:
+    """A session written by a newer (or older) release, around an upgrade, has a key this one
+    does not know: the cleanup still deletes the photos of its unfinished check-in."""
+    with app.app_context():
+        row = db.session.scalars(select(KioskSession)).one()
+        flow = dict(row.data["checkin"])
+        names = [flow["card_front"], flow["card_back"]]
+        row.data = {**row.data, "checkin": {**flow, "field_of_another_release": True}}
+        row.expires_at = utcnow()
+        db.session.commit()
+        store = store_for(app)
+        assert all(
+            store.get(name, purpose=f"card_{side}")
+            for name, side in zip(names, ("front", "back"), strict=True)
+        )
+    result = app.test_cli_runner().invoke(args=["housekeeping"])
+    assert "1 expired session(s) ended." in result.output
+    with app.app_context():
+        for name, side in zip(names, ("front", "back"), strict=True):
+            with pytest.raises(StoredFileMissing):
+                store_for(app).get(name, purpose=f"card_{side}")

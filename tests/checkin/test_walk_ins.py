@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select, update
 
 from kiosk.extensions import db
-from kiosk.models import AuditEvent, CheckIn, Patient
+from kiosk.models import AuditEvent, CheckIn, KioskSession, Patient
 from kiosk.models.types import utcnow
 from tests.checkin_helpers import KioskVisit, department, ticket_labels
 
@@ -73,3 +73,33 @@ def test_the_limit_is_configurable(app: Flask, laboratory: str) -> None:
     assert register_walk_in(visit, 1, laboratory) == 303
     assert register_walk_in(visit, 2, laboratory) == 429
     assert patients(app) == 1
+
+
+def test_nothing_of_an_unfinished_walk_in_survives_its_expired_session(
+    app: Flask, laboratory: str
+) -> None:
+    """The screen loses power after a walk-in typed their name and date of birth: once
+    housekeeping ends the expired session, no table holds either."""
+    visit = KioskVisit(app)
+    visit.post("/check-in/walk-in", first_name="Zebulon", last_name="Quixotewalk")
+    visit.post("/check-in/walk-in/birth-date", day="2", month="2", year="1990")
+    typed = ("Zebulon", "Quixotewalk", "1990-02-02")
+    assert all(any(value in row for row in every_stored_value(app)) for value in typed)
+    with app.app_context():
+        db.session.execute(update(KioskSession).values(expires_at=utcnow()))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["housekeeping"])
+    assert result.exit_code == 0 and "1 expired session(s) ended." in result.output
+    stored = every_stored_value(app)
+    assert not any(value in row for row in stored for value in typed)
+    assert visit.client.get("/check-in/walk-in/department").status_code == 303  # starts over
+
+
+def every_stored_value(app: Flask) -> list[str]:
+    """Every row of every table, as text."""
+    with app.app_context():
+        return [
+            repr(tuple(row))
+            for table in db.metadata.sorted_tables
+            for row in db.session.execute(table.select())
+        ]
