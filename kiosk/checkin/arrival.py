@@ -138,10 +138,13 @@ def ticket_for(
     return IssuedTicket(check_in.id, token)
 
 
-def tickets_already_issued(appointment_ids: list[int], ticket_secret: str) -> list[IssuedTicket]:
+def tickets_already_issued(
+    appointment_ids: list[int | None], ticket_secret: str
+) -> list[IssuedTicket]:
     """The tickets an earlier attempt of this same check-in committed for these appointments
-    (a repeated tap, a retry after a crash), in check-in order; empty when they are not all
-    this check-in's (another kiosk was quicker, or nothing was committed)."""
+    (None: the walk-in's one ticket) after a repeated tap or a retry after a crash, in check-in
+    order; empty when they are not all this check-in's (another kiosk was quicker, or nothing
+    was committed)."""
     tokens = {
         token_hash(token): token
         for token in (
@@ -152,7 +155,7 @@ def tickets_already_issued(appointment_ids: list[int], ticket_secret: str) -> li
     rows = db.session.execute(
         select(CheckIn.id, QueueTicket.token_hash)
         .join(QueueTicket, CheckIn.ticket_id == QueueTicket.id)
-        .where(QueueTicket.token_hash.in_(tokens), CheckIn.appointment_id.in_(appointment_ids))
+        .where(QueueTicket.token_hash.in_(tokens))
         .order_by(CheckIn.id)
     ).all()
     if len(rows) != len(appointment_ids):
@@ -207,7 +210,7 @@ def complete_check_in(
             flow, ArrivalContext(kiosk, lang, now, flow.ticket_secret), flow.patient_id
         )
     except AlreadyCheckedIn:
-        issued = tickets_already_issued(flow.chosen_ids, flow.ticket_secret)
+        issued = tickets_already_issued(list(flow.chosen_ids), flow.ticket_secret)
         if issued:
             return issued
         raise
@@ -253,7 +256,25 @@ def complete_walk_in(
     department: Department,
     arrival: ArrivalContext,
 ) -> IssuedTicket:
-    """Register a walk-in (unverified, for staff to match) and give them a ticket."""
+    """Register a walk-in (unverified, for staff to match) and give them a ticket. A second tap
+    racing the first, or a retry after a crash, gets the ticket the first one committed instead
+    of registering the person twice."""
+    try:
+        return register_walk_in(first_name, last_name, date_of_birth, department, arrival)
+    except TicketAlreadyIssued:
+        db.session.rollback()
+        [issued] = tickets_already_issued([None], arrival.ticket_secret)
+        return issued
+
+
+def register_walk_in(
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    department: Department,
+    arrival: ArrivalContext,
+) -> IssuedTicket:
+    """The walk-in's one transaction: patient, check-in, ticket and its print job."""
     patient = Patient(
         first_name=first_name,
         last_name=last_name,

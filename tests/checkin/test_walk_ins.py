@@ -4,15 +4,20 @@ the kiosk sends people to the desk and staff are alerted once."""
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
+from kiosk.checkin import walk_in
 from kiosk.extensions import db
 from kiosk.models import AuditEvent, CheckIn, KioskSession, Patient
 from kiosk.models.types import utcnow
+from tests.checkin.test_committed_uploads import same_screen
 from tests.checkin_helpers import KioskVisit, department, ticket_labels
 
 
@@ -103,3 +108,37 @@ def every_stored_value(app: Flask) -> list[str]:
             for table in db.metadata.sorted_tables
             for row in db.session.execute(table.select())
         ]
+
+
+def test_a_double_tap_on_the_last_walk_in_screen_registers_the_person_once(
+    app: Flask, laboratory: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    visit = KioskVisit(app)
+    visit.post("/check-in/walk-in", first_name="Sam", last_name="Walker")
+    visit.post("/check-in/walk-in/birth-date", day="2", month="2", year="1990")
+    both_arrived = threading.Barrier(2, timeout=10)
+    real = walk_in.complete_walk_in
+
+    def once_both_arrived(*args: Any) -> Any:
+        both_arrived.wait()
+        return real(*args)
+
+    monkeypatch.setattr(walk_in, "complete_walk_in", once_both_arrived)
+    answers: list[int] = []
+    errors: list[BaseException] = []
+
+    def tap(client: FlaskClient) -> None:
+        try:
+            data = {"csrf_token": visit.token, "department": laboratory}
+            answers.append(client.post("/check-in/walk-in/department", data=data).status_code)
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=tap, args=(same_screen(app, visit),)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and answers == [303, 303]
+    assert patients(app) == 1
+    assert ticket_labels(visit.client.get("/check-in/done").get_data(as_text=True)) == ["L-001"]
