@@ -75,6 +75,7 @@ from sqlalchemy import func, select
 from kiosk import create_app
 from kiosk.checkin.codes import (
     code_digest,
+    code_key,
     issue_code,
     random_canonical_code,
 )
@@ -301,7 +302,7 @@ def synthetic_patient(serial: int, mrn_prefix: str = "BENCH") -> Patient:
 
 
 def add_background_patients(
-    count: int, departments: list[Department], now: datetime, timezone: ZoneInfo, secret: str
+    count: int, departments: list[Department], now: datetime, timezone: ZoneInfo, key: bytes
 ) -> None:
     """Other patients with booked appointments all over today, so lookups search a day's
     worth of rows. Their codes are never used, so a random digest stands in for `issue_code`
@@ -315,7 +316,7 @@ def add_background_patients(
                 patient=patient,
                 department_id=departments[serial % len(departments)].id,
                 starts_at=day_start + timedelta(minutes=(serial * 7) % (24 * 60)),
-                code_digest=code_digest(random_canonical_code(), secret),
+                code_digest=code_digest(random_canonical_code(), key),
                 code_expires_at=day_end,
             )
         )
@@ -323,7 +324,7 @@ def add_background_patients(
 
 
 def planned_check_in(
-    serial: int, department: Department, now: datetime, timezone: ZoneInfo, secret: str
+    serial: int, department: Department, now: datetime, timezone: ZoneInfo, key: bytes
 ) -> PlannedCheckIn:
     """A patient to check in, with one appointment in the window and a fresh code; every
     other one has insurance on file (answered "same"), the rest answer "self_pay"."""
@@ -348,7 +349,7 @@ def planned_check_in(
         clinician_display_name="Dr. Example",
     )
     db.session.add(appointment)
-    code = issue_code(appointment, now=now, timezone=timezone, secret=secret)
+    code = issue_code(appointment, now=now, timezone=timezone, key=key)
     db.session.flush()
     return PlannedCheckIn(appointment.id, code, "same" if insured else "self_pay")
 
@@ -369,16 +370,14 @@ def seed(app: Flask, kiosks: int, per_kiosk: int, background: int) -> list[Kiosk
         departments = list(ensure_demo_departments().values())
         places = list(current_wayfinder().floorplan.kiosks)
         now, timezone = utcnow(), facility_timezone(app)
-        secret = app.config["SECRET_KEY"]
-        add_background_patients(background, departments, now, timezone, secret)
+        key = code_key(app)
+        add_background_patients(background, departments, now, timezone, key)
         serials = itertools.count(background + 1)
         plans = []
         for index in range(kiosks):
             kiosk, token = enrolled_kiosk(index, places)
             check_ins = tuple(
-                planned_check_in(
-                    serial, departments[serial % len(departments)], now, timezone, secret
-                )
+                planned_check_in(serial, departments[serial % len(departments)], now, timezone, key)
                 for serial in itertools.islice(serials, per_kiosk)
             )
             plans.append(KioskPlan(kiosk.id, token, check_ins))

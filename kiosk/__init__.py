@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kiosk import database
+from kiosk import database, keys
 from kiosk.config import PROJECT_ROOT, load_config, make_private_folder
 from kiosk.devices import identity as devices
 from kiosk.extensions import csrf, db, migrate
@@ -41,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     make_private_folder(Path(app.instance_path))
     load_config(app, test_config)
+    keys.init_app(app)
     if app.config["PROXY_FIX_HOPS"]:
         hops = int(app.config["PROXY_FIX_HOPS"])
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -72,11 +72,23 @@ DEFAULTS: dict[str, Any] = {
     "CHECKIN_MAX_SECONDS": 600,
     # Every identity lookup takes at least this long, whatever its outcome (no timing oracle).
     "IDENTIFY_MIN_SECONDS": 0.25,
-    # Failed lookups per kiosk before waits start, the longest wait, and the staff alert.
-    "THROTTLE_FREE_FAILURES": 3,
-    "THROTTLE_MAX_DELAY_SECONDS": 60,
+    # Lookup throttle (kiosk/checkin/throttle.py): failed lookups a kiosk may have in any window
+    # of so many minutes, and one typed last name across all kiosks; staff are alerted when one
+    # kiosk reaches THROTTLE_ALERT_FAILURES within THROTTLE_ALERT_WINDOW_MINUTES.
+    "THROTTLE_KIOSK_FAILURES": 12,
+    "THROTTLE_KIOSK_WINDOW_MINUTES": 10,
+    "THROTTLE_NAME_FAILURES": 5,
+    "THROTTLE_NAME_WINDOW_MINUTES": 60,
     "THROTTLE_ALERT_FAILURES": 10,
+    "THROTTLE_ALERT_WINDOW_MINUTES": 60,
     "PRIVACY_NOTICE_VERSION": "2026-01",
+    # Walk-ins one kiosk may register in any window of so many minutes before it sends people to
+    # the desk and alerts staff (each is a patient row and a printed ticket).
+    "WALK_IN_LIMIT": 6,
+    "WALK_IN_WINDOW_MINUTES": 10,
+    # Version of each purpose's key derived from SECRET_KEY (kiosk/keys.py); bump one to rotate
+    # that key alone, e.g. {"csrf": 2}. Unlisted purposes are at version 1.
+    "KEY_VERSIONS": {},
     # Card images and signatures: where the encrypted files live (empty: <instance>/protected)
     # and how many days they are kept.
     "PROTECTED_FILES_DIR": "",

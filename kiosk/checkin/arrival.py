@@ -17,10 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.checkin.audit import record_audit
+from kiosk.checkin.codes import mark_code_used
 from kiosk.checkin.flow import CheckinFlow
-from kiosk.checkin.identity import fold_name, mark_code_used
+from kiosk.checkin.identity import fold_name
 from kiosk.checkin.ticket_receipt import TicketPrintout, ticket_receipt
-from kiosk.checkin.tickets import issue_ticket
+from kiosk.checkin.tickets import TicketAlreadyIssued, issue_ticket, ticket_token
 from kiosk.extensions import db
 from kiosk.facility import facility_context, local_date
 from kiosk.floorplan import current_wayfinder, place_of
@@ -34,11 +35,13 @@ from kiosk.models import (
     InsuranceCoverage,
     Kiosk,
     Patient,
+    QueueTicket,
 )
 from kiosk.printing.profiles import printer_profile
 from kiosk.printing.queue import enqueue_receipt
 from kiosk.printing.receipt import Receipt
 from kiosk.shell.links import public_url
+from kiosk.tokens import token_hash
 from wayfinding import NoRouteError, UnknownPlaceError, directions
 
 
@@ -88,17 +91,33 @@ def record_answers(flow: CheckinFlow, patient_id: int, kiosk: Kiosk) -> None:
         record_audit("contact_change_requested", kiosk_id=kiosk.id, patient_id=patient_id)
 
 
+@dataclass(frozen=True)
+class ArrivalContext:
+    """Where, when and in which language a patient arrives, and the secret their check-in's
+    ticket tokens are derived from (`CheckinFlow.ticket_secret`)."""
+
+    kiosk: Kiosk
+    lang: str
+    now: datetime
+    ticket_secret: str
+
+
+def ticket_label_for(appointment_id: int | None) -> str:
+    """What a ticket of one check-in is for, the input of its token's derivation."""
+    return "walk-in" if appointment_id is None else f"appointment-{appointment_id}"
+
+
 def ticket_for(
     department: Department,
     patient_id: int,
     appointment_id: int | None,
-    kiosk: Kiosk,
-    lang: str,
-    now: datetime,
     insurance_choice: str,
+    arrival: ArrivalContext,
 ) -> IssuedTicket:
     """Issue the ticket, add the check-in and queue the ticket receipt."""
-    ticket, token = issue_ticket(department, local_date(now))
+    kiosk, lang, now = arrival.kiosk, arrival.lang, arrival.now
+    token = ticket_token(arrival.ticket_secret, ticket_label_for(appointment_id))
+    ticket = issue_ticket(department, local_date(now), lang, token)
     check_in = CheckIn(
         appointment_id=appointment_id,
         patient_id=patient_id,
@@ -117,6 +136,31 @@ def ticket_for(
     )
     record_audit("check_in", kiosk_id=kiosk.id, patient_id=patient_id, check_in=check_in.id)
     return IssuedTicket(check_in.id, token)
+
+
+def tickets_already_issued(
+    appointment_ids: list[int | None], ticket_secret: str
+) -> list[IssuedTicket]:
+    """The tickets an earlier attempt of this same check-in committed for these appointments
+    (None: the walk-in's one ticket) after a repeated tap or a retry after a crash, in check-in
+    order; empty when they are not all this check-in's (another kiosk was quicker, or nothing
+    was committed)."""
+    tokens = {
+        token_hash(token): token
+        for token in (
+            ticket_token(ticket_secret, ticket_label_for(appointment_id))
+            for appointment_id in appointment_ids
+        )
+    }
+    rows = db.session.execute(
+        select(CheckIn.id, QueueTicket.token_hash)
+        .join(QueueTicket, CheckIn.ticket_id == QueueTicket.id)
+        .where(QueueTicket.token_hash.in_(tokens))
+        .order_by(CheckIn.id)
+    ).all()
+    if len(rows) != len(appointment_ids):
+        return []
+    return [IssuedTicket(row.id, tokens[row.token_hash]) for row in rows]
 
 
 def ticket_receipt_for(
@@ -153,12 +197,33 @@ def ticket_receipt_for(
 def complete_check_in(
     flow: CheckinFlow, kiosk: Kiosk, lang: str, now: datetime
 ) -> list[IssuedTicket]:
-    """Check in the chosen appointments in one transaction; raises AlreadyCheckedIn."""
+    """Check in the chosen appointments in one transaction and return their tickets.
+
+    Idempotent for one check-in: when an earlier attempt of this same flow committed (a double
+    tap racing this request, or a retry after a crash between commit and answer), its tickets
+    are returned again. Raises AlreadyCheckedIn when the appointments were checked in by
+    someone else (another kiosk, the desk) or cannot be checked in any more.
+    """
     assert flow.patient_id is not None
+    try:
+        return check_in_appointments(
+            flow, ArrivalContext(kiosk, lang, now, flow.ticket_secret), flow.patient_id
+        )
+    except AlreadyCheckedIn:
+        issued = tickets_already_issued(list(flow.chosen_ids), flow.ticket_secret)
+        if issued:
+            return issued
+        raise
+
+
+def check_in_appointments(
+    flow: CheckinFlow, arrival: ArrivalContext, patient_id: int
+) -> list[IssuedTicket]:
+    """The transaction itself; raises AlreadyCheckedIn when any appointment is taken."""
     appointments = list(
         db.session.scalars(
             select(Appointment)
-            .where(Appointment.id.in_(flow.chosen_ids), Appointment.patient_id == flow.patient_id)
+            .where(Appointment.id.in_(flow.chosen_ids), Appointment.patient_id == patient_id)
             .order_by(Appointment.starts_at)
             .with_for_update(of=Appointment)
         ).unique()
@@ -167,24 +232,18 @@ def complete_check_in(
         db.session.rollback()
         raise AlreadyCheckedIn
     try:
-        record_answers(flow, flow.patient_id, kiosk)
+        record_answers(flow, patient_id, arrival.kiosk)
         issued = []
         for appointment in appointments:
             appointment.status = AppointmentStatus.ARRIVED
             mark_code_used(appointment)
             issued.append(
                 ticket_for(
-                    appointment.department,
-                    flow.patient_id,
-                    appointment.id,
-                    kiosk,
-                    lang,
-                    now,
-                    flow.insurance,
+                    appointment.department, patient_id, appointment.id, flow.insurance, arrival
                 )
             )
         db.session.commit()
-    except IntegrityError:
+    except (IntegrityError, TicketAlreadyIssued):
         db.session.rollback()
         raise AlreadyCheckedIn from None
     return issued
@@ -195,22 +254,38 @@ def complete_walk_in(
     last_name: str,
     date_of_birth: date,
     department: Department,
-    kiosk: Kiosk,
-    lang: str,
-    now: datetime,
+    arrival: ArrivalContext,
 ) -> IssuedTicket:
-    """Register a walk-in (unverified, for staff to match) and give them a ticket."""
+    """Register a walk-in (unverified, for staff to match) and give them a ticket. A second tap
+    racing the first, or a retry after a crash, gets the ticket the first one committed instead
+    of registering the person twice."""
+    try:
+        return register_walk_in(first_name, last_name, date_of_birth, department, arrival)
+    except TicketAlreadyIssued:
+        db.session.rollback()
+        [issued] = tickets_already_issued([None], arrival.ticket_secret)
+        return issued
+
+
+def register_walk_in(
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    department: Department,
+    arrival: ArrivalContext,
+) -> IssuedTicket:
+    """The walk-in's one transaction: patient, check-in, ticket and its print job."""
     patient = Patient(
         first_name=first_name,
         last_name=last_name,
         last_name_key=fold_name(last_name),
         date_of_birth=date_of_birth,
-        preferred_language=lang,
+        preferred_language=arrival.lang,
         verified=False,
     )
     db.session.add(patient)
     db.session.flush()
-    record_audit("walk_in_registered", kiosk_id=kiosk.id, patient_id=patient.id)
-    issued = ticket_for(department, patient.id, None, kiosk, lang, now, "")
+    record_audit("walk_in_registered", kiosk_id=arrival.kiosk.id, patient_id=patient.id)
+    issued = ticket_for(department, patient.id, None, "", arrival)
     db.session.commit()
     return issued

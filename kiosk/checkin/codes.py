@@ -1,12 +1,14 @@
-"""Appointment codes: short, random, single-use, stored only as a keyed hash.
+"""Appointment codes: short, random, single-use, stored only as a keyed hash. This module owns a
+code's whole life: issued with the appointment letter, spent by the check-in that uses it.
 
 A code is 8 Crockford base32 characters (40 bits from `secrets`), shown in two groups as
 "K7M2-9QXD". The alphabet has no I, L, O or U, so what people misread or mistype (O for 0,
 I or L for 1, lower case, spaces, dashes) still maps onto the one code they were given, and a
 keyboard-wedge scanner's trailing Enter is ignored.
 
-The database keeps only an HMAC-SHA256 of the code keyed with the application's secret key: a
-plain hash of a 40-bit value could be reversed by trying every code against a leaked table.
+The database keeps only an HMAC-SHA256 of the code, keyed with the appointment-code key derived
+from the secret key (`kiosk.keys`): a plain hash of a 40-bit value could be reversed by trying
+every code against a leaked table.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask import Flask
 from sqlalchemy import select
 
 from kiosk.extensions import db
 from kiosk.facility import local_day_bounds
+from kiosk.keys import purpose_key
 from kiosk.models import Appointment
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -65,12 +69,18 @@ def normalise_code(text: str) -> str | None:
     return candidate
 
 
-def code_digest(code: str, secret: str) -> str:
+def code_key(app: Flask) -> bytes:
+    """The key of the codes' keyed hash; rotating it (`KEY_VERSIONS["appointment_code"]`)
+    retires every code issued before, and nothing else."""
+    return purpose_key(app, "appointment_code")
+
+
+def code_digest(code: str, key: bytes) -> str:
     """The keyed hash (HMAC-SHA256, hex) stored for a canonical code (see `normalise_code`)."""
-    return hmac.new(secret.encode(), code.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()
 
 
-def issue_code(appointment: Appointment, *, now: datetime, timezone: ZoneInfo, secret: str) -> str:
+def issue_code(appointment: Appointment, *, now: datetime, timezone: ZoneInfo, key: bytes) -> str:
     """Give the appointment a new code that works until the end of its day in the facility's
     time zone; return the code for the patient (the caller commits). Any earlier code stops
     working. A code is drawn again in the (1 in 10^12) case that its hash is already stored,
@@ -83,10 +93,16 @@ def issue_code(appointment: Appointment, *, now: datetime, timezone: ZoneInfo, s
         raise ValueError("the appointment's day is over; its code would never work")
     while True:
         code = random_canonical_code()
-        digest = code_digest(code, secret)
+        digest = code_digest(code, key)
         taken = db.session.scalar(select(Appointment.id).where(Appointment.code_digest == digest))
         if taken is None:
             break
     appointment.code_digest = digest
     appointment.code_expires_at = expires_at
     return format_code(code)
+
+
+def mark_code_used(appointment: Appointment) -> None:
+    """Make the appointment's code unusable (single use); the caller commits with the check-in."""
+    appointment.code_digest = None
+    appointment.code_expires_at = None

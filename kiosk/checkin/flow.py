@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from flask import current_app, session
 
 from kiosk.shell.sessions import on_session_end
+from kiosk.tokens import new_token
+from kiosk.uploads.retention import files_kept_by_records
 from kiosk.uploads.secure_store import store_for
 
 FLOW_KEY = "checkin"
+TICKET_SECRET_BYTES = 16
 
 # The questions in order, numbered on screen as "Step 2 of 5".
 STEPS = ("identify", "confirm", "contact", "insurance", "consent")
@@ -35,6 +38,9 @@ class CheckinFlow:
     """Everything a patient has answered so far."""
 
     started_at: float = field(default_factory=time.time)
+    # The secret this check-in's ticket tokens are derived from (`tickets.ticket_token`): a
+    # repeated final tap, or a retry after a crash, finds and shows the tickets it committed.
+    ticket_secret: str = field(default_factory=lambda: new_token(TICKET_SECRET_BYTES))
     method: str = ""
     # Typed on the first screen of the name + date of birth lookup, cleared once used.
     pending_last_name: str = ""
@@ -61,12 +67,23 @@ class CheckinFlow:
         return time.time() - self.started_at > limit
 
 
+FLOW_FIELDS = frozenset(field_info.name for field_info in fields(CheckinFlow))
+
+
+def flow_from(raw: Mapping[str, Any]) -> CheckinFlow:
+    """The flow stored in a session. Keys this version does not know (a session written by a
+    newer or older release, around an upgrade) are ignored, so the session-end cleanup still
+    finds the uploads to delete."""
+    known = {name: value for name, value in raw.items() if name in FLOW_FIELDS}
+    return CheckinFlow(**known)
+
+
 def load_flow() -> CheckinFlow | None:
     """The current check-in, or None (not started, reset, or over the time cap)."""
     raw: dict[str, Any] | None = session.get(FLOW_KEY)
     if raw is None:
         return None
-    flow = CheckinFlow(**raw)
+    flow = flow_from(raw)
     if flow.expired():
         abandon_flow()
         session.clear()
@@ -91,18 +108,25 @@ def abandon_flow() -> None:
     """Forget this screen's check-in, deleting what an unfinished one uploaded."""
     raw: dict[str, Any] | None = session.pop(FLOW_KEY, None)
     if raw is not None:
-        discard_unfinished_uploads(CheckinFlow(**raw))
+        discard_unfinished_uploads(flow_from(raw))
 
 
 def discard_unfinished_uploads(flow: CheckinFlow) -> None:
     """Card photos and a signature of a check-in that did not complete are deleted now rather
-    than at the retention purge: nobody will review them."""
-    if flow.done:
-        return
+    than at the retention purge: nobody will review them. A file a committed record names is
+    never deleted here, even when the session looks unfinished: its check-in committed after
+    all (a double tap, a crash before the ticket reached the screen)."""
+    if not flow.done:
+        discard_unreferenced_uploads(flow)
+
+
+def discard_unreferenced_uploads(flow: CheckinFlow) -> None:
+    """Delete those of the flow's uploads that no committed record names. After a check-in
+    this removes only the signature a losing double tap drew again; its winner's files stay."""
+    uploads = {name for name in (flow.card_front, flow.card_back, flow.signature_file) if name}
     store = store_for(current_app)
-    for upload in (flow.card_front, flow.card_back, flow.signature_file):
-        if upload:
-            store.delete(upload)
+    for name in uploads - files_kept_by_records(uploads):
+        store.delete(name)
 
 
 @on_session_end
@@ -111,4 +135,4 @@ def discard_uploads_of_ended_session(data: Mapping[str, Any]) -> None:
     its unfinished check-in's uploads with it."""
     raw = data.get(FLOW_KEY)
     if raw is not None:
-        discard_unfinished_uploads(CheckinFlow(**raw))
+        discard_unfinished_uploads(flow_from(raw))

@@ -10,11 +10,9 @@ Enumeration resistance:
 - every cause of failure (malformed, unknown, expired or used code; wrong name or date of
   birth; no appointment today; outside the window; cancelled) gives the same `NOT_FOUND` outcome,
   after the same two queries, padded to at least `IDENTIFY_MIN_SECONDS` of wall time;
-- failures are counted per kiosk (`LookupThrottle`): after `THROTTLE_FREE_FAILURES` consecutive
-  failures each further one blocks the kiosk for 2, 4, 8 ... seconds, up to
-  `THROTTLE_MAX_DELAY_SECONDS`, and lookups are not even attempted while it is blocked; after
-  `THROTTLE_ALERT_FAILURES` staff are alerted, once per run of failures. Browsers that are not
-  enrolled kiosks share one bucket, so the internet cannot spread guesses over many sessions.
+- failed lookups are throttled per kiosk and per typed last name, in sliding windows that a
+  success does not erase, with a staff alert on the failure rate (see `throttle`); nothing is
+  looked up while a limit is reached.
 
 Every lookup is an audit event. The identify functions commit their own throttle and audit
 writes: a view calls one of them as a unit and must not roll them back with its own work.
@@ -24,7 +22,6 @@ Nothing typed by the patient is logged or audited.
 from __future__ import annotations
 
 import logging
-import math
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -32,19 +29,18 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from kiosk.checkin.audit import record_audit
-from kiosk.checkin.codes import code_digest, normalise_code
-from kiosk.database import dialect_insert
+from kiosk.checkin.codes import code_digest, code_key, normalise_code
+from kiosk.checkin.throttle import kiosk_limit, name_limit, record_attempt, wait_seconds
 from kiosk.extensions import db
 from kiosk.facility import facility_timezone, local_day_bounds
-from kiosk.models import Appointment, AppointmentStatus, LookupThrottle, Patient
+from kiosk.models import Appointment, AppointmentStatus, Patient
 from kiosk.models.types import utcnow
 
 logger = logging.getLogger(__name__)
 
-UNENROLLED_BUCKET = "unenrolled"
 # Stand-ins that keep a hopeless lookup doing the same queries as a real one. Neither can match:
 # stored digests are hex, stored name keys are `fold_name` output (letters and digits only), and
 # row ids start at 1.
@@ -95,17 +91,6 @@ def fold_name(text: str) -> str:
     return folded[:NAME_KEY_LENGTH]
 
 
-def mark_code_used(appointment: Appointment) -> None:
-    """Make the appointment's code unusable (single use); the caller commits with the check-in."""
-    appointment.code_digest = None
-    appointment.code_expires_at = None
-
-
-def throttle_bucket(kiosk_id: int | None) -> str:
-    """The throttle bucket of an enrolled kiosk, or the one bucket shared by every other browser."""
-    return f"kiosk:{kiosk_id}" if kiosk_id is not None else UNENROLLED_BUCKET
-
-
 def identify_by_code(
     text: str, *, kiosk_id: int | None, now: datetime | None = None
 ) -> IdentifyOutcome:
@@ -115,7 +100,7 @@ def identify_by_code(
 
     def find(moment: datetime) -> tuple[int | None, tuple[int, ...]]:
         code = normalise_code(text)
-        digest = code_digest(code, current_app.config["SECRET_KEY"]) if code else NO_SUCH_DIGEST
+        digest = code_digest(code, code_key(current_app)) if code else NO_SUCH_DIGEST
         coded = db.session.execute(
             select(Appointment.id, Appointment.patient_id).where(
                 Appointment.code_digest == digest, Appointment.code_expires_at > moment
@@ -138,8 +123,9 @@ def identify_by_name_and_birth_date(
     cannot be told apart by a kiosk: that is a failure, for the desk to sort out. Commits its
     throttle and audit writes."""
 
+    name_key = fold_name(last_name) or NO_SUCH_NAME_KEY
+
     def find(moment: datetime) -> tuple[int | None, tuple[int, ...]]:
-        name_key = fold_name(last_name) or NO_SUCH_NAME_KEY
         patient_ids = db.session.scalars(
             select(Patient.id).where(
                 Patient.last_name_key == name_key, Patient.date_of_birth == date_of_birth
@@ -151,7 +137,7 @@ def identify_by_name_and_birth_date(
             return None, ()
         return owners.pop(), tuple(appointment_id for appointment_id, _ in bookable)
 
-    return throttled_lookup("name_dob", find, kiosk_id=kiosk_id, now=now)
+    return throttled_lookup("name_dob", find, kiosk_id=kiosk_id, now=now, name_key=name_key)
 
 
 def bookable_appointments(patient_ids: Sequence[int], now: datetime) -> list[tuple[int, int]]:
@@ -180,23 +166,27 @@ Finder = Callable[[datetime], tuple[int | None, tuple[int, ...]]]
 
 
 def throttled_lookup(
-    method: str, find: Finder, *, kiosk_id: int | None, now: datetime | None
+    method: str,
+    find: Finder,
+    *,
+    kiosk_id: int | None,
+    now: datetime | None,
+    name_key: str | None = None,
 ) -> IdentifyOutcome:
-    """Run `find` unless the kiosk is blocked; count the result, audit it, commit, and pad the
-    time taken to `IDENTIFY_MIN_SECONDS` so that no outcome answers faster than another."""
+    """Run `find` unless a limit is reached (the kiosk's, and for name lookups the typed name's);
+    count the attempt, audit the result, commit, and pad the time taken to `IDENTIFY_MIN_SECONDS`
+    so that no outcome answers faster than another."""
     started = time.monotonic()
     now = now or utcnow()
-    bucket = throttle_bucket(kiosk_id)
-    throttle = db.session.get(LookupThrottle, bucket)
-    blocked_until = throttle.blocked_until if throttle else None
-    if blocked_until is not None and blocked_until > now:
-        wait = math.ceil((blocked_until - now).total_seconds())
+    limits = [kiosk_limit(kiosk_id)] + ([name_limit(name_key)] if name_key is not None else [])
+    wait = wait_seconds(limits, now)
+    if wait:
         record_audit("lookup_throttled", kiosk_id=kiosk_id, method=method, retry_after_seconds=wait)
         outcome = replace(NOT_FOUND, throttled=True, retry_after_seconds=wait)
     else:
         patient_id, appointment_ids = find(now)
+        wait = record_attempt(limits, failed=patient_id is None, kiosk_id=kiosk_id, now=now)
         if patient_id is not None:
-            reset_failures(bucket)
             record_audit("lookup_success", kiosk_id=kiosk_id, patient_id=patient_id, method=method)
             outcome = IdentifyOutcome(
                 found=True,
@@ -207,77 +197,7 @@ def throttled_lookup(
             )
         else:
             record_audit("lookup_failure", kiosk_id=kiosk_id, method=method)
-            wait = count_failure(bucket, kiosk_id=kiosk_id, now=now)
             outcome = replace(NOT_FOUND, retry_after_seconds=wait)
     db.session.commit()
     time.sleep(max(0.0, setting("IDENTIFY_MIN_SECONDS") - (time.monotonic() - started)))
     return outcome
-
-
-def reset_failures(bucket: str) -> None:
-    """A success halves the count of failures and lifts the block.
-
-    Halving rather than clearing: someone who knows one valid identity could otherwise slip it
-    in after every few guesses and never be slowed down; this way each success buys back only
-    half of the failures. A later run of failures may alert staff again.
-    """
-    db.session.execute(
-        update(LookupThrottle)
-        .where(LookupThrottle.bucket == bucket)
-        .values(
-            consecutive_failures=LookupThrottle.consecutive_failures // 2,
-            blocked_until=None,
-            alerted_at=None,
-        )
-    )
-
-
-def count_failure(bucket: str, *, kiosk_id: int | None, now: datetime) -> int:
-    """Count one more consecutive failure in the bucket; block it and alert staff when due.
-    Return the seconds the bucket is now blocked for (0: not blocked).
-
-    The count is an upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING), so two kiosks, or
-    many unenrolled browsers, failing at the same moment neither lose a count nor fail on the
-    primary key; it also holds the row's lock until commit, so exactly one of them sees the
-    count reach the alert threshold with no alert sent yet.
-    """
-    statement = (
-        dialect_insert(LookupThrottle)
-        .values(bucket=bucket, consecutive_failures=1)
-        .on_conflict_do_update(
-            index_elements=[LookupThrottle.bucket],
-            set_={"consecutive_failures": LookupThrottle.consecutive_failures + 1},
-        )
-        .returning(LookupThrottle.consecutive_failures, LookupThrottle.alerted_at)
-    )
-    failures, alerted_at = db.session.execute(statement).one()
-    delay = failure_delay_seconds(failures)
-    alert_due = failures >= setting("THROTTLE_ALERT_FAILURES") and alerted_at is None
-    changes: dict[str, datetime] = {}
-    if delay:
-        changes["blocked_until"] = now + timedelta(seconds=delay)
-    if alert_due:
-        changes["alerted_at"] = now
-    if changes:
-        db.session.execute(
-            update(LookupThrottle).where(LookupThrottle.bucket == bucket).values(**changes)
-        )
-    if alert_due:
-        record_audit("lookup_alert", kiosk_id=kiosk_id, failures=failures)
-        logger.warning(
-            "Repeated failed patient lookups (%s): staff alert raised",
-            bucket,
-            extra={"kiosk": kiosk_id},
-        )
-    return delay
-
-
-def failure_delay_seconds(failures: int) -> int:
-    """The block after the n-th consecutive failure: none for the first free few, then 2, 4,
-    8 ... seconds, capped."""
-    beyond_free = failures - int(setting("THROTTLE_FREE_FAILURES"))
-    if beyond_free <= 0:
-        return 0
-    longest = int(setting("THROTTLE_MAX_DELAY_SECONDS"))
-    # The exponent is capped so that a long attack does not compute huge powers of two.
-    return min(1 << min(beyond_free, longest.bit_length()), longest)

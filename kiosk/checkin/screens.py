@@ -1,18 +1,14 @@
-"""What the check-in screens show and accept: validation of typed answers, masked values,
-and the minimum-necessary views of appointments, insurance and tickets."""
+"""What the check-in screens show: masked values and the minimum-necessary views of
+appointments, insurance and tickets (what they accept is checked in `answers`)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from flask import url_for
 from flask_babel import format_time
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
 from kiosk.checkin.tickets import waiting_ahead
 from kiosk.extensions import db
@@ -22,47 +18,10 @@ from kiosk.printing.status import printer_is_offline
 from kiosk.shell.links import public_url
 from wayfinding import Directions, NoRouteError, UnknownPlaceError, directions
 
-# Letters in any script, spaces, hyphens and apostrophes: "O'Brien", "García-López".
-NAME_PATTERN = re.compile(r"^[^\W\d_]+(?:[ '’-][^\W\d_]+)*$")
-MEMBER_ID_PATTERN = re.compile(r"^[A-Z0-9-]{3,30}$")
-EARLIEST_BIRTH_YEAR = 1900
-
-
-def valid_name(name: str) -> bool:
-    """A plausible personal name of sensible length."""
-    return 0 < len(name) <= 80 and NAME_PATTERN.match(name) is not None
-
-
-def valid_phone(digits: str) -> bool:
-    """Seven to fifteen digits (E.164 allows fifteen)."""
-    return 7 <= len(digits) <= 15
-
-
-def valid_member_id(value: str) -> bool:
-    """Insurance member and group numbers: letters, digits and dashes."""
-    return MEMBER_ID_PATTERN.match(value) is not None
-
 
 def masked_tail(value: str) -> str:
     """The last four characters only ("phone ending 1234"); empty for short values."""
     return value[-4:] if len(value) >= 4 else ""
-
-
-def parse_birth_date(form: MultiDict[str, str], *, today: date) -> tuple[date | None, Any]:
-    """The date typed in day, month and year boxes, or None and what to tell the person."""
-    parts = [form.get(name, "").strip() for name in ("day", "month", "year")]
-    if not all(part.isdigit() and len(part) <= 4 for part in parts):
-        return None, _l("Please enter the day, month and year of your birth as numbers.")
-    day, month, year = (int(part) for part in parts)
-    if not EARLIEST_BIRTH_YEAR <= year <= today.year:
-        return None, _l("Please check the year: it needs four digits, like 1980.")
-    try:
-        born = date(year, month, day)
-    except ValueError:
-        return None, _l("That date does not exist. Please check the day and month.")
-    if born > today:
-        return None, _l("A date of birth cannot be in the future. Please check it.")
-    return born, None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import force_locale
 
 from kiosk.checkin.tickets import find_ticket, waiting_ahead
+from kiosk.models import QueueTicket
 from kiosk.shell.i18n import available_languages
 from kiosk.shell.links import is_htmx, public_url, qr_code_response
 
@@ -20,12 +21,19 @@ bp = Blueprint("ticket_status", __name__, url_prefix="/t")
 REFRESH_SECONDS = 30
 
 
+def chosen_language(ticket: QueueTicket | None) -> str:
+    """`?lang=` when it names a language Lobby has, else the language of the check-in (so a
+    Spanish check-in's printed QR code opens a Spanish page)."""
+    fallback = ticket.lang if ticket is not None else "en"
+    lang = request.args.get("lang", fallback)
+    return lang if lang in available_languages() else fallback
+
+
 @bp.get("/<token>")
 def show(token: str) -> str | tuple[str, int]:
     """The ticket's place in its queue: the page, or its status part for htmx polling."""
     ticket = find_ticket(token)
-    lang = request.args.get("lang", "en")
-    lang = lang if lang in available_languages() else "en"
+    lang = chosen_language(ticket)
     with force_locale(lang):
         if ticket is None:
             return render_template("kiosk/phone/ticket_unknown.html", current_lang=lang), 404

@@ -6,17 +6,20 @@ counter in memory, so two kiosks or two app servers never hand out the same numb
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.extensions import db
-from kiosk.models import Department, QueueTicket
-from kiosk.tokens import new_token, token_hash
+from kiosk.models import Department, QueueTicket, QueueTicketStatus
+from kiosk.tokens import token_hash
 
-WAITING = "waiting"
 NUMBER_ATTEMPTS = 10
+TICKET_TOKEN_BYTES = 16
 
 
 def waiting_ahead(department_id: int, service_date: date, number: int) -> int:
@@ -26,7 +29,7 @@ def waiting_ahead(department_id: int, service_date: date, number: int) -> int:
             select(func.count(QueueTicket.id)).where(
                 QueueTicket.department_id == department_id,
                 QueueTicket.service_date == service_date,
-                QueueTicket.status == WAITING,
+                QueueTicket.status == QueueTicketStatus.WAITING,
                 QueueTicket.number < number,
             )
         )
@@ -34,9 +37,27 @@ def waiting_ahead(department_id: int, service_date: date, number: int) -> int:
     )
 
 
-def issue_ticket(department: Department, service_date: date) -> tuple[QueueTicket, str]:
+class TicketAlreadyIssued(Exception):
+    """A ticket with this status-link token exists: the same check-in committed it before."""
+
+
+def ticket_token(flow_secret: str, label: str) -> str:
+    """The status-link token of one ticket of a check-in: derived from the check-in's own random
+    secret (kept in its server-side session) and what the ticket is for ("appointment-12").
+
+    Derived rather than drawn at the moment of issue, so that a repeated final tap or a retry
+    after a crash can find the tickets its earlier attempt committed and show them again; as
+    unguessable as the secret (128 bits), which never leaves the server.
+    """
+    digest = hmac.new(flow_secret.encode(), label.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:TICKET_TOKEN_BYTES]).decode().rstrip("=")
+
+
+def issue_ticket(department: Department, service_date: date, lang: str, token: str) -> QueueTicket:
     """Add the department's next ticket for the day (inside the caller's transaction, in a
-    savepoint) and return it with its status-link token."""
+    savepoint) with the status-link `token` (see `ticket_token`). `lang` is the check-in's
+    language, which the phone status page opens in. Raises TicketAlreadyIssued when a ticket
+    with this token exists (an earlier attempt of the same check-in committed it)."""
     for _attempt in range(NUMBER_ATTEMPTS):
         highest = db.session.scalar(
             select(func.max(QueueTicket.number)).where(
@@ -45,14 +66,14 @@ def issue_ticket(department: Department, service_date: date) -> tuple[QueueTicke
             )
         )
         number = (highest or 0) + 1
-        token = new_token(12)
         ticket = QueueTicket(
             department_id=department.id,
             department=department,
             service_date=service_date,
             number=number,
-            status=WAITING,
+            status=QueueTicketStatus.WAITING,
             token_hash=token_hash(token),
+            lang=lang,
             estimated_wait_minutes=waiting_ahead(department.id, service_date, number)
             * department.minutes_per_patient,
         )
@@ -60,14 +81,21 @@ def issue_ticket(department: Department, service_date: date) -> tuple[QueueTicke
             with db.session.begin_nested():
                 db.session.add(ticket)
         except IntegrityError:
+            if find_ticket_by_hash(ticket.token_hash) is not None:
+                raise TicketAlreadyIssued from None
             continue  # another kiosk took this number a moment ago: take the next one
-        return ticket, token
+        return ticket
     raise RuntimeError("could not allocate a ticket number")
 
 
 def find_ticket(token: str) -> QueueTicket | None:
     """The ticket behind a status link."""
+    return find_ticket_by_hash(token_hash(token))
+
+
+def find_ticket_by_hash(stored_hash: str) -> QueueTicket | None:
+    """The ticket whose status-link token has this stored hash."""
     ticket: QueueTicket | None = db.session.scalar(
-        select(QueueTicket).where(QueueTicket.token_hash == token_hash(token))
+        select(QueueTicket).where(QueueTicket.token_hash == stored_hash)
     )
     return ticket

@@ -17,11 +17,20 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image
 from werkzeug.wrappers import Response
 
+from kiosk.checkin.answers import (
+    chosen_appointments,
+    parse_birth_date,
+    typed_digits,
+    valid_member_id,
+    valid_name,
+    valid_phone,
+)
 from kiosk.checkin.arrival import AlreadyCheckedIn, complete_check_in
 from kiosk.checkin.audit import record_audit
 from kiosk.checkin.flow import (
     CheckinFlow,
     abandon_flow,
+    discard_unreferenced_uploads,
     load_flow,
     progress,
     save_flow,
@@ -37,11 +46,8 @@ from kiosk.checkin.screens import (
     insurance_on_file,
     issued_ticket_views,
     masked_tail,
-    parse_birth_date,
-    valid_member_id,
-    valid_name,
-    valid_phone,
 )
+from kiosk.checkin.throttle import unblock_command
 from kiosk.extensions import db
 from kiosk.facility import facility_today
 from kiosk.models import Patient
@@ -73,6 +79,7 @@ PHOTO_MESSAGES = {
         "Please sign with your finger in the box, or choose the other option."
     ),
 }
+CHOOSE_PROBLEM = _l("Please choose one of your appointments, or all of them.")
 CARD_SIDES = ("front", "back")
 SIGNATURE_MAX_CHARS = 400_000  # base64 of a canvas PNG; far above a real signature
 
@@ -85,6 +92,7 @@ def only_at_a_kiosk() -> tuple[str, int] | None:
 
 
 bp.before_request(only_at_a_kiosk)
+bp.cli.add_command(unblock_command)  # `flask checkin unblock KIOSK`
 
 
 def restart() -> Response:
@@ -188,24 +196,24 @@ def birth_date() -> Response | str | tuple[str, int]:
 
 
 @bp.route("/choose", methods=["GET", "POST"])
-def choose() -> Response | str:
+def choose() -> Response | str | tuple[str, int]:
     """Several appointments today: check in for one of them, or all."""
     flow = load_flow()
     if flow is None or flow.patient_id is None or not flow.found_ids or flow.done:
         return restart()
     if request.method == "POST":
-        picked = request.form.get("appointment", "")
-        if picked == "all":
-            flow.chosen_ids = list(flow.found_ids)
-        elif picked.isdigit() and int(picked) in flow.found_ids:
-            flow.chosen_ids = [int(picked)]
-        else:
-            return restart()
-        save_flow(flow)
-        return see_other(url_for("checkin.confirm"))
+        chosen = chosen_appointments(request.form.get("appointment", ""), flow.found_ids)
+        if chosen is not None:
+            flow.chosen_ids = chosen
+            save_flow(flow)
+            return see_other(url_for("checkin.confirm"))
     summaries = appointment_summaries(flow.found_ids, flow.patient_id, select_locale())
     record_audit("appointments_viewed", kiosk_id=kiosk_id(), patient_id=flow.patient_id)
     db.session.commit()
+    if request.method == "POST":  # a choice that is none of the buttons
+        return render_template(
+            "kiosk/checkin/choose.html", appointments=summaries, problem=CHOOSE_PROBLEM
+        ), 422
     return render_template("kiosk/checkin/choose.html", appointments=summaries)
 
 
@@ -269,7 +277,7 @@ def contact_update() -> Response | str | tuple[str, int]:
         return restart()
     if request.method == "GET":
         return render_template("kiosk/checkin/phone.html", **progress("contact"))
-    phone = "".join(c for c in request.form.get("phone", "") if c.isdigit())
+    phone = typed_digits(request.form.get("phone", ""))
     if not valid_phone(phone):
         return render_template("kiosk/checkin/phone.html", invalid=True, **progress("contact")), 422
     flow.new_phone, flow.contact_confirmed = phone, True
@@ -389,7 +397,11 @@ def consent() -> Response | str | tuple[str, int]:
             ), 422
         flow.signature_file = store_for(current_app).put(signature, purpose="signature")
     elif method != "tap":
-        return render_template("kiosk/checkin/consent.html", **progress("consent")), 422
+        return render_template(
+            "kiosk/checkin/consent.html",
+            problem=PHOTO_MESSAGES[RejectionReason.BLANK],
+            **progress("consent"),
+        ), 422
     flow.consent_method = method
     return finish(flow)
 
@@ -405,12 +417,14 @@ def data_url_bytes(data_url: str) -> bytes:
 
 
 def finish(flow: CheckinFlow) -> Response | tuple[str, int]:
-    """Commit the check-in; a second attempt for the same appointment is told it is done."""
+    """Commit the check-in and show its tickets, also to a repeated tap or a retry of this same
+    check-in; someone else's check-in of these appointments is told it is already done."""
     try:
         issued = complete_check_in(flow, g.kiosk, select_locale(), utcnow())
     except AlreadyCheckedIn:
         abandon_flow()
         return render_template("kiosk/checkin/already.html"), 409
+    discard_unreferenced_uploads(flow)  # a losing double tap's own signature
     flow.done = [[ticket.check_in_id, ticket.token] for ticket in issued]
     save_flow(flow)
     return see_other(url_for("checkin.done"))

@@ -2,29 +2,87 @@
 
 The patient is registered unverified for staff to match with the record at the desk; nothing
 else (insurance, consent) is asked at the kiosk.
+
+Each walk-in is a patient row and a printed ticket, so a kiosk registers at most
+`WALK_IN_LIMIT` (6) in any `WALK_IN_WINDOW_MINUTES` (10); beyond that its walk-in screens send
+people to the desk, and staff are alerted (audit event and warning log) once per window.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 
-from flask import Blueprint, g, render_template, request, url_for
-from sqlalchemy import select
+from flask import Blueprint, current_app, g, render_template, request, url_for
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from kiosk.checkin.arrival import complete_walk_in
-from kiosk.checkin.flow import load_flow, save_flow, start_flow
-from kiosk.checkin.screens import parse_birth_date, valid_name
+from kiosk.checkin.answers import parse_birth_date, valid_name
+from kiosk.checkin.arrival import ArrivalContext, complete_walk_in
+from kiosk.checkin.audit import record_audit
+from kiosk.checkin.flow import abandon_flow, load_flow, save_flow, start_flow
 from kiosk.checkin.views import only_at_a_kiosk, restart
 from kiosk.extensions import db
 from kiosk.facility import facility_today
-from kiosk.models import Department
+from kiosk.models import AuditEvent, CheckIn, Department
 from kiosk.models.types import utcnow
 from kiosk.shell.i18n import select_locale
 from kiosk.shell.links import see_other
 
+logger = logging.getLogger(__name__)
+
 bp = Blueprint("walk_in", __name__, url_prefix="/check-in/walk-in")
 bp.before_request(only_at_a_kiosk)
+
+
+def walk_in_window(now: datetime) -> datetime:
+    """The start of the window walk-ins are counted in."""
+    return now - timedelta(minutes=float(current_app.config["WALK_IN_WINDOW_MINUTES"]))
+
+
+def walk_in_limit_reached(kiosk_id: int, now: datetime) -> bool:
+    """Whether the kiosk has registered `WALK_IN_LIMIT` walk-ins within the window."""
+    registered = db.session.scalar(
+        select(func.count())
+        .select_from(CheckIn)
+        .where(
+            CheckIn.kiosk_id == kiosk_id,
+            CheckIn.appointment_id.is_(None),
+            CheckIn.checked_in_at > walk_in_window(now),
+        )
+    )
+    return (registered or 0) >= int(current_app.config["WALK_IN_LIMIT"])
+
+
+def alert_walk_in_limit(kiosk_id: int, now: datetime) -> None:
+    """Tell staff a kiosk reached its walk-in limit, once per window."""
+    already = db.session.scalar(
+        select(AuditEvent.id).where(
+            AuditEvent.action == "walk_in_limit_reached",
+            AuditEvent.kiosk_id == kiosk_id,
+            AuditEvent.occurred_at > walk_in_window(now),
+        )
+    )
+    if already is not None:
+        return
+    record_audit("walk_in_limit_reached", kiosk_id=kiosk_id)
+    db.session.commit()
+    logger.warning(
+        "Walk-in limit reached (kiosk:%s): staff alert raised", kiosk_id, extra={"kiosk": kiosk_id}
+    )
+
+
+def only_within_the_walk_in_limit() -> tuple[str, int] | None:
+    """Past the kiosk's walk-in limit every walk-in screen sends people to the desk."""
+    now = utcnow()
+    if not walk_in_limit_reached(g.kiosk.id, now):
+        return None
+    alert_walk_in_limit(g.kiosk.id, now)
+    abandon_flow()  # what a walk-in typed so far is not kept
+    return render_template("kiosk/checkin/walk_in_limit.html"), 429
+
+
+bp.before_request(only_within_the_walk_in_limit)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -81,9 +139,7 @@ def department() -> Response | str:
         flow.walk_in["last_name"],
         datetime.fromisoformat(flow.walk_in["date_of_birth"]).date(),
         chosen,
-        g.kiosk,
-        select_locale(),
-        utcnow(),
+        ArrivalContext(g.kiosk, select_locale(), utcnow(), flow.ticket_secret),
     )
     flow.walk_in = {}
     flow.done = [[ticket.check_in_id, ticket.token]]

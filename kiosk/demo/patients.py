@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from kiosk.checkin.codes import issue_code
+from kiosk.checkin.codes import code_key, issue_code
 from kiosk.checkin.identity import fold_name
 from kiosk.extensions import db
 from kiosk.facility import facility_timezone, local_day_bounds
@@ -317,9 +317,7 @@ def seed_demo_patients(now: datetime) -> list[DemoCheckIn]:
             elif appointment.status is not AppointmentStatus.BOOKED:
                 continue  # already checked in (or cancelled by staff): leave it alone
             appointment.starts_at = demo_start_time(now, planned, today)
-            code = issue_code(
-                appointment, now=now, timezone=timezone, secret=current_app.config["SECRET_KEY"]
-            )
+            code = issue_code(appointment, now=now, timezone=timezone, key=code_key(current_app))
             check_ins.append(
                 DemoCheckIn(
                     name=demo.name,

@@ -21,20 +21,18 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from cryptography.hazmat.primitives import hashes, hmac
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy import CursorResult, delete, select
 
 from kiosk.database import dialect_insert
 from kiosk.extensions import db
+from kiosk.keys import purpose_key
 from kiosk.models.types import utcnow
 from kiosk.models.wayfinding import PhoneRouteLink
 from kiosk.shell.housekeeping import housekeeping_task
 from kiosk.tokens import token_hash
 
 TOKEN_BYTES = 8
-# Separates this key from every other use of the secret key (CSRF, appointment codes).
-KEY_PURPOSE = b"lobby phone route links v1"
 
 
 @dataclass(frozen=True)
@@ -64,9 +62,8 @@ def link_period(now: datetime) -> LinkPeriod:
 
 
 def link_key() -> bytes:
-    """This installation's key for phone-link tokens, derived from its secret key (HKDF)."""
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=KEY_PURPOSE).derive(secret)
+    """This installation's key for phone-link tokens (its own purpose, see `kiosk.keys`)."""
+    return purpose_key(current_app, "phone_link")
 
 
 def route_token(route: RouteKey, period: LinkPeriod) -> str:

@@ -9,11 +9,14 @@ from kiosk.models.patients import (
     CheckIn,
     Consent,
     ContactChange,
+    ContactChangeStatus,
     Department,
     InsuranceCoverage,
+    LookupAttempt,
     LookupThrottle,
     Patient,
     QueueTicket,
+    QueueTicketStatus,
 )
 from kiosk.models.printing import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
 from kiosk.models.sessions import KioskSession
@@ -26,10 +29,12 @@ __all__ = [
     "CheckIn",
     "Consent",
     "ContactChange",
+    "ContactChangeStatus",
     "Department",
     "InsuranceCoverage",
     "Kiosk",
     "KioskSession",
+    "LookupAttempt",
     "LookupThrottle",
     "Patient",
     "PhoneRouteLink",
@@ -38,6 +43,7 @@ __all__ = [
     "PrinterState",
     "PrinterStatus",
     "QueueTicket",
+    "QueueTicketStatus",
     "WayfindingEvent",
     "WayfindingEventKind",
 ]

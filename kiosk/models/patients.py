@@ -10,7 +10,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kiosk.extensions import Base
@@ -99,6 +99,18 @@ class Appointment(Base):
     department: Mapped[Department] = relationship(lazy="joined")
 
 
+class QueueTicketStatus(enum.StrEnum):
+    """Where a ticket is in its department's queue: waiting until staff call it, then roomed
+    and done, or sent back to wait (requeued), or not there when called (no-show)."""
+
+    WAITING = "waiting"
+    CALLED = "called"
+    REQUEUED = "requeued"
+    ROOMED = "roomed"
+    DONE = "done"
+    NO_SHOW = "no_show"
+
+
 class QueueTicket(Base):
     """A ticket number in a department's queue for one day ("R-014")."""
 
@@ -112,9 +124,13 @@ class QueueTicket(Base):
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     service_date: Mapped[date] = mapped_column(Date)
     number: Mapped[int]
-    status: Mapped[str] = mapped_column(String(20), default="waiting")
+    status: Mapped[QueueTicketStatus] = mapped_column(
+        enum_column(QueueTicketStatus, "queue_ticket_status"), default=QueueTicketStatus.WAITING
+    )
     # SHA-256 of the token in the phone status link /t/<token>.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The language of the check-in: the phone status page opens in it, as route links do.
+    lang: Mapped[str] = mapped_column(String(8), default="en")
     estimated_wait_minutes: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -175,6 +191,14 @@ class Consent(Base):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class ContactChangeStatus(enum.StrEnum):
+    """A kiosk contact change waits for staff, who accept it into the record or reject it."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
 class ContactChange(Base):
     """A phone or address change made at the kiosk, held for staff review (never applied blind)."""
 
@@ -184,7 +208,10 @@ class ContactChange(Base):
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
     field: Mapped[str] = mapped_column(String(20))
     new_value: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[ContactChangeStatus] = mapped_column(
+        enum_column(ContactChangeStatus, "contact_change_status"),
+        default=ContactChangeStatus.PENDING,
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -202,12 +229,27 @@ class AuditEvent(Base):
 
 
 class LookupThrottle(Base):
-    """Failed identity lookups per kiosk: growing delays, then a staff alert."""
+    """Per throttle bucket: when staff were last alerted and when staff last lifted a lockout
+    (failures before that no longer count). The attempts themselves are `LookupAttempt` rows."""
 
     __tablename__ = "lookup_throttles"
 
-    # "kiosk:<id>", or one shared bucket for every browser that is not an enrolled kiosk.
+    # "kiosk:<id>", the one bucket shared by every browser that is not an enrolled kiosk, or
+    # "name:<keyed hash of a typed last name>" (never the name itself).
     bucket: Mapped[str] = mapped_column(String(40), primary_key=True)
-    consecutive_failures: Mapped[int] = mapped_column(default=0)
-    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LookupAttempt(Base):
+    """One identity lookup attempted in one throttle bucket, failed or not. The sliding windows
+    count the failures (a success removes none of them); successes are written too, so that
+    every outcome costs the database the same work."""
+
+    __tablename__ = "lookup_attempts"
+    __table_args__ = (Index("ix_lookup_attempts_bucket_attempted_at", "bucket", "attempted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(40))
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    failed: Mapped[bool]

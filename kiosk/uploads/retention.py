@@ -5,12 +5,13 @@ run daily from cron or a systemd timer.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import update
+from sqlalchemy import select, union, update
 
 from kiosk.extensions import db
 from kiosk.models import Consent, InsuranceCoverage
@@ -24,6 +25,23 @@ def retention_days(app: Flask) -> int:
     if days < 0:
         raise ValueError("CARD_IMAGE_RETENTION_DAYS cannot be negative")
     return days
+
+
+def files_kept_by_records(names: Collection[str]) -> set[str]:
+    """Those of `names` that a committed insurance coverage or consent row points to.
+
+    A session's cleanup asks this before deleting its uploads: a check-in that committed while
+    its session still looked unfinished (a double tap, a crash before the answer reached the
+    screen) owns its files, and only retention may remove them.
+    """
+    if not names:
+        return set()
+    referenced = union(
+        select(InsuranceCoverage.front_image).where(InsuranceCoverage.front_image.in_(names)),
+        select(InsuranceCoverage.back_image).where(InsuranceCoverage.back_image.in_(names)),
+        select(Consent.signature_file).where(Consent.signature_file.in_(names)),
+    )
+    return {name for name in db.session.scalars(select(referenced.subquery().c[0])) if name}
 
 
 def purge_protected_files(app: Flask, older_than: datetime) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from kiosk.checkin.codes import issue_code
+from kiosk.checkin.codes import code_key, issue_code
 from kiosk.checkin.identity import fold_name
 from kiosk.extensions import db
 from kiosk.facility import facility_timezone
@@ -74,7 +74,7 @@ def book(
         appointment,
         now=code_issued_at,
         timezone=facility_timezone(current_app),
-        secret=current_app.config["SECRET_KEY"],
+        key=code_key(current_app),
     )
     db.session.commit()
     return appointment.id, code

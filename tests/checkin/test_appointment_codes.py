@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from kiosk.checkin.codes import (
     CODE_ALPHABET,
     code_digest,
+    code_key,
     new_appointment_code,
     normalise_code,
 )
@@ -75,11 +76,11 @@ def test_codes_are_printed_in_two_groups_and_carry_40_random_bits() -> None:
     assert len(set(codes)) == len(codes)
 
 
-def test_the_stored_digest_needs_the_secret_key() -> None:
-    digest = code_digest("K7M29QXD", "secret one")
+def test_the_stored_digest_needs_the_key() -> None:
+    digest = code_digest("K7M29QXD", b"key one")
     assert re.fullmatch(r"[0-9a-f]{64}", digest)
-    assert digest != code_digest("K7M29QXD", "secret two")
-    assert digest != code_digest("K7M29QXE", "secret one")
+    assert digest != code_digest("K7M29QXD", b"key two")
+    assert digest != code_digest("K7M29QXE", b"key one")
 
 
 def test_an_issued_code_is_stored_hashed_and_expires_at_the_facilitys_midnight(
@@ -91,9 +92,7 @@ def test_an_issued_code_is_stored_hashed_and_expires_at_the_facilitys_midnight(
     assert appointment is not None
     assert DISPLAY_FORM.fullmatch(code)
     assert code.replace("-", "") not in (appointment.code_digest or "")
-    assert appointment.code_digest == code_digest(
-        code.replace("-", ""), checkin_app.config["SECRET_KEY"]
-    )
+    assert appointment.code_digest == code_digest(code.replace("-", ""), code_key(checkin_app))
     # Midnight in Chicago (CDT, UTC-5) after 10:00 on 10 March.
     assert appointment.code_expires_at == datetime(2026, 3, 11, 5, 0, tzinfo=UTC)
 
@@ -106,4 +105,5 @@ def test_no_code_is_issued_for_a_day_that_is_over(checkin_app: Flask) -> None:
 
 def test_the_facility_time_zone_comes_from_the_configuration(checkin_app: Flask) -> None:
     assert facility_timezone(checkin_app) == ZoneInfo("America/Chicago")
-    assert DEFAULTS["FACILITY_TIMEZONE"] == "UTC"
+    checkin_app.config["FACILITY_TIMEZONE"] = DEFAULTS["FACILITY_TIMEZONE"]
+    assert facility_timezone(checkin_app) == ZoneInfo("UTC")

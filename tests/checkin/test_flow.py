@@ -120,11 +120,14 @@ def test_every_failed_lookup_gets_the_same_answer(app: Flask) -> None:
 def test_repeated_failures_are_throttled_even_for_correct_details(app: Flask) -> None:
     booked = book_patient(app)
     visit = KioskVisit(app)
-    statuses = [visit.identify_by_code("ZZZZ-ZZZ0").status_code for _ in range(5)]
-    assert statuses[:3] == [422, 422, 422] and statuses[-1] == 429
+    statuses = [visit.identify_by_code("ZZZZ-ZZZ0").status_code for _ in range(13)]
+    assert statuses == [422] * 12 + [429]
     blocked = visit.identify_by_code(booked.code)
     assert blocked.status_code == 429
-    assert "Please wait" in blocked.get_data(as_text=True)
+    assert "Please wait 10 minutes and try again" in blocked.get_data(as_text=True)
+    visit.post("/language", lang="es", next="/check-in/code")
+    spanish = visit.identify_by_code(booked.code).get_data(as_text=True)
+    assert "Espere 10 minutos e inténtelo de nuevo" in spanish
 
 
 def test_a_browser_that_is_not_a_kiosk_is_sent_to_the_desk(app: Flask) -> None:

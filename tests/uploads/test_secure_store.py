@@ -38,7 +38,7 @@ def bare_app(tmp_path: Path, **config: object) -> Flask:
     """A Flask app with only what the store reads: instance folder and configuration."""
     app = Flask(__name__, instance_path=str(tmp_path / "instance"))
     Path(app.instance_path).mkdir()
-    app.config.update({"ENV_NAME": "production", **config})
+    app.config.update({"ENV_NAME": "production", "PROTECTED_FILES_DIR": "", **config})
     return app
 
 
