@@ -83,6 +83,9 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_KIOSK_PLACE": "",
     # How long a directions QR link works.
     "PHONE_LINK_HOURS": 4,
+    # Days a print job keeps its receipt bytes (~60 kB with a map) after it ended; the row
+    # itself stays for the history. `flask housekeeping` drops them.
+    "PRINT_JOB_RETENTION_DAYS": 7,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
 }
 

@@ -27,6 +27,9 @@ FAST_QUEUE_CONFIG = {
     "PRINTER_PROBE_SECONDS": 0.0,
 }
 PHONE_LINK = "https://lobby.example.org/d/Xk3fQ9pLm2"
+# An Epson model, which answers status queries, and a model Lobby does not expect to answer.
+STATUS_ANSWERING_PROFILE = "TM-T20II"
+SILENT_PROFILE = "Sunmi-V2"
 
 
 def floor_map(width: int = 576, height: int = 480) -> Image.Image:
@@ -56,6 +59,15 @@ def spanish_directions_receipt(map_image: Image.Image | None = None) -> Receipt:
         Picture(map_image or floor_map()),
         QRCode(PHONE_LINK),
         Text("Ayuda: 555-0100 · impreso 10:42 · plano v7", align=Align.CENTER),
+    )
+
+
+def queue_ticket() -> Receipt:
+    """A queue ticket: a few hundred bytes of text (synthetic, no patient data)."""
+    return Receipt("ticket").add(
+        Text("Hospital de demostración Lobby", align=Align.CENTER),
+        Title("A-042"),
+        Text("Radiología · Planta 3 · espera estimada 10 min", align=Align.CENTER),
     )
 
 

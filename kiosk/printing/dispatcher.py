@@ -1,0 +1,134 @@
+"""One print dispatcher process for many printers: a thread per printer, each running that
+printer's `PrintWorker` with its own timeouts, retries and backoff.
+
+A worker process per printer cost ~100 MB each, which capped a small box at a few dozen
+printers; threads share one interpreter, one set of imports and one connection pool. A slow or
+dead printer still delays only its own thread. One writer per printer is kept because the
+dispatcher runs exactly one thread per canonical printer URI (two spellings of a printer are one
+thread), and the queue's atomic claim keeps any second process from printing a job twice.
+
+With `discover=True` (`flask print-worker --all`) the dispatcher serves every printer a kiosk
+names, and looks again every `PRINT_DISCOVERY_SECONDS`, so a newly enrolled kiosk's printer is
+served without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+
+from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk.extensions import db
+from kiosk.printing.connections import canonical_printer_uri
+from kiosk.printing.jobs import known_printer_uris
+from kiosk.printing.settings import PrintSettings
+from kiosk.printing.worker import PrintWorker
+
+logger = logging.getLogger(__name__)
+
+
+class PrintDispatcher:
+    """Runs the workers of several printers in one process. Create it in an app context."""
+
+    def __init__(
+        self,
+        app: Flask,
+        settings: PrintSettings,
+        printer_uris: Iterable[str] = (),
+        *,
+        discover: bool = False,
+    ) -> None:
+        """Raises `PrinterUriError` for an ill-formed URI among `printer_uris`."""
+        self.app = app
+        self.settings = settings
+        self.discover = discover
+        self.workers: dict[str, PrintWorker] = {}
+        self.threads: dict[str, threading.Thread] = {}
+        for uri in printer_uris:
+            self.add_printer(uri)
+        if discover:
+            self.discover_printers()
+
+    @property
+    def printer_uris(self) -> list[str]:
+        """The printers served, in canonical spelling."""
+        return sorted(self.workers)
+
+    def add_printer(self, uri: str) -> bool:
+        """Serve `uri` (once, whatever its spelling); True if it was new."""
+        canonical = canonical_printer_uri(uri)
+        if canonical in self.workers:
+            return False
+        self.workers[canonical] = PrintWorker(canonical, self.settings)
+        return True
+
+    def discover_printers(self) -> list[str]:
+        """Add every printer a kiosk names; return the ones that were new."""
+        return [uri for uri in known_printer_uris() if self.add_printer(uri)]
+
+    def in_app_context(self, work: Callable[[], None]) -> Callable[[], None]:
+        """`work` wrapped to run in this thread's own application context and session."""
+
+        def run() -> None:
+            with self.app.app_context():
+                try:
+                    work()
+                finally:
+                    db.session.remove()
+
+        return run
+
+    def start_missing_threads(self, stop: threading.Event) -> None:
+        """Start a worker thread for each printer that has none yet."""
+        for uri, worker in self.workers.items():
+            if uri in self.threads:
+                continue
+            thread = threading.Thread(
+                target=self.in_app_context(partial(worker.run, stop)),
+                name=f"print-worker {uri}",
+                daemon=True,
+            )
+            self.threads[uri] = thread
+            thread.start()
+
+    def run(self, stop: threading.Event) -> None:
+        """Serve every printer until `stop` is set, then wait for each thread's job in hand."""
+        self.start_missing_threads(stop)
+        while not stop.wait(self.settings.discovery_seconds if self.discover else None):
+            self.look_for_new_printers(stop)
+        for thread in self.threads.values():
+            thread.join()
+
+    def look_for_new_printers(self, stop: threading.Event) -> None:
+        """Discover printers of newly enrolled kiosks and start their threads."""
+        try:
+            with self.app.app_context():
+                new = self.discover_printers()
+                db.session.remove()
+        except SQLAlchemyError:
+            logger.exception("database error while looking for new printers; retrying later")
+            return
+        if new:
+            logger.info("serving new printer(s): %s", ", ".join(new))
+        self.start_missing_threads(stop)
+
+    def process_due_jobs(self) -> dict[str, int]:
+        """Print what is due now on every printer, in parallel; jobs tried per printer."""
+        processed: dict[str, int] = {}
+
+        def process(uri: str, worker: PrintWorker) -> None:
+            processed[uri] = worker.process_due_jobs()
+
+        with ThreadPoolExecutor(max_workers=max(1, len(self.workers))) as pool:
+            futures = [
+                pool.submit(self.in_app_context(partial(process, uri, worker)))
+                for uri, worker in self.workers.items()
+            ]
+            for future in futures:
+                future.result()
+        return dict(sorted(processed.items()))
