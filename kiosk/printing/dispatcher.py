@@ -3,9 +3,12 @@ printer's `PrintWorker` with its own timeouts, retries and backoff.
 
 A worker process per printer cost ~100 MB each, which capped a small box at a few dozen
 printers; threads share one interpreter, one set of imports and one connection pool. A slow or
-dead printer still delays only its own thread. One writer per printer is kept because the
-dispatcher runs exactly one thread per canonical printer URI (two spellings of a printer are one
-thread), and the queue's atomic claim keeps any second process from printing a job twice.
+dead printer still delays only its own thread. Idle threads do not poll: the dispatcher asks
+the queue once per `PRINT_POLL_SECONDS` which printers have a job due and wakes only those.
+
+One writer per printer is kept because the dispatcher runs exactly one thread per canonical
+printer URI (two spellings of a printer are one thread), and the queue's atomic claim keeps any
+second process from printing a job twice.
 
 With `discover=True` (`flask print-worker --all`) the dispatcher serves every printer a kiosk
 names, and looks again every `PRINT_DISCOVERY_SECONDS`, so a newly enrolled kiosk's printer is
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -26,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from kiosk.extensions import db
 from kiosk.printing.connections import canonical_printer_uri
 from kiosk.printing.jobs import known_printer_uris
+from kiosk.printing.queue import printers_with_due_jobs
 from kiosk.printing.settings import PrintSettings
 from kiosk.printing.worker import PrintWorker
 
@@ -49,6 +54,7 @@ class PrintDispatcher:
         self.discover = discover
         self.workers: dict[str, PrintWorker] = {}
         self.threads: dict[str, threading.Thread] = {}
+        self.wakes: dict[str, threading.Event] = {}
         for uri in printer_uris:
             self.add_printer(uri)
         if discover:
@@ -88,8 +94,9 @@ class PrintDispatcher:
         for uri, worker in self.workers.items():
             if uri in self.threads:
                 continue
+            wake = self.wakes.setdefault(uri, threading.Event())
             thread = threading.Thread(
-                target=self.in_app_context(partial(worker.run, stop)),
+                target=self.in_app_context(partial(worker.run, stop, wake)),
                 name=f"print-worker {uri}",
                 daemon=True,
             )
@@ -99,23 +106,41 @@ class PrintDispatcher:
     def run(self, stop: threading.Event) -> None:
         """Serve every printer until `stop` is set, then wait for each thread's job in hand."""
         self.start_missing_threads(stop)
-        while not stop.wait(self.settings.discovery_seconds if self.discover else None):
-            self.look_for_new_printers(stop)
+        next_discovery = time.monotonic() + self.settings.discovery_seconds
+        with self.app.app_context():
+            while not stop.wait(self.settings.poll_seconds):
+                self.wake_printers_with_due_jobs()
+                if self.discover and time.monotonic() >= next_discovery:
+                    self.look_for_new_printers(stop)
+                    next_discovery = time.monotonic() + self.settings.discovery_seconds
+            db.session.remove()
+        for wake in self.wakes.values():
+            wake.set()
         for thread in self.threads.values():
             thread.join()
+
+    def wake_printers_with_due_jobs(self) -> None:
+        """Wake the threads of printers that have a job due (one query for all printers)."""
+        try:
+            due = printers_with_due_jobs()
+        except SQLAlchemyError:
+            logger.exception("database error in the print dispatcher; retrying")
+            due = set()
+        db.session.rollback()  # hold no connection between polls
+        for uri in due & self.wakes.keys():
+            self.wakes[uri].set()
 
     def look_for_new_printers(self, stop: threading.Event) -> None:
         """Discover printers of newly enrolled kiosks and start their threads."""
         try:
-            with self.app.app_context():
-                new = self.discover_printers()
-                db.session.remove()
+            new = self.discover_printers()
         except SQLAlchemyError:
             logger.exception("database error while looking for new printers; retrying later")
-            return
+            new = []
+        db.session.rollback()
         if new:
             logger.info("serving new printer(s): %s", ", ".join(new))
-        self.start_missing_threads(stop)
+            self.start_missing_threads(stop)
 
     def process_due_jobs(self) -> dict[str, int]:
         """Print what is due now on every printer, in parallel; jobs tried per printer."""

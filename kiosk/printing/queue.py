@@ -135,6 +135,19 @@ def has_queued_jobs(printer_uri: str) -> bool:
     )
 
 
+def printers_with_due_jobs(now: datetime | None = None) -> set[str]:
+    """Printers that have a job due now: one query for a dispatcher's every printer, reading
+    the queued entries of the status index only."""
+    now = now or utcnow()
+    return set(
+        db.session.scalars(
+            select(PrintJob.printer_uri)
+            .where(PrintJob.status == PrintJobStatus.QUEUED, PrintJob.next_attempt_at <= now)
+            .distinct()
+        )
+    )
+
+
 def finish(job: ClaimedJob, values: dict[str, Any], now: datetime) -> None:
     """Record an attempt's outcome, only if the job is still ours (PRINTING, or SENT and
     waiting for the printer's answer)."""

@@ -164,8 +164,19 @@ class PrintWorker:
             self.probe_if_offline()
         return processed
 
-    def run(self, stop: threading.Event) -> None:
-        """Poll the queue until `stop` is set; a lost database connection is retried."""
+    def idle_wait(self, stop: threading.Event, wake: threading.Event | None) -> None:
+        """Wait before looking at the queue again: alone, poll every `poll_seconds`; in a
+        dispatcher, sleep until it says a job is due (`wake`), or until the next look at an
+        offline printer or at jobs a crashed worker abandoned."""
+        if wake is None:
+            stop.wait(self.settings.poll_seconds)
+            return
+        wake.wait(max(self.settings.poll_seconds, self.settings.probe_seconds))
+        wake.clear()
+
+    def run(self, stop: threading.Event, wake: threading.Event | None = None) -> None:
+        """Print until `stop` is set; a lost database connection is retried. A dispatcher
+        passes `wake` (and sets it on stop too), so idle threads do not each poll."""
         logger.info("print worker started for %s", self.printer_uri)
         while not stop.is_set():
             try:
@@ -178,5 +189,5 @@ class PrintWorker:
             # while waiting, which a dispatcher with a thread per printer relies on.
             db.session.rollback()
             if not processed:
-                stop.wait(self.settings.poll_seconds)
+                self.idle_wait(stop, wake)
         logger.info("print worker stopped for %s", self.printer_uri)
