@@ -96,6 +96,19 @@ class PrinterAddress:
                 return f"file://{self.path}"
         return "dummy://"
 
+    @property
+    def device(self) -> str:
+        """What one writer at a time may hold: the same serial port at two baud rates, or a
+        device path reached as serial and as file, is one device."""
+        match self.scheme:
+            case "network":
+                return f"network {self.host}:{self.port}"
+            case "usb":
+                return f"usb {self.vendor_id:04x}:{self.product_id:04x}"
+            case "serial" | "file":
+                return f"device {self.path}"
+        return "dummy"
+
 
 @dataclass(frozen=True)
 class StatusReport:

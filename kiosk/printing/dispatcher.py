@@ -7,8 +7,9 @@ dead printer still delays only its own thread. Idle threads do not poll: the dis
 the queue once per `PRINT_POLL_SECONDS` which printers have a job due and wakes only those.
 
 One writer per printer is kept because the dispatcher runs exactly one thread per canonical
-printer URI (two spellings of a printer are one thread), and the queue's atomic claim keeps any
-second process from printing a job twice.
+printer URI (two spellings of a printer are one thread), each thread holds its printer's
+`PrinterLock` on the host while it serves it, and the queue's atomic claim keeps any process on
+another host from printing a job twice.
 
 With `discover=True` (`flask print-worker --all`) the dispatcher serves every printer a kiosk
 names, and looks again every `PRINT_DISCOVERY_SECONDS`, so a newly enrolled kiosk's printer is
@@ -30,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from kiosk.extensions import db
 from kiosk.printing.connections import canonical_printer_uri
 from kiosk.printing.jobs import known_printer_uris
+from kiosk.printing.printer_lock import PrinterLock
 from kiosk.printing.queue import printers_with_due_jobs
 from kiosk.printing.settings import PrintSettings
 from kiosk.printing.worker import PrintWorker
@@ -96,12 +98,23 @@ class PrintDispatcher:
                 continue
             wake = self.wakes.setdefault(uri, threading.Event())
             thread = threading.Thread(
-                target=self.in_app_context(partial(worker.run, stop, wake)),
+                target=self.in_app_context(partial(self.serve, worker, stop, wake)),
                 name=f"print-worker {uri}",
                 daemon=True,
             )
             self.threads[uri] = thread
             thread.start()
+
+    def serve(self, worker: PrintWorker, stop: threading.Event, wake: threading.Event) -> None:
+        """One printer's thread: hold its lock, then run its worker until `stop`."""
+        lock = PrinterLock(self.settings.lock_folder, worker.printer_uri)
+        retry_seconds = max(self.settings.poll_seconds, self.settings.probe_seconds)
+        if not lock.acquire(stop, retry_seconds):
+            return
+        try:
+            worker.run(stop, wake)
+        finally:
+            lock.release()
 
     def run(self, stop: threading.Event) -> None:
         """Serve every printer until `stop` is set, then wait for each thread's job in hand."""

@@ -58,6 +58,8 @@ class PrintSettings:
     probe_seconds: float
     receipts_folder: Path
     discovery_seconds: float
+    # Where each served printer's lock file lives (one writer per printer on this host).
+    lock_folder: Path
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], instance_path: str) -> PrintSettings:
@@ -74,6 +76,7 @@ class PrintSettings:
             probe_seconds=float(setting(PRINTER_PROBE_SECONDS)),
             receipts_folder=Path(setting(PRINT_RECEIPTS_FOLDER) or Path(instance_path, "receipts")),
             discovery_seconds=float(setting(PRINT_DISCOVERY_SECONDS)),
+            lock_folder=Path(instance_path, "printer-locks"),
         )
 
 

@@ -47,7 +47,10 @@ def test_a_confirmed_printout_is_the_only_take_your_ticket(
 
 def test_a_failed_attempt_is_retrying_and_the_last_one_failed(print_app: Flask) -> None:
     printer_uri = refused_uri()
-    print_app.config["PRINT_MAX_ATTEMPTS"] = 2
+    # Two attempts, the second only when the test makes it due.
+    print_app.config.update(
+        PRINT_MAX_ATTEMPTS=2, PRINT_BACKOFF_BASE_SECONDS=3600, PRINT_BACKOFF_CAP_SECONDS=3600
+    )
     with print_app.app_context():
         job_id = queue_one(printer_uri)
         print_due(printer_uri)

@@ -1,18 +1,22 @@
 """One print dispatcher process serves many printers: a thread per printer with its own
-timeouts and backoff, one writer per printer, and `--all` for every printer a kiosk uses."""
+timeouts and backoff, one writer per printer (also across processes on the host), and `--all`
+for every printer a kiosk uses."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from kiosk.extensions import db
-from kiosk.models import PrintJobStatus
+from kiosk.models import Kiosk, PrintJobStatus
 from kiosk.printing.dispatcher import PrintDispatcher
+from kiosk.printing.printer_lock import PrinterLock
 from kiosk.printing.queue import enqueue_receipt
 from kiosk.printing.settings import current_settings
 from tests.printing.fake_printer import FakePrinter, Mode
@@ -28,10 +32,14 @@ def three_printers() -> Iterator[list[FakePrinter]]:
         printer.switch_off()
 
 
-def queue_for(printer_uri: str, profile: str = "TM-T20II") -> int:
-    job = enqueue_receipt(add_kiosk(printer_uri, profile), queue_ticket())
+def queue_on(kiosk: Kiosk) -> int:
+    job = enqueue_receipt(kiosk, queue_ticket())
     db.session.commit()
     return job.id
+
+
+def queue_for(printer_uri: str) -> int:
+    return queue_on(add_kiosk(printer_uri))
 
 
 def test_one_dispatcher_prints_for_every_printer_while_one_of_them_hangs(
@@ -127,3 +135,48 @@ def test_print_worker_without_printers_says_how_to_name_them(
     result = print_runner.invoke(args=["print-worker", "--once"])
     assert result.exit_code == 2
     assert "--printer URI (several allowed) or use --all" in result.output
+
+
+def test_printer_lock_keeps_a_second_writer_off_one_device_until_the_first_lets_go(
+    tmp_path: Path,
+) -> None:
+    first = PrinterLock(tmp_path, "serial:///dev/ttyS0?baudrate=9600")
+    same_port = PrinterLock(tmp_path, "serial:///dev/ttyS0?baudrate=19200")
+    other_port = PrinterLock(tmp_path, "serial:///dev/ttyS1")
+    assert first.try_acquire()
+    assert not same_port.try_acquire()
+    assert other_port.try_acquire()
+    stopped = threading.Event()
+    stopped.set()
+    assert not same_port.acquire(stopped, retry_seconds=0.01)
+    first.release()
+    assert same_port.try_acquire()
+    same_port.release()
+    other_port.release()
+
+
+def test_a_second_dispatcher_takes_over_a_printer_when_the_first_stops(
+    print_app: Flask, fake_printer: FakePrinter
+) -> None:
+    @contextmanager
+    def dispatcher_running() -> Iterator[threading.Event]:
+        with print_app.app_context():
+            dispatcher = PrintDispatcher(print_app, current_settings(), [fake_printer.uri])
+        stop = threading.Event()
+        thread = threading.Thread(target=dispatcher.run, args=(stop,))
+        thread.start()
+        try:
+            yield stop
+        finally:
+            stop.set()
+            thread.join(DEADLINE_SECONDS)
+
+    with dispatcher_running() as stop_first, dispatcher_running(), print_app.app_context():
+        kiosk = add_kiosk(fake_printer.uri)
+        first_job = queue_on(kiosk)
+        wait_until(lambda: job(first_job).status is PrintJobStatus.PRINTED)
+        stop_first.set()
+        second_job = queue_on(kiosk)
+        wait_until(lambda: job(second_job).status is PrintJobStatus.PRINTED)
+        assert {job(first_job).attempts, job(second_job).attempts} == {1}
+    assert len(fake_printer.wait_for_receipts(2)) == 2

@@ -87,6 +87,8 @@ def test_reprint_now_returns_the_copy_and_its_outcome(print_app: Flask) -> None:
 def test_printer_states_list_every_known_printer_with_its_queue_and_kiosks(
     print_app: Flask,
 ) -> None:
+    # One attempt each: the retries wait longer than the test.
+    print_app.config.update(PRINT_BACKOFF_BASE_SECONDS=3600, PRINT_BACKOFF_CAP_SECONDS=3600)
     with print_app.app_context():
         printer_uri = refused_uri()
         queue_on(printer_uri, count=2)
