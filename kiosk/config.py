@@ -105,6 +105,9 @@ DEFAULTS: dict[str, Any] = {
     # Anonymous wayfinding analytics (searches, routes shown, printed, opened on a phone) are
     # deleted after this many days by `flask housekeeping`.
     "WAYFINDING_EVENT_RETENTION_DAYS": 365,
+    # Days a print job keeps its receipt bytes (~60 kB with a map) after it ended; the row
+    # itself stays for the history. `flask housekeeping` drops them.
+    "PRINT_JOB_RETENTION_DAYS": 7,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # PostgreSQL connection pool, per worker process (see database_pool_options). A request may
     # hold two connections at once (its ORM session, and the session purge on its own), so

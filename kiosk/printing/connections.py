@@ -2,8 +2,13 @@
 
 Printers are opened per job and closed after it: a printer that was power-cycled or re-plugged
 is found again on the next job, and a USB printer is never held between jobs. Every operation
-has a timeout, so a dead printer costs the worker seconds, not forever. Driver exceptions never
-leave this module: they become `PrinterUnavailable` with a short, data-free message.
+has a timeout, so a dead printer costs the worker seconds, not forever; a serial printer's
+write timeout grows with the job, because at 9,600 baud a directions receipt takes over a
+minute on the wire. Driver exceptions never leave this module: they become
+`PrinterUnavailable` with a short, data-free message.
+
+`can_confirm` says whether a connection can prove the printer read a job (see
+`printer_can_confirm`); the worker only calls a job printed on such proof.
 
 Supported URIs::
 
@@ -34,7 +39,7 @@ from escpos.printer import Network, Serial, Usb  # type: ignore[import-untyped]
 
 from kiosk.models import PrinterState
 from kiosk.printing.preview import render_preview
-from kiosk.printing.profiles import DEFAULT_PROFILE
+from kiosk.printing.profiles import DEFAULT_PROFILE, printer_profile
 from kiosk.printing.settings import PrintSettings
 
 DEFAULT_NETWORK_PORT = 9100
@@ -51,6 +56,10 @@ STATUS_FIXED_BITS = 0x12
 PRINTER_OFFLINE_BIT = 0x08
 PAPER_END_BITS = 0x60
 ERROR_MESSAGE_LIMIT = 200
+# A serial line sends a start bit, 8 data bits and a stop bit per byte (8N1).
+SERIAL_BITS_PER_BYTE = 10
+# Room on top of the time on the wire: flow control pauses while the printer prints.
+SERIAL_WIRE_TIME_FACTOR = 1.25
 
 
 class PrinterUriError(ValueError):
@@ -86,6 +95,19 @@ class PrinterAddress:
             case "file":
                 return f"file://{self.path}"
         return "dummy://"
+
+    @property
+    def device(self) -> str:
+        """What one writer at a time may hold: the same serial port at two baud rates, or a
+        device path reached as serial and as file, is one device."""
+        match self.scheme:
+            case "network":
+                return f"network {self.host}:{self.port}"
+            case "usb":
+                return f"usb {self.vendor_id:04x}:{self.product_id:04x}"
+            case "serial" | "file":
+                return f"device {self.path}"
+        return "dummy"
 
 
 @dataclass(frozen=True)
@@ -131,6 +153,26 @@ def canonical_printer_uri(uri: str) -> str:
     return parse_printer_uri(uri).uri
 
 
+def printer_can_confirm(uri: str, profile_name: str) -> bool:
+    """Whether this printer can prove it read a job: it is reachable both ways (network, USB,
+    serial) and its model answers status queries, or it is the dummy printer. A device file is
+    write-only, so its jobs can only ever be "sent"."""
+    scheme = parse_printer_uri(uri).scheme
+    if scheme == "dummy":
+        return True
+    return scheme != "file" and printer_profile(profile_name).answers_status
+
+
+def serial_write_timeout(payload_bytes: int, baudrate: int, margin_seconds: float) -> float:
+    """Seconds a serial printer may take to accept `payload_bytes`: the time on the wire at
+    `baudrate` (bytes ÷ (baud ÷ 10)), with room for flow-control pauses, plus the margin.
+
+    A fixed 5 s timeout failed every map receipt: ~78 kB take ~82 s at 9,600 baud.
+    """
+    wire_seconds = payload_bytes / (baudrate / SERIAL_BITS_PER_BYTE)
+    return wire_seconds * SERIAL_WIRE_TIME_FACTOR + margin_seconds
+
+
 def parse_usb_address(netloc: str, uri: str) -> PrinterAddress:
     """`usb://VID:PID` with both ids in hex, as lsusb prints them."""
     vendor, _, product = netloc.partition(":")
@@ -151,6 +193,8 @@ def parse_serial_address(path: str, options: dict[str, list[str]]) -> PrinterAdd
         baudrate = int(options.get("baudrate", [str(DEFAULT_BAUDRATE)])[-1])
     except ValueError:
         raise PrinterUriError("the serial baudrate must be a number") from None
+    if baudrate <= 0:
+        raise PrinterUriError("the serial baudrate must be a positive number")
     return PrinterAddress("serial", path=path, baudrate=baudrate)
 
 
@@ -203,6 +247,9 @@ def interpret_status(printer_byte: bytes, paper_byte: bytes) -> StatusReport:
 class PrinterConnection(ABC):
     """An open printer for one job: send the bytes, ask for status, close."""
 
+    # Whether an answer to `query_status` after the data proves the printer read it.
+    can_confirm: bool = False
+
     @abstractmethod
     def send(self, payload: bytes) -> None:
         """Send every byte or raise `PrinterUnavailable`."""
@@ -247,7 +294,8 @@ class BoundedSendNetwork(Network):  # type: ignore[misc]
 
 
 class TimedSerial(Serial):  # type: ignore[misc]
-    """python-escpos Serial whose writes time out too (it only sets a read timeout)."""
+    """python-escpos Serial whose writes time out too (it only sets a read timeout); the
+    short timeout covers status queries, `SerialConnection.send` sizes it for each job."""
 
     def open(self, raise_not_found: bool = True) -> None:
         super().open(raise_not_found)
@@ -257,8 +305,9 @@ class TimedSerial(Serial):  # type: ignore[misc]
 class EscposConnection(PrinterConnection):
     """A network, USB or serial printer driven through a python-escpos printer object."""
 
-    def __init__(self, printer: Any) -> None:
+    def __init__(self, printer: Any, *, can_confirm: bool) -> None:
         self.printer = printer
+        self.can_confirm = can_confirm
         with printer_errors():
             printer.open()
 
@@ -291,6 +340,23 @@ class EscposConnection(PrinterConnection):
             self.printer.close()
         except (OSError, EscposError):
             pass
+
+
+class SerialConnection(EscposConnection):
+    """A serial printer: each job's write timeout is sized from its bytes and the baud rate."""
+
+    def __init__(self, printer: TimedSerial, *, baudrate: int, can_confirm: bool) -> None:
+        super().__init__(printer, can_confirm=can_confirm)
+        self.baudrate = baudrate
+        self.margin_seconds = float(printer.timeout)
+
+    def send(self, payload: bytes) -> None:
+        write_timeout = serial_write_timeout(len(payload), self.baudrate, self.margin_seconds)
+        self.printer.device.write_timeout = write_timeout
+        try:
+            super().send(payload)
+        finally:
+            self.printer.device.write_timeout = self.margin_seconds
 
 
 class DeviceFileConnection(PrinterConnection):
@@ -329,6 +395,8 @@ class DeviceFileConnection(PrinterConnection):
 class DummyConnection(PrinterConnection):
     """Writes the bytes and a PNG preview of the paper instead of printing (development)."""
 
+    can_confirm = True  # the file is written when `send` returns
+
     def __init__(self, folder: Path, job_name: str, profile_name: str) -> None:
         self.folder = folder
         self.job_name = job_name
@@ -361,12 +429,14 @@ def open_printer(
     """
     address = parse_printer_uri(uri)
     timeout = settings.printer_timeout
+    can_confirm = printer_can_confirm(uri, profile_name)
     match address.scheme:
         case "network":
             return EscposConnection(
                 BoundedSendNetwork(
                     host=address.host, port=address.port, timeout=timeout, profile=profile_name
-                )
+                ),
+                can_confirm=can_confirm,
             )
         case "usb":
             return EscposConnection(
@@ -375,16 +445,19 @@ def open_printer(
                     idProduct=address.product_id,
                     timeout=int(timeout * 1000),  # pyusb counts milliseconds
                     profile=profile_name,
-                )
+                ),
+                can_confirm=can_confirm,
             )
         case "serial":
-            return EscposConnection(
+            return SerialConnection(
                 TimedSerial(
                     devfile=address.path,
                     baudrate=address.baudrate,
                     timeout=timeout,
                     profile=profile_name,
-                )
+                ),
+                baudrate=address.baudrate,
+                can_confirm=can_confirm,
             )
         case "file":
             return DeviceFileConnection(address.path, timeout)

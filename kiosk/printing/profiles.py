@@ -27,6 +27,12 @@ FONT_CELL_HEIGHT = 24
 # printed as A I O U (see escpos_render.printable_text).
 PREFERRED_CODE_PAGES = ("CP858", "CP850", "CP1252", "ISO_8859-15", "CP437")
 
+# Vendors whose models answer the real-time status query DLE EOT n (Epson's ESC/POS reference
+# defines it for every TM model). python-escpos's profiles do not say which models answer, and
+# other vendors implement it unevenly: their jobs end "sent", never "printed", because a job
+# retried for want of an answer the model never gives would print again and again.
+STATUS_ANSWERING_VENDORS = frozenset({"Epson"})
+
 
 class PrinterProfileError(ValueError):
     """The profile name is unknown to python-escpos or cannot print our receipts."""
@@ -43,6 +49,8 @@ class PrinterProfile:
     code_page: str  # python-escpos name, e.g. "CP858"
     code_page_number: int  # the n of `ESC t n` on this model
     codec: str  # Python codec for the same table, e.g. "cp858"
+    # Whether the model answers DLE EOT status queries, so it can prove it read a job.
+    answers_status: bool
     # Every `ESC t n` table of this model that Python can decode: n -> codec (for previews).
     codecs_by_number: Mapping[int, str] = field(compare=False)
 
@@ -92,5 +100,6 @@ def printer_profile(name: str) -> PrinterProfile:
         code_page=code_page,
         code_page_number=number,
         codec=codec,
+        answers_status=escpos_profile.profile_data.get("vendor") in STATUS_ANSWERING_VENDORS,
         codecs_by_number={number: codec for number, codec in codecs.values()},
     )

@@ -3,8 +3,9 @@
 A kiosk request only renders bytes and adds a row (`enqueue_receipt`), inside the transaction
 of whatever it prints, so it never waits on a printer and a committed action always has its
 receipt. A worker per printer claims due jobs one at a time, prints, and records the outcome.
-Every job ends PRINTED or FAILED: failures retry with exponential backoff up to a limit, and a
-job left PRINTING by a crashed worker returns to the queue when its lease runs out.
+Every job ends PRINTED, SENT or FAILED: failures (and printers that should but do not confirm)
+retry with exponential backoff up to a limit, and a job left PRINTING by a crashed worker
+returns to the queue when its lease runs out.
 """
 
 from __future__ import annotations
@@ -105,7 +106,10 @@ def claim(conditions: list[ColumnElement[bool]], now: datetime) -> ClaimedJob | 
     db.session.commit()
     if claimed is None:
         return None
-    return ClaimedJob(*claimed)
+    job_id, printer_uri, printer_profile, payload, attempts = claimed
+    # Retention drops receipts of ended jobs only, so a queued job always has its bytes.
+    assert payload is not None
+    return ClaimedJob(job_id, printer_uri, printer_profile, payload, attempts)
 
 
 def claim_next_job(printer_uri: str, now: datetime | None = None) -> ClaimedJob | None:
@@ -131,28 +135,47 @@ def has_queued_jobs(printer_uri: str) -> bool:
     )
 
 
+def printers_with_due_jobs(now: datetime | None = None) -> set[str]:
+    """Printers that have a job due now: one query for a dispatcher's every printer, reading
+    the queued entries of the status index only."""
+    now = now or utcnow()
+    return set(
+        db.session.scalars(
+            select(PrintJob.printer_uri)
+            .where(PrintJob.status == PrintJobStatus.QUEUED, PrintJob.next_attempt_at <= now)
+            .distinct()
+        )
+    )
+
+
 def finish(job: ClaimedJob, values: dict[str, Any], now: datetime) -> None:
-    """Record an attempt's outcome, only if the job is still ours (status PRINTING)."""
+    """Record an attempt's outcome, only if the job is still ours (PRINTING, or SENT and
+    waiting for the printer's answer)."""
     db.session.execute(
         update(PrintJob)
-        .where(PrintJob.id == job.id, PrintJob.status == PrintJobStatus.PRINTING)
+        .where(
+            PrintJob.id == job.id,
+            PrintJob.status.in_((PrintJobStatus.PRINTING, PrintJobStatus.SENT)),
+        )
         .values(updated_at=now, **values)
         .execution_options(synchronize_session=False)
     )
 
 
-def mark_printed(job: ClaimedJob, *, confirmed: bool, now: datetime | None = None) -> None:
-    """All bytes were sent and the printer reported no problem (the caller commits).
+def mark_sent(job: ClaimedJob, now: datetime | None = None) -> None:
+    """Every byte left Lobby; the printer has not yet proven it read them (caller commits).
 
-    `confirmed` says whether the printer actually answered after the bytes; the earlier error,
-    if any, stays in `last_error` as history of the retries.
+    For a printer that cannot confirm, this is where the job ends.
     """
     now = now or utcnow()
-    finish(
-        job,
-        {"status": PrintJobStatus.PRINTED, "printed_at": now, "confirmed_by_printer": confirmed},
-        now,
-    )
+    finish(job, {"status": PrintJobStatus.SENT, "ended_at": now}, now)
+
+
+def mark_printed(job: ClaimedJob, now: datetime | None = None) -> None:
+    """The printer answered a status query sent after the data, online and with paper (the
+    caller commits). The earlier error, if any, stays in `last_error` as history."""
+    now = now or utcnow()
+    finish(job, {"status": PrintJobStatus.PRINTED, "printed_at": now, "ended_at": now}, now)
 
 
 def mark_attempt_failed(
@@ -161,7 +184,7 @@ def mark_attempt_failed(
     """Schedule a retry with backoff, or fail the job after its last attempt (caller commits)."""
     now = now or utcnow()
     if job.attempts >= settings.max_attempts:
-        finish(job, {"status": PrintJobStatus.FAILED, "last_error": error}, now)
+        finish(job, {"status": PrintJobStatus.FAILED, "last_error": error, "ended_at": now}, now)
         return PrintJobStatus.FAILED
     retry_at = now + backoff_delay(job.attempts, settings)
     finish(
@@ -186,8 +209,11 @@ def requeue_abandoned_jobs(
         PrintJob.status == PrintJobStatus.PRINTING,
         PrintJob.claimed_at < now - timedelta(seconds=settings.lease_seconds),
     )
-    outcomes = (
-        (PrintJob.attempts >= settings.max_attempts, {"status": PrintJobStatus.FAILED}),
+    outcomes: tuple[tuple[ColumnElement[bool], dict[str, Any]], ...] = (
+        (
+            PrintJob.attempts >= settings.max_attempts,
+            {"status": PrintJobStatus.FAILED, "ended_at": now},
+        ),
         (PrintJob.attempts < settings.max_attempts, {"status": PrintJobStatus.QUEUED}),
     )
     changed = 0
@@ -202,17 +228,42 @@ def requeue_abandoned_jobs(
     return changed
 
 
-def reprint_job(job_id: int) -> PrintJob | None:
-    """Queue a byte-identical copy of a job now (the caller commits); None if it is unknown."""
-    original = db.session.get(PrintJob, job_id)
-    if original is None:
-        return None
+class PrintJobNotFound(LookupError):
+    """No print job has this id."""
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__(f"there is no print job {job_id}")
+
+
+class ReceiptDropped(LookupError):
+    """The job exists but retention has dropped its receipt bytes."""
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__(f"the receipt of print job {job_id} was deleted after its retention")
+
+
+def job_with_receipt(job_id: int) -> tuple[PrintJob, bytes]:
+    """The job and its receipt bytes; raise `PrintJobNotFound` or `ReceiptDropped`."""
+    job = db.session.get(PrintJob, job_id)
+    if job is None:
+        raise PrintJobNotFound(job_id)
+    if job.payload is None:
+        raise ReceiptDropped(job_id)
+    return job, job.payload
+
+
+def reprint_job(job_id: int) -> PrintJob:
+    """Queue a byte-identical copy of a job now (the caller commits).
+
+    Raises `PrintJobNotFound` or `ReceiptDropped` when there is nothing to reprint.
+    """
+    original, payload = job_with_receipt(job_id)
     copy = PrintJob(
         kiosk_id=original.kiosk_id,
         printer_uri=original.printer_uri,
         printer_profile=original.printer_profile,
         purpose=original.purpose,
-        payload=original.payload,
+        payload=payload,
         status=PrintJobStatus.QUEUED,
         attempts=0,
         last_error="",

@@ -22,6 +22,7 @@ PRINT_LEASE_SECONDS = "PRINT_LEASE_SECONDS"
 PRINT_POLL_SECONDS = "PRINT_POLL_SECONDS"
 PRINTER_PROBE_SECONDS = "PRINTER_PROBE_SECONDS"
 PRINT_RECEIPTS_FOLDER = "PRINT_RECEIPTS_FOLDER"
+PRINT_DISCOVERY_SECONDS = "PRINT_DISCOVERY_SECONDS"
 
 DEFAULTS: dict[str, Any] = {
     # Connect, send and status-read timeout per operation.
@@ -39,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     PRINTER_PROBE_SECONDS: 30.0,
     # Where dummy:// writes receipts; empty means <instance>/receipts.
     PRINT_RECEIPTS_FOLDER: "",
+    # How often `flask print-worker --all` looks for printers of newly enrolled kiosks.
+    PRINT_DISCOVERY_SECONDS: 60.0,
 }
 
 
@@ -54,6 +57,9 @@ class PrintSettings:
     poll_seconds: float
     probe_seconds: float
     receipts_folder: Path
+    discovery_seconds: float
+    # Where each served printer's lock file lives (one writer per printer on this host).
+    lock_folder: Path
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], instance_path: str) -> PrintSettings:
@@ -69,6 +75,8 @@ class PrintSettings:
             poll_seconds=float(setting(PRINT_POLL_SECONDS)),
             probe_seconds=float(setting(PRINTER_PROBE_SECONDS)),
             receipts_folder=Path(setting(PRINT_RECEIPTS_FOLDER) or Path(instance_path, "receipts")),
+            discovery_seconds=float(setting(PRINT_DISCOVERY_SECONDS)),
+            lock_folder=Path(instance_path, "printer-locks"),
         )
 
 

@@ -1,10 +1,14 @@
-"""The print worker: one process per printer, taking jobs from the queue and printing them.
+"""The print worker of one printer: taking its jobs from the queue and printing them.
 
-One worker per printer because a USB printer can be opened by one process only, and because a
-slow printer then delays only its own receipts. The worker never holds a database transaction
-while talking to the printer, opens the printer per job, and survives any failure of a job or
-the printer: it records the failure and carries on, so a printer that comes back is used again
-without restarting anything.
+One worker per printer because a USB printer can be opened by one writer only, and because a
+slow printer then delays only its own receipts; `dispatcher` runs many workers as threads of
+one process. The worker never holds a database transaction while talking to the printer (or
+while it waits for the next poll), opens the printer per job, and survives any failure of a job
+or the printer: it records the failure and carries on, so a printer that comes back is used
+again without restarting anything.
+
+A job is marked SENT as soon as its bytes are out, and PRINTED only when the printer then
+answers a status query; a printer that can confirm but stays silent gets the job retried.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from kiosk.extensions import db
 from kiosk.models import PrinterState, PrintJobStatus
 from kiosk.models.types import utcnow
 from kiosk.printing.connections import (
+    PrinterConnection,
     PrinterUnavailable,
     StatusReport,
     canonical_printer_uri,
@@ -31,12 +36,15 @@ from kiosk.printing.queue import (
     has_queued_jobs,
     mark_attempt_failed,
     mark_printed,
+    mark_sent,
     requeue_abandoned_jobs,
 )
 from kiosk.printing.settings import PrintSettings
 from kiosk.printing.status import printer_status, record_printer_state
 
 logger = logging.getLogger(__name__)
+
+NOT_CONFIRMED_ERROR = "the printer did not confirm it read the receipt"
 
 
 def job_file_name(job_id: int) -> str:
@@ -52,7 +60,11 @@ class PrintWorker:
         self.settings = settings
 
     def send(self, job: ClaimedJob) -> StatusReport:
-        """Open the printer, send the job's bytes, ask for status, close."""
+        """Open the printer, send the job's bytes, record them SENT, ask for status, close.
+
+        The status query goes after the data on the same connection, so an answer proves the
+        printer read every byte before it (not just that the kernel buffered them).
+        """
         with open_printer(
             job.printer_uri,
             self.settings,
@@ -60,7 +72,18 @@ class PrintWorker:
             job_name=job_file_name(job.id),
         ) as printer:
             printer.send(job.payload)
-            return printer.query_status()
+            mark_sent(job)
+            db.session.commit()
+            return self.delivery_report(printer)
+
+    @staticmethod
+    def delivery_report(printer: PrinterConnection) -> StatusReport:
+        """The printer's answer after the data; silence from a printer that can answer is a
+        failure (it never read the job), from one that cannot it is UNKNOWN (job stays SENT)."""
+        report = printer.query_status()
+        if report.state is PrinterState.UNKNOWN and printer.can_confirm:
+            return StatusReport(PrinterState.OFFLINE, NOT_CONFIRMED_ERROR)
+        return report
 
     def print_claimed(self, job: ClaimedJob) -> PrintJobStatus:
         """Print one claimed job and record the outcome on the job and the printer status."""
@@ -70,14 +93,18 @@ class PrintWorker:
             report = StatusReport(PrinterState.OFFLINE, str(error))
         except Exception as error:  # a driver bug must cost one attempt, not the worker
             logger.exception("unexpected error printing job %d", job.id)
+            db.session.rollback()
             report = StatusReport(PrinterState.OFFLINE, f"unexpected {type(error).__name__}")
         now = utcnow()
         record_printer_state(job.printer_uri, report.state, error=report.problem, now=now)
-        if report.state is PrinterState.OFFLINE:
-            outcome = mark_attempt_failed(job, report.problem, self.settings, now)
-        else:
-            mark_printed(job, confirmed=report.state is PrinterState.ONLINE, now=now)
-            outcome = PrintJobStatus.PRINTED
+        match report.state:
+            case PrinterState.OFFLINE:
+                outcome = mark_attempt_failed(job, report.problem, self.settings, now)
+            case PrinterState.ONLINE:
+                mark_printed(job, now)
+                outcome = PrintJobStatus.PRINTED
+            case _:
+                outcome = PrintJobStatus.SENT  # already recorded; this printer cannot confirm
         db.session.commit()
         logger.info(
             "print job %d on %s: %s after attempt %d (%s)",
@@ -137,8 +164,19 @@ class PrintWorker:
             self.probe_if_offline()
         return processed
 
-    def run(self, stop: threading.Event) -> None:
-        """Poll the queue until `stop` is set; a lost database connection is retried."""
+    def idle_wait(self, stop: threading.Event, wake: threading.Event | None) -> None:
+        """Wait before looking at the queue again: alone, poll every `poll_seconds`; in a
+        dispatcher, sleep until it says a job is due (`wake`), or until the next look at an
+        offline printer or at jobs a crashed worker abandoned."""
+        if wake is None:
+            stop.wait(self.settings.poll_seconds)
+            return
+        wake.wait(max(self.settings.poll_seconds, self.settings.probe_seconds))
+        wake.clear()
+
+    def run(self, stop: threading.Event, wake: threading.Event | None = None) -> None:
+        """Print until `stop` is set; a lost database connection is retried. A dispatcher
+        passes `wake` (and sets it on stop too), so idle threads do not each poll."""
         logger.info("print worker started for %s", self.printer_uri)
         while not stop.is_set():
             try:
@@ -147,6 +185,9 @@ class PrintWorker:
                 logger.exception("database error in the print worker; retrying")
                 db.session.rollback()
                 processed = 0
+            # End the read transaction: no pooled connection (or SQLite snapshot) is held
+            # while waiting, which a dispatcher with a thread per printer relies on.
+            db.session.rollback()
             if not processed:
-                stop.wait(self.settings.poll_seconds)
+                self.idle_wait(stop, wake)
         logger.info("print worker stopped for %s", self.printer_uri)

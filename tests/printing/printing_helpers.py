@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from flask import Flask
+from flask_babel import force_locale
 from PIL import Image, ImageDraw
 
 from kiosk.extensions import db
+from kiosk.find.receipt import DirectionsPrintout, directions_receipt
+from kiosk.floorplan import current_wayfinder, here
 from kiosk.models import Kiosk
+from kiosk.models.types import utcnow
+from kiosk.printing.escpos_render import render_escpos
+from kiosk.printing.profiles import printer_profile
 from kiosk.printing.receipt import (
     Align,
     FloorChange,
@@ -16,10 +23,12 @@ from kiosk.printing.receipt import (
     Text,
     Title,
 )
+from wayfinding import Profile, directions
 
-# Small timeouts and backoffs keep the suite fast; they are what the tests wait for.
+# Small timeouts and backoffs keep the suite fast; they are what the tests wait for. The
+# printer timeout leaves a healthy fake printer time to answer on a busy machine.
 FAST_QUEUE_CONFIG = {
-    "PRINTER_TIMEOUT_SECONDS": 0.5,
+    "PRINTER_TIMEOUT_SECONDS": 1.5,
     "PRINT_MAX_ATTEMPTS": 3,
     "PRINT_BACKOFF_BASE_SECONDS": 0.05,
     "PRINT_BACKOFF_CAP_SECONDS": 0.2,
@@ -27,6 +36,9 @@ FAST_QUEUE_CONFIG = {
     "PRINTER_PROBE_SECONDS": 0.0,
 }
 PHONE_LINK = "https://lobby.example.org/d/Xk3fQ9pLm2"
+# An Epson model, which answers status queries, and a model Lobby does not expect to answer.
+STATUS_ANSWERING_PROFILE = "TM-T20II"
+SILENT_PROFILE = "Sunmi-V2"
 
 
 def floor_map(width: int = 576, height: int = 480) -> Image.Image:
@@ -59,6 +71,15 @@ def spanish_directions_receipt(map_image: Image.Image | None = None) -> Receipt:
     )
 
 
+def queue_ticket() -> Receipt:
+    """A queue ticket: a few hundred bytes of text (synthetic, no patient data)."""
+    return Receipt("ticket").add(
+        Text("Hospital de demostración Lobby", align=Align.CENTER),
+        Title("A-042"),
+        Text("Radiología · Planta 3 · espera estimada 10 min", align=Align.CENTER),
+    )
+
+
 def add_kiosk(printer_uri: str = "dummy://", profile: str = "TM-T20II") -> Kiosk:
     """A committed kiosk using the given printer."""
     kiosk = Kiosk(
@@ -67,3 +88,23 @@ def add_kiosk(printer_uri: str = "dummy://", profile: str = "TM-T20II") -> Kiosk
     db.session.add(kiosk)
     db.session.commit()
     return kiosk
+
+
+def real_directions_payload(app: Flask, destination: str = "imaging") -> bytes:
+    """The ESC/POS bytes of the directions receipt a kiosk at the demo hospital's main entrance
+    prints (maps, steps, QR code) for the 80 mm profile, in Spanish."""
+    with app.test_request_context(), force_locale("es"):
+        origin = here()
+        route = current_wayfinder().route_from_kiosk(origin.id, destination, Profile.STANDARD)
+        printout = DirectionsPrintout(
+            facility_name="Hospital de demostración Lobby",
+            here_name=origin.name.in_language("es"),
+            destination_name=destination,
+            phone_url=PHONE_LINK,
+            help_desk_phone="555-0100",
+            printed_at=utcnow(),
+            floorplan_version=route.floorplan.version,
+            width_dots=printer_profile(STATUS_ANSWERING_PROFILE).width_dots,
+        )
+        receipt = directions_receipt(route, directions(route, "es", origin.heading), printout)
+        return render_escpos(receipt, STATUS_ANSWERING_PROFILE)

@@ -6,6 +6,7 @@ FAST_QUEUE_CONFIG); tests wait for outcomes with a generous deadline and never a
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,10 +22,17 @@ from kiosk.models.types import utcnow
 from kiosk.printing.queue import ABANDONED_ERROR, backoff_delay, enqueue_receipt
 from kiosk.printing.settings import current_settings
 from kiosk.printing.status import printer_is_offline, printer_status
-from kiosk.printing.worker import PrintWorker
-from tests.printing.fake_printer import FakePrinter, Mode, refused_uri
-from tests.printing.printing_helpers import add_kiosk, spanish_directions_receipt
+from kiosk.printing.worker import NOT_CONFIRMED_ERROR, PrintWorker
+from tests.printing.fake_printer import QUERY_PRINTER_STATUS, FakePrinter, Mode, refused_uri
+from tests.printing.printing_helpers import (
+    SILENT_PROFILE,
+    STATUS_ANSWERING_PROFILE,
+    add_kiosk,
+    queue_ticket,
+    spanish_directions_receipt,
+)
 
+# SENT is left out: for a printer that can confirm it only lasts until the printer answers.
 FINAL_STATUSES = (PrintJobStatus.PRINTED, PrintJobStatus.FAILED)
 DEADLINE_SECONDS = 20.0
 
@@ -33,6 +41,16 @@ def queue_receipts(printer_uri: str, count: int = 1) -> list[int]:
     """Queue Spanish directions with a map (tens of kilobytes, like real receipts)."""
     kiosk = add_kiosk(printer_uri)
     jobs = [enqueue_receipt(kiosk, spanish_directions_receipt()) for _ in range(count)]
+    db.session.commit()
+    return [job.id for job in jobs]
+
+
+def queue_tickets(
+    printer_uri: str, count: int = 1, profile: str = STATUS_ANSWERING_PROFILE
+) -> list[int]:
+    """Queue short, text-only receipts (a few hundred bytes, like a queue ticket)."""
+    kiosk = add_kiosk(printer_uri, profile)
+    jobs = [enqueue_receipt(kiosk, queue_ticket()) for _ in range(count)]
     db.session.commit()
     return [job.id for job in jobs]
 
@@ -141,7 +159,7 @@ def test_printer_resetting_mid_job_gets_the_job_again_and_it_prints(
         work_until_final(worker, [job_id])
         printed = job(job_id)
         assert (printed.status, printed.attempts) == (PrintJobStatus.PRINTED, 2)
-        assert printed.confirmed_by_printer and printed.printed_at is not None
+        assert printed.printed_at is not None and printed.ended_at == printed.printed_at
         assert fake_printer.wait_for_receipts(1) == [printed.payload]
 
 
@@ -223,18 +241,71 @@ def test_printer_out_of_paper_keeps_the_job_queued(
         assert printer_is_offline(fake_printer.uri)
 
 
-def test_printer_without_status_prints_unconfirmed_and_is_not_called_offline(
+def test_printer_that_accepts_but_never_reads_never_gets_a_ticket_marked_printed(
+    print_app: Flask, fake_printer: FakePrinter
+) -> None:
+    # A short ticket fits in the socket buffers, so sending it "succeeds" on a hung printer.
+    fake_printer.mode = Mode.HANG
+    with print_app.app_context():
+        settings = current_settings()
+        (job_id,) = queue_tickets(fake_printer.uri)
+        worker = PrintWorker(fake_printer.uri, settings)
+        worker.process_due_jobs()
+        retried = job(job_id)
+        assert (retried.status, retried.last_error) == (PrintJobStatus.QUEUED, NOT_CONFIRMED_ERROR)
+        assert printer_is_offline(fake_printer.uri)
+        work_until_final(worker, [job_id])
+        failed = job(job_id)
+        assert (failed.status, failed.attempts) == (PrintJobStatus.FAILED, settings.max_attempts)
+        assert failed.printed_at is None and failed.ended_at is not None
+    assert fake_printer.receipts == []
+
+
+def test_silent_printer_whose_model_answers_status_is_retried_not_called_printed(
     print_app: Flask, fake_printer: FakePrinter
 ) -> None:
     fake_printer.mode = Mode.SILENT
     with print_app.app_context():
-        (job_id,) = queue_receipts(fake_printer.uri)
+        (job_id,) = queue_tickets(fake_printer.uri, profile=STATUS_ANSWERING_PROFILE)
         PrintWorker(fake_printer.uri, current_settings()).process_due_jobs()
-        printed = job(job_id)
-        assert printed.status is PrintJobStatus.PRINTED and not printed.confirmed_by_printer
+        assert job(job_id).status is PrintJobStatus.QUEUED
+        assert job(job_id).last_error == NOT_CONFIRMED_ERROR
+
+
+def test_printer_whose_model_cannot_answer_leaves_the_job_sent_not_printed(
+    print_app: Flask, fake_printer: FakePrinter
+) -> None:
+    fake_printer.mode = Mode.SILENT
+    with print_app.app_context():
+        (job_id,) = queue_tickets(fake_printer.uri, profile=SILENT_PROFILE)
+        outcome = PrintWorker(fake_printer.uri, current_settings()).process_due_jobs()
+        sent = job(job_id)
+        assert outcome == 1 and sent.status is PrintJobStatus.SENT
+        assert sent.printed_at is None and sent.ended_at is not None and sent.attempts == 1
         status = printer_status(fake_printer.uri)
         assert status is not None and status.state is PrinterState.UNKNOWN
         assert not printer_is_offline(fake_printer.uri)
+    assert len(fake_printer.wait_for_receipts(1)) == 1
+
+
+def test_job_is_sent_while_the_printer_is_asked_and_printed_once_it_answers(
+    print_app: Flask, fake_printer: FakePrinter
+) -> None:
+    seen_while_asking: list[PrintJobStatus] = []
+    original_answer = fake_printer.answer_status
+
+    def answer_after_looking(client: socket.socket, received: bytearray, mode: Mode) -> None:
+        if received.endswith(QUERY_PRINTER_STATUS):
+            with print_app.app_context():
+                seen_while_asking.append(job(job_id).status)
+        original_answer(client, received, mode)
+
+    fake_printer.answer_status = answer_after_looking  # type: ignore[method-assign]
+    with print_app.app_context():
+        (job_id,) = queue_tickets(fake_printer.uri)
+        PrintWorker(fake_printer.uri, current_settings()).process_due_jobs()
+        assert job(job_id).status is PrintJobStatus.PRINTED
+    assert seen_while_asking == [PrintJobStatus.SENT]
 
 
 def test_two_workers_on_one_printer_print_each_job_once(
