@@ -74,6 +74,7 @@ ID_SECTIONS = (
 # Enum members by their JSON value; a dict lookup is much quicker than calling the enum for
 # each of a campus's hundred thousand nodes.
 NODE_KINDS = {kind.value: kind for kind in NodeKind}
+EDGE_KINDS = {kind.value: kind for kind in EdgeKind}
 ACCESS = {access.value: access for access in Access}
 
 ALWAYS_OPEN_MARKERS = frozenset({"24/7", "24 hours", "always open"})
@@ -262,12 +263,12 @@ def _edge_geometry_issues(
     raw: Mapping[str, Any], nodes: Mapping[str, Any], floors: Mapping[str, Any]
 ) -> list[Issue]:
     issues: list[Issue] = []
-    pairs: dict[frozenset[str], str] = {}
+    pairs: dict[tuple[str, str], str] = {}  # (smaller id, larger id) -> first edge
     heights = {floor_id: _elevation(floor) for floor_id, floor in floors.items()}
     for index, edge in enumerate(raw["edges"]):
         a, b = nodes[edge["from"]], nodes[edge["to"]]
         problems = []
-        pair = frozenset((a["id"], b["id"]))
+        pair = (a["id"], b["id"]) if a["id"] < b["id"] else (b["id"], a["id"])
         if a is b:
             problems.append("edge joins a node to itself")
         elif pair in pairs:
@@ -340,7 +341,7 @@ def _node(n: Mapping[str, Any]) -> Node:
 
 
 def _edge(e: Mapping[str, Any], nodes: Mapping[str, Node], floors: Mapping[str, Floor]) -> Edge:
-    kind = EdgeKind(e.get("kind", "corridor"))
+    kind = EDGE_KINDS[e.get("kind", "corridor")]
     length = float(e["length_m"]) if "length_m" in e else None
     step_free_by_kind = kind not in NOT_STEP_FREE_KINDS and not _too_steep(
         nodes[e["from"]], nodes[e["to"]], floors, length
