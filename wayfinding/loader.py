@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
 from functools import cache
@@ -100,7 +100,8 @@ def floorplan_schema(format_version: int = CURRENT_FORMAT_VERSION) -> dict[str, 
 
 
 @cache
-def _schema_validator(format_version: int) -> jsonschema_rs.Draft202012Validator:
+def schema_validator(format_version: int) -> jsonschema_rs.Draft202012Validator:
+    """The compiled schema check of one format version, made once."""
     return jsonschema_rs.Draft202012Validator(floorplan_schema(format_version))
 
 
@@ -142,29 +143,45 @@ def schema_issues(raw: Mapping[str, Any]) -> list[Issue]:
     Python objects that are not JSON, or nesting too deep for any floorplan, are located by
     `wayfinding.json_input` instead of crashing the schema check.
     """
-    validator = _schema_validator(format_version_of(raw))
     try:
-        errors = list(validator.iter_errors(raw))
+        found = located_schema_errors(schema_validator(format_version_of(raw)), raw, raw)
     except ValueError as exc:
-        found = first_unusable_value(raw)
-        if found is None:
+        unusable = first_unusable_value(raw)
+        if unusable is None:
             return [_error("", "$", f"not a floorplan JSON object: {exc}")]
-        parts, message = found
+        parts, message = unusable
         return [_error(_element_at(raw, parts), json_path(parts), message)]
-    issues = []
-    for error in sorted(errors, key=lambda e: _path_order(e.instance_path)):
-        parts = list(error.instance_path)
+    return in_document_order(found)
+
+
+def located_schema_errors(
+    validator: jsonschema_rs.Draft202012Validator,
+    instance: Any,
+    raw: Mapping[str, Any],
+    prefix: Sequence[str | int] = (),
+) -> list[tuple[list[str | int], Issue]]:
+    """Schema errors of `instance`, which sits at `prefix` in `raw`, with their paths.
+
+    Raises ValueError for values the schema check cannot take (see `schema_issues`).
+    """
+    located = []
+    for error in validator.iter_errors(instance):
+        parts = [*prefix, *error.instance_path]
         value = value_at(raw, parts)
         message = error.message
         if isinstance(value, float) and not math.isfinite(value):
             message = non_finite_message(value)
-        issues.append(_error(_element_at(raw, parts), json_path(parts), message))
-    return issues
+        located.append((parts, _error(_element_at(raw, parts), json_path(parts), message)))
+    return located
 
 
-def _path_order(parts: list[str | int]) -> list[tuple[int, str]]:
-    """Sort key for JSON paths in document order: $.nodes[9] before $.nodes[10]."""
-    return [(part, "") if isinstance(part, int) else (-1, part) for part in parts]
+def in_document_order(located: Iterable[tuple[list[str | int], Issue]]) -> list[Issue]:
+    """Issues sorted by where they sit in the file: $.nodes[9] before $.nodes[10]."""
+
+    def order(parts: list[str | int]) -> list[tuple[int, str]]:
+        return [(part, "") if isinstance(part, int) else (-1, part) for part in parts]
+
+    return [issue for _, issue in sorted(located, key=lambda pair: order(pair[0]))]
 
 
 def reference_issues(raw: Mapping[str, Any]) -> list[Issue]:
