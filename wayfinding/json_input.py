@@ -132,6 +132,15 @@ def _walk(data: Any) -> Iterator[tuple[list[str | int], Any]]:
         stack.extend((parts + [key], child) for key, child in reversed(children))
 
 
+def unreadable_number_message(value: Any) -> str | None:
+    """Why a number cannot be checked or used (NaN, infinite, too many digits), or None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return non_finite_message(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return "a number too large (more digits than any floorplan needs); use a plain number"
+    return None
+
+
 def non_finite_message(value: float) -> str:
     """Why a NaN or infinite number is refused (JSON has neither; 1e999 reads as infinity)."""
     what = "NaN" if math.isnan(value) else "Infinity or a number too large (such as 1e999)"

@@ -23,8 +23,8 @@ from wayfinding.errors import FloorplanError, Issue, Severity
 from wayfinding.json_input import (
     first_unusable_value,
     json_path,
-    non_finite_message,
     read_json_file,
+    unreadable_number_message,
     value_at,
 )
 from wayfinding.json_input import (
@@ -167,10 +167,7 @@ def located_schema_errors(
     located = []
     for error in validator.iter_errors(instance):
         parts = [*prefix, *error.instance_path]
-        value = value_at(raw, parts)
-        message = error.message
-        if isinstance(value, float) and not math.isfinite(value):
-            message = non_finite_message(value)
+        message = unreadable_number_message(value_at(raw, parts)) or error.message
         located.append((parts, _error(_element_at(raw, parts), json_path(parts), message)))
     return located
 

@@ -108,7 +108,13 @@ def test_a_length_too_long_for_any_building_is_refused(plan_builder: Any) -> Non
 
 @pytest.mark.parametrize(
     ("value", "words"),
-    [(float("nan"), "NaN"), (datetime(2025, 1, 1), "not a JSON value"), ({1: "a"}, "keys")],
+    [
+        (float("nan"), "NaN"),
+        (float("-inf"), "Infinity"),
+        (10**400, "too large"),
+        (datetime(2025, 1, 1), "not a JSON value"),
+        ({1: "a"}, "keys"),
+    ],
 )
 def test_python_objects_that_are_not_json_are_located(
     plan_builder: Any, value: Any, words: str
