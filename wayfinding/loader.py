@@ -21,6 +21,7 @@ import jsonschema_rs
 
 from wayfinding.errors import FloorplanError, Issue, Severity
 from wayfinding.json_input import (
+    element_at,
     first_unusable_value,
     json_path,
     read_json_file,
@@ -122,21 +123,6 @@ def load_floorplan(source: str | Path | Mapping[str, Any]) -> Floorplan:
     return build_floorplan(raw)
 
 
-def _element_at(raw: Mapping[str, Any], parts: list[str | int]) -> str:
-    """The id of the top-level item a JSON path points into, or "" when there is none."""
-    if len(parts) >= 2 and isinstance(parts[0], str) and isinstance(parts[1], int):
-        section = raw.get(parts[0])
-        if isinstance(section, list) and parts[1] < len(section):
-            item = section[parts[1]]
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                return str(item["id"])
-    if parts and parts[0] == "facility":
-        facility = raw.get("facility")
-        if isinstance(facility, dict) and isinstance(facility.get("id"), str):
-            return str(facility["id"])
-    return ""
-
-
 def schema_issues(raw: Mapping[str, Any]) -> list[Issue]:
     """Shape and type errors against the schema of the file's format version, located.
 
@@ -150,7 +136,7 @@ def schema_issues(raw: Mapping[str, Any]) -> list[Issue]:
         if unusable is None:
             return [_error("", "$", f"not a floorplan JSON object: {exc}")]
         parts, message = unusable
-        return [_error(_element_at(raw, parts), json_path(parts), message)]
+        return [_error(element_at(raw, parts), json_path(parts), message)]
     return in_document_order(found)
 
 
@@ -168,7 +154,7 @@ def located_schema_errors(
     for error in validator.iter_errors(instance):
         parts = [*prefix, *error.instance_path]
         message = unreadable_number_message(value_at(raw, parts)) or error.message
-        located.append((parts, _error(_element_at(raw, parts), json_path(parts), message)))
+        located.append((parts, _error(element_at(raw, parts), json_path(parts), message)))
     return located
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from wayfinding import FloorplanError, load_floorplan
 from wayfinding.cli import main
+from wayfinding.json_input import parse_json_text
 
 # Generous bound for everything a broken file may make the CLI print.
 MAX_STDERR_CHARS = 4000
@@ -152,3 +153,22 @@ def test_thousands_of_errors_print_a_bounded_report(
     assert code == 2
     assert "$.nodes[3].x [n0]" in err
     assert "and 4950 more" in err
+
+
+def test_an_unpaired_surrogate_in_a_file_is_located(
+    capsys: Any, tmp_path: Path, plan_builder: Any
+) -> None:
+    data = small_plan(plan_builder).build()
+    data["destinations"][0]["name"] = "PLACEHOLDER"
+    path = tmp_path / "surrogate.json"
+    path.write_text(json.dumps(data).replace('"PLACEHOLDER"', '"Clinic \\ud800"'))
+    code, err = run_cli(capsys, "validate", path)
+    assert code == 2
+    assert "$.destinations[0].name [clinic]" in err and "surrogate" in err
+
+
+def test_a_paired_surrogate_escape_is_an_ordinary_character(plan_builder: Any) -> None:
+    data = small_plan(plan_builder).build()
+    data["destinations"][0]["name"] = "PLACEHOLDER"
+    text = json.dumps(data).replace('"PLACEHOLDER"', '"Clinic \\ud83d\\ude00"')
+    assert parse_json_text(text)["destinations"][0]["name"] == "Clinic \U0001f600"
