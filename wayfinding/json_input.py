@@ -32,6 +32,9 @@ MAX_INT_DIGITS = 18
 
 JSON_SCALARS = (str, int, float, bool, type(None))
 
+# A \\uD800-\\uDFFF escape: JSON text can spell a surrogate that is not valid Unicode.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
 _BRACKETS_AND_STRINGS = re.compile(r'[\[\]{}]|"(?:[^"\\]|\\.)*"', re.DOTALL)
 
 
@@ -73,6 +76,12 @@ def parse_json_text(text: str) -> dict[str, Any]:
         raise FloorplanError([located_error("", "$", message)]) from None
     if not isinstance(data, dict):
         raise FloorplanError([located_error("", "$", "the top level must be a JSON object")])
+    if _SURROGATE_ESCAPE.search(text):  # rare: only then walk the file for unpaired ones
+        found = first_unusable_value(data)
+        if found is not None:
+            parts, message = found
+            issue = located_error(element_at(data, parts), json_path(parts), message)
+            raise FloorplanError([issue])
     return data
 
 
@@ -96,6 +105,21 @@ def _too_deep_position(text: str) -> tuple[int, int]:
     return 1, 1
 
 
+def element_at(raw: Mapping[str, Any], parts: list[str | int]) -> str:
+    """The id of the top-level item a JSON path points into, or "" when there is none."""
+    if len(parts) >= 2 and isinstance(parts[0], str) and isinstance(parts[1], int):
+        section = raw.get(parts[0])
+        if isinstance(section, list) and parts[1] < len(section):
+            item = section[parts[1]]
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                return str(item["id"])
+    if parts and parts[0] == "facility":
+        facility = raw.get("facility")
+        if isinstance(facility, dict) and isinstance(facility.get("id"), str):
+            return str(facility["id"])
+    return ""
+
+
 def first_unusable_value(data: Any) -> tuple[list[str | int], str] | None:
     """The path to the first value that cannot be floorplan JSON, and why; None if all can.
 
@@ -110,9 +134,22 @@ def first_unusable_value(data: Any) -> tuple[list[str | int], str] | None:
             bad_key = next((k for k in value if not isinstance(k, str)), None)
             if bad_key is not None:
                 return parts, f"object keys must be strings, not {type(bad_key).__name__}"
+            if any(not _is_unicode(key) for key in value):
+                return parts, "a key is not valid Unicode text (an unpaired surrogate)"
+        elif isinstance(value, str) and not _is_unicode(value):
+            return parts, "not valid Unicode text (an unpaired surrogate such as \\ud800)"
         elif not isinstance(value, (list, tuple, *JSON_SCALARS)):
             return parts, f"not a JSON value (a Python {type(value).__name__})"
     return None
+
+
+def _is_unicode(text: str) -> bool:
+    """Whether text can be encoded (JSON's \\ud800 escapes decode to lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _walk(data: Any) -> Iterator[tuple[list[str | int], Any]]:
@@ -130,6 +167,15 @@ def _walk(data: Any) -> Iterator[tuple[list[str | int], Any]]:
         else:
             continue
         stack.extend((parts + [key], child) for key, child in reversed(children))
+
+
+def unreadable_number_message(value: Any) -> str | None:
+    """Why a number cannot be checked or used (NaN, infinite, too many digits), or None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return non_finite_message(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return "a number too large (more digits than any floorplan needs); use a plain number"
+    return None
 
 
 def non_finite_message(value: float) -> str:

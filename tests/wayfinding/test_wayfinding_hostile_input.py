@@ -15,6 +15,7 @@ import pytest
 
 from wayfinding import FloorplanError, load_floorplan
 from wayfinding.cli import main
+from wayfinding.json_input import parse_json_text
 
 # Generous bound for everything a broken file may make the CLI print.
 MAX_STDERR_CHARS = 4000
@@ -108,7 +109,13 @@ def test_a_length_too_long_for_any_building_is_refused(plan_builder: Any) -> Non
 
 @pytest.mark.parametrize(
     ("value", "words"),
-    [(float("nan"), "NaN"), (datetime(2025, 1, 1), "not a JSON value"), ({1: "a"}, "keys")],
+    [
+        (float("nan"), "NaN"),
+        (float("-inf"), "Infinity"),
+        (10**400, "too large"),
+        (datetime(2025, 1, 1), "not a JSON value"),
+        ({1: "a"}, "keys"),
+    ],
 )
 def test_python_objects_that_are_not_json_are_located(
     plan_builder: Any, value: Any, words: str
@@ -146,3 +153,22 @@ def test_thousands_of_errors_print_a_bounded_report(
     assert code == 2
     assert "$.nodes[3].x [n0]" in err
     assert "and 4950 more" in err
+
+
+def test_an_unpaired_surrogate_in_a_file_is_located(
+    capsys: Any, tmp_path: Path, plan_builder: Any
+) -> None:
+    data = small_plan(plan_builder).build()
+    data["destinations"][0]["name"] = "PLACEHOLDER"
+    path = tmp_path / "surrogate.json"
+    path.write_text(json.dumps(data).replace('"PLACEHOLDER"', '"Clinic \\ud800"'))
+    code, err = run_cli(capsys, "validate", path)
+    assert code == 2
+    assert "$.destinations[0].name [clinic]" in err and "surrogate" in err
+
+
+def test_a_paired_surrogate_escape_is_an_ordinary_character(plan_builder: Any) -> None:
+    data = small_plan(plan_builder).build()
+    data["destinations"][0]["name"] = "PLACEHOLDER"
+    text = json.dumps(data).replace('"PLACEHOLDER"', '"Clinic \\ud83d\\ude00"')
+    assert parse_json_text(text)["destinations"][0]["name"] == "Clinic \U0001f600"

@@ -106,7 +106,7 @@ def test_closures_in_force_warn_about_what_they_cut_off(plan_builder: Any) -> No
     assert "while closures are in force" in by_element["clinic"]
 
 
-def test_validation_reuses_a_wayfinders_trees(plan_builder: Any) -> None:
+def test_validation_accepts_the_wayfinder_in_use(plan_builder: Any) -> None:
     plan = corridor(plan_builder).load()
     finder = Wayfinder(plan)
     assert validate(plan, finder).ok
