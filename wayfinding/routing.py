@@ -658,23 +658,23 @@ class Wayfinder:
         leads_on = np.zeros(len(table.ids), dtype=bool)
         leads_on[breadth_first_order(outside_links, goal, directed=False)[0]] = True
         closed_by = {
-            table.row_of[key]: element
+            row: element
             for element in state.closed_elements
-            for key in self.routing.edges_of_element.get(element, ())
+            for row in table.rows_of(self.routing.edges_of_element.get(element, ())).tolist()
         }
         rows_out = np.flatnonzero(inside[sources] & leads_on[targets])
         rows_in = np.flatnonzero(inside[targets] & leads_on[sources])
+        # Links towards the visitor with no link back: one-way the other way.
+        rows_in = rows_in[table.rows(targets[rows_in], sources[rows_in]) < 0]
         # One reason per element: the first found, links away from the visitor first.
         found: dict[str, NoRouteCause] = {}
         for row in rows_out.tolist():
             reason, element = self._why_blocked(row, profile, closed_by)
             found.setdefault(element, reason)
         for row in rows_in.tolist():
-            u, v = table.keys[row]
-            if (v, u) not in table.row_of:  # a one-way link that runs towards the visitor
-                stepped = profile is Profile.STEP_FREE and math.isnan(table.costs[profile][row])
-                reason = NoRouteCause.NOT_STEP_FREE if stepped else NoRouteCause.ONE_WAY
-                found.setdefault(self._element_of(u, v), reason)
+            stepped = profile is Profile.STEP_FREE and math.isnan(table.costs[profile][row])
+            reason = NoRouteCause.NOT_STEP_FREE if stepped else NoRouteCause.ONE_WAY
+            found.setdefault(self._element_of(*table.key(row)), reason)
         ways = [BlockedWay(reason, element) for element, reason in found.items()]
         return tuple(sorted(ways, key=lambda way: REASON_ORDER.index(way.reason)))
 
@@ -683,7 +683,7 @@ class Wayfinder:
     ) -> tuple[NoRouteCause, str]:
         """The lasting reason first: staff only, then steps, then a closure."""
         table = self.edges
-        u, v = table.keys[row]
+        u, v = table.key(row)
         if not table.public[row]:
             nodes = self.routing.graph.nodes
             staff_area = next((n for n in (v, u) if not nodes[n]["public"]), None)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -36,16 +36,17 @@ IndexArray = npt.NDArray[np.int32]
 
 @dataclass(frozen=True)
 class EdgeTable:
-    """Every directed edge of the walking graph once, as flat arrays; row k is edge keys[k].
+    """Every directed edge of the walking graph once, as flat arrays: row k runs from node
+    sources[k] to node targets[k] (indices into `ids`).
 
     Costs are what `make_weight` gives when access is ignored (NaN where the profile may not
     use the edge); `public` and closures are applied later as masks, as `make_weight` does.
+    Edges are found by their code source * len(ids) + target in `sorted_codes` (a few MB,
+    where a dict of id pairs would take tens at 100,000 nodes).
     """
 
     ids: list[str]
     index: dict[str, int]
-    keys: list[EdgeKey]
-    row_of: dict[EdgeKey, int]
     sources: IndexArray
     targets: IndexArray
     public: npt.NDArray[np.bool_]
@@ -53,6 +54,8 @@ class EdgeTable:
     xs: FloatArray
     ys: FloatArray
     levels: npt.NDArray[np.int64]
+    sorted_codes: npt.NDArray[np.int64]
+    rows_by_code: npt.NDArray[np.int64]
 
     @classmethod
     def of(cls, routing: RoutingGraph) -> EdgeTable:
@@ -60,30 +63,58 @@ class EdgeTable:
         graph = routing.graph
         ids = list(graph.nodes)
         index = {node_id: i for i, node_id in enumerate(ids)}
-        keys: list[EdgeKey] = []
+        sources: list[int] = []
+        targets: list[int] = []
         public: list[bool] = []
         costs: dict[Profile, list[float]] = {profile: [] for profile in Profile}
         weights = {profile: make_weight(profile, include_staff=True) for profile in Profile}
         for u, v, data in graph.edges(data=True):
-            keys.append((u, v))
+            sources.append(index[u])
+            targets.append(index[v])
             public.append(bool(data["public"]))
             for profile, weight in weights.items():
                 cost = weight(u, v, data)
                 costs[profile].append(math.nan if cost is None else cost)
         nodes = graph.nodes
+        source_array = np.array(sources, dtype=np.int32)
+        target_array = np.array(targets, dtype=np.int32)
+        codes = source_array.astype(np.int64) * len(ids) + target_array
+        order = np.argsort(codes)
         return cls(
             ids=ids,
             index=index,
-            keys=keys,
-            row_of={key: row for row, key in enumerate(keys)},
-            sources=np.fromiter((index[u] for u, _ in keys), np.int32, len(keys)),
-            targets=np.fromiter((index[v] for _, v in keys), np.int32, len(keys)),
+            sources=source_array,
+            targets=target_array,
             public=np.array(public, dtype=np.bool_),
             costs={p: np.array(c, dtype=np.float64) for p, c in costs.items()},
             xs=np.fromiter((nodes[n]["x"] for n in ids), np.float64, len(ids)),
             ys=np.fromiter((nodes[n]["y"] for n in ids), np.float64, len(ids)),
             levels=np.fromiter((nodes[n]["level"] for n in ids), np.int64, len(ids)),
+            sorted_codes=codes[order],
+            rows_by_code=order,
         )
+
+    def key(self, row: int) -> EdgeKey:
+        """The (from, to) node ids of a row."""
+        return self.ids[int(self.sources[row])], self.ids[int(self.targets[row])]
+
+    def rows(
+        self, sources: npt.NDArray[np.integer], targets: npt.NDArray[np.integer]
+    ) -> npt.NDArray[np.int64]:
+        """The row of each (source, target) index pair, -1 where there is no such edge."""
+        codes = sources.astype(np.int64) * len(self.ids) + targets
+        found = np.searchsorted(self.sorted_codes, codes)
+        found = np.minimum(found, len(self.sorted_codes) - 1)
+        hit = self.sorted_codes[found] == codes if len(self.sorted_codes) else codes < 0
+        return np.where(hit, self.rows_by_code[found], -1)
+
+    def rows_of(self, keys: Iterable[EdgeKey]) -> npt.NDArray[np.int64]:
+        """The rows of edges given by node ids (keys that are no edge are left out)."""
+        pairs = np.array([(self.index[u], self.index[v]) for u, v in keys], dtype=np.int64)
+        if not len(pairs):
+            return np.zeros(0, dtype=np.int64)
+        rows = self.rows(pairs[:, 0], pairs[:, 1])
+        return rows[rows >= 0]
 
     def usable(
         self, profile: Profile, closed: frozenset[EdgeKey], *, include_staff: bool
@@ -92,8 +123,7 @@ class EdgeTable:
         usable = ~np.isnan(self.costs[profile])
         if not include_staff:
             usable &= self.public
-        rows = [self.row_of[key] for key in closed if key in self.row_of]
-        usable[rows] = False
+        usable[self.rows_of(closed)] = False
         return usable
 
 
