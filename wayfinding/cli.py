@@ -1,6 +1,6 @@
 """Command line for facility staff and scripts: python -m wayfinding COMMAND ...
 
-Commands: validate, route, search, render, export-graph. Exit codes: 0 ok, 2 bad input (a
+Commands: validate, route, search, render, migrate, export-graph. Exit codes: 0 ok, 2 bad input (a
 broken floorplan, an unknown id, a bad option), 3 no route. Problems are printed as located
 messages on stderr, never as a traceback.
 """
@@ -18,7 +18,7 @@ from typing import Any
 import networkx as nx
 
 from wayfinding.directions import Directions, directions
-from wayfinding.errors import FloorplanError, WayfindingError
+from wayfinding.errors import FloorplanError, Issue, WayfindingError
 from wayfinding.graph import cost_attribute, make_weight
 from wayfinding.i18n import SUPPORTED_LANGUAGES
 from wayfinding.loader import load_floorplan
@@ -31,6 +31,10 @@ from wayfinding.validation import validate
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_NO_ROUTE = 3
+# How much of a user's own text an error message repeats.
+MAX_ECHOED_CHARS = 80
+# Issues printed before the rest are only counted (each one is itself bounded in length).
+MAX_ISSUES_PRINTED = 50
 
 
 class BadInput(Exception):
@@ -45,8 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
         return code
     except FloorplanError as error:
-        for issue in error.issues:
-            print(issue, file=sys.stderr)
+        _print_issues(error.issues)
         return EXIT_BAD_INPUT
     except NoRouteError as error:
         print(error.describe(getattr(args, "lang", "en")), file=sys.stderr)
@@ -54,6 +57,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (WayfindingError, BadInput) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _print_issues(issues: Sequence[Issue]) -> None:
+    """The first issues on stderr, then how many more: a broken file gives a short report."""
+    for issue in issues[:MAX_ISSUES_PRINTED]:
+        print(issue, file=sys.stderr)
+    if len(issues) > MAX_ISSUES_PRINTED:
+        print(f"... and {len(issues) - MAX_ISSUES_PRINTED} more", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,6 +112,9 @@ def _parser() -> argparse.ArgumentParser:
     _profile_lang_now(sub)
     sub.set_defaults(handler=_render)
 
+    sub = command("migrate", "print the floorplan in the current format version (v2)")
+    sub.set_defaults(handler=_migrate)
+
     sub = command("export-graph", "print the walking graph as networkx node-link JSON")
     sub.add_argument(
         "--profile",
@@ -127,8 +141,7 @@ def _datetime(text: str) -> datetime:
 def _validate(args: argparse.Namespace) -> int:
     plan = load_floorplan(args.file)
     report = validate(plan, now=args.now)
-    for issue in report.errors + report.warnings:
-        print(issue, file=sys.stderr)
+    _print_issues(report.errors + report.warnings)
     summary = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
     print(f"{args.file}: {'OK' if report.ok else 'NOT OK'} - {summary}")
     return EXIT_OK if report.ok else EXIT_BAD_INPUT
@@ -223,16 +236,26 @@ def _search(args: argparse.Namespace) -> int:
         print(f"{route.destination.id}\t{route.destination.name.in_language(lang)}\t{minutes}")
         return EXIT_OK
     if args.category:
-        for destination in finder.by_category(args.category, lang=lang):
+        listed = finder.by_category(args.category, lang=lang)
+        if not listed:
+            raise BadInput(f"no match: no public destination in category {args.category!r}")
+        for destination in listed:
             print(f"{destination.id}\t{destination.name.in_language(lang)}")
         return EXIT_OK
     if not args.text.strip():
         raise BadInput("give TEXT to search for, --category or --directory")
     hits = finder.search(args.text, lang=lang)
+    if not hits:
+        raise BadInput(f"no match for {_bounded(args.text)}")
     for hit in hits:
         name = hit.destination.name.in_language(lang)
         print(f"{hit.destination.id}\t{name}\t{hit.score:.0f}\t({hit.matched})")
-    return EXIT_OK if hits else EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def _bounded(text: str) -> str:
+    """`text` quoted for a message, cut short so a pasted essay cannot flood the terminal."""
+    return repr(text if len(text) <= MAX_ECHOED_CHARS else text[:MAX_ECHOED_CHARS] + "...")
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -268,6 +291,13 @@ def _render(args: argparse.Namespace) -> int:
 def _check_floor(plan: Floorplan, floor_id: str) -> None:
     if floor_id not in plan.floors:
         raise BadInput(f"unknown floor {floor_id!r}; floors: {', '.join(plan.floors)}")
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    """Print a checked file upgraded to the current format, for staff to commit instead."""
+    plan = load_floorplan(args.file)
+    print(json.dumps(plan.raw, ensure_ascii=False, indent=1))
+    return EXIT_OK
 
 
 def _export_graph(args: argparse.Namespace) -> int:

@@ -18,14 +18,35 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
 
 
+# Longest message an Issue keeps. A message may quote what it found (a value, a list of
+# kiosks); a broken file must not turn that quote into megabytes on a terminal.
+MAX_MESSAGE_CHARS = 300
+
+
+def shorten(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """`text` cut in the middle to at most `limit` characters, keeping both ends readable."""
+    if len(text) <= limit:
+        return text
+    tail = limit // 3
+    return f"{text[: limit - tail - 5]} ... {text[-tail:]}"
+
+
 @dataclass(frozen=True)
 class Issue:
-    """One problem found in a floorplan, located by element id and JSON path."""
+    """One problem found in a floorplan, located by element id and JSON path.
+
+    Every field is bounded in length, whatever was found in the file.
+    """
 
     severity: Severity
     element: str
     json_path: str
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "element", shorten(self.element, 120))
+        object.__setattr__(self, "json_path", shorten(self.json_path, 200))
+        object.__setattr__(self, "message", shorten(self.message))
 
     def __str__(self) -> str:
         element = self.element or "-"

@@ -1,7 +1,9 @@
 """Build the networkx walking graph from a floorplan and define what each edge costs.
 
 Costs are walking time in seconds, per profile: metres divided by the walking speed, plus the
-time a door takes, plus waits and per-level time on connectors. An edge a profile may not use
+time a door takes, plus waits and per-level time on connectors. Climbing is costed by height
+(floor elevations), the same way whether a flight of stairs is drawn as an edge or as a
+connector. An edge a profile may not use
 costs None, which networkx (and our own searches) read as "no edge". Access (staff-only) and
 closures are applied on top, by `make_weight`, so a single graph serves every situation.
 """
@@ -11,11 +13,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
 from wayfinding.model import (
+    DEFAULT_STOREY_HEIGHT_M,
     Access,
     ConnectorKind,
     EdgeKind,
@@ -38,6 +41,28 @@ class CostModel:
     escalator_per_level_s: float = 25.0
     # Walking distance a flight adds to the route's length in metres (elevators add none).
     stairs_per_level_m: float = 8.0
+    # The height one "level" in the per-level figures stands for.
+    storey_height_m: float = DEFAULT_STOREY_HEIGHT_M
+
+    def climb(
+        self, kind: EdgeKind, rise_m: float, run_m: float, length_m: float | None
+    ) -> tuple[float, float]:
+        """Metres walked and seconds taken on stairs or an escalator that rise `rise_m`.
+
+        One storey is `stairs_per_level_m` of walking line taking the per-level time; a given
+        length (a long escalator) scales the time; a long flat run never counts less than the
+        climb. Edges and connectors both use this, so one level costs the same either way.
+        """
+        storeys = abs(rise_m) / self.storey_height_m
+        length = length_m if length_m is not None else max(run_m, self.stairs_per_level_m * storeys)
+        per_level_s = (
+            self.escalator_per_level_s if kind is EdgeKind.ESCALATOR else self.stairs_per_level_s
+        )
+        return length, per_level_s * length / self.stairs_per_level_m
+
+    def elevator_ride_s(self, travel_m: float) -> float:
+        """Seconds for one elevator ride: the wait plus the time per storey travelled."""
+        return self.elevator_wait_s + self.elevator_per_level_s * travel_m / self.storey_height_m
 
 
 DEFAULT_COSTS = CostModel()
@@ -46,9 +71,12 @@ Weight = Callable[[str, str, dict[str, Any]], float | None]
 EdgeKey = tuple[str, str]
 
 
+_COST_ATTRIBUTES = {profile: "cost_s_" + profile.name.lower() for profile in Profile}
+
+
 def cost_attribute(profile: Profile) -> str:
     """Edge attribute holding the cost in seconds for `profile` (None: not usable)."""
-    return "cost_s_" + profile.name.lower()
+    return _COST_ATTRIBUTES[profile]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +131,91 @@ def make_weight(
     return weight
 
 
+class WalkableLink(NamedTuple):
+    """One directed way from a node to the next, and everything needed to cost and judge it.
+
+    `attrs`: kind, length_m, one_way, step_free, public (the element and both of its nodes
+    are public), connector (id or ""), and the seconds per profile (None: not usable).
+    """
+
+    source: str
+    target: str
+    element: str
+    attrs: dict[str, Any]
+
+
+def walkable_links(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> list[WalkableLink]:
+    """Every directed link of the walking graph with its costs, without building a graph.
+
+    The networkx graph and the validator's compact searches are both made from this list, so
+    they agree on who may walk where.
+    """
+    links: list[WalkableLink] = []
+    public_nodes = {n.id for n in floorplan.nodes.values() if n.access is Access.PUBLIC}
+    height = {n.id: floorplan.floors[n.floor].elevation_m for n in floorplan.nodes.values()}
+    speeds = [(_COST_ATTRIBUTES[p], p, costs.walking_speed_mps[p]) for p in Profile]
+
+    def link(u: str, v: str, element: str, attrs: dict[str, Any]) -> None:
+        public = attrs["public"] and u in public_nodes and v in public_nodes
+        links.append(WalkableLink(u, v, element, {**attrs, "public": public}))
+
+    for edge in floorplan.edges.values():
+        a, b = floorplan.nodes[edge.source], floorplan.nodes[edge.target]
+        run = math.dist((a.x, a.y), (b.x, b.y))
+        length = edge.length_m if edge.length_m is not None else run
+        extra_s = costs.door_s if edge.kind is EdgeKind.DOOR else 0.0
+        rise = height[b.id] - height[a.id]
+        climb_s: float | None = None
+        if rise and edge.kind in (EdgeKind.STAIRS, EdgeKind.ESCALATOR):
+            length, climb_s = costs.climb(edge.kind, rise, run, edge.length_m)
+        attrs: dict[str, Any] = {
+            "kind": edge.kind.value,
+            "length_m": length,
+            "one_way": edge.one_way,
+            "step_free": edge.step_free,
+            "public": edge.access is Access.PUBLIC,
+            "connector": "",
+        }
+        for attribute, profile, speed in speeds:
+            usable = edge.step_free or profile is Profile.STANDARD
+            seconds = climb_s if climb_s is not None else length / speed + extra_s
+            attrs[attribute] = seconds if usable else None
+        link(edge.source, edge.target, edge.id, attrs)
+        if not edge.one_way:
+            link(edge.target, edge.source, edge.id, attrs)
+
+    for connector in floorplan.connectors.values():
+        for u, v, hops in _connector_hops(floorplan, connector.kind, connector.stops):
+            rise = height[v] - height[u]
+            given = connector.hop_length_m * hops if connector.hop_length_m is not None else None
+            if connector.kind is ConnectorKind.ELEVATOR:
+                seconds = costs.elevator_ride_s(given if given is not None else abs(rise))
+                length, step_free = 0.0, True
+            else:
+                a, b = floorplan.nodes[u], floorplan.nodes[v]
+                run = math.dist((a.x, a.y), (b.x, b.y))
+                length, seconds = costs.climb(EdgeKind(connector.kind.value), rise, run, given)
+                step_free = False
+            attrs = {
+                "kind": connector.kind.value,
+                "length_m": length,
+                "one_way": connector.kind is ConnectorKind.ESCALATOR,
+                "step_free": step_free,
+                "public": connector.access is Access.PUBLIC,
+                "connector": connector.id,
+            }
+            for attribute, profile, _ in speeds:
+                usable = step_free or profile is Profile.STANDARD
+                attrs[attribute] = seconds if usable else None
+            link(u, v, connector.id, attrs)
+    return links
+
+
 def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> RoutingGraph:
     """Build the directed walking graph with per-profile costs on every edge.
 
-    Node attributes: floor, level, building, x, y, kind, public. Edge attributes: id, kind,
-    length_m, one_way, step_free, public, connector (id or ""), and one cost per profile.
+    Node attributes: floor, level, elevation_m, building, x, y, kind, public. Edge attributes:
+    id, kind, length_m, one_way, step_free, public, connector (id or ""), one cost per profile.
     """
     graph: nx.DiGraph[str] = nx.DiGraph()
     for node in floorplan.nodes.values():
@@ -116,6 +224,7 @@ def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> Routi
             node.id,
             floor=node.floor,
             level=floor.level,
+            elevation_m=floor.elevation_m,
             building=floor.building,
             x=node.x,
             y=node.y,
@@ -123,12 +232,9 @@ def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> Routi
             public=node.access is Access.PUBLIC,
         )
     edges_of_element: dict[str, list[EdgeKey]] = {node_id: [] for node_id in floorplan.nodes}
-
     edge_info: dict[EdgeKey, EdgeInfo] = {}
-
-    def add(u: str, v: str, element: str, attrs: dict[str, Any]) -> None:
-        public = attrs["public"] and graph.nodes[u]["public"] and graph.nodes[v]["public"]
-        graph.add_edge(u, v, id=element, **{**attrs, "public": public})
+    for u, v, element, attrs in walkable_links(floorplan, costs):
+        graph.add_edge(u, v, id=element, **attrs)
         for key in (element, u, v):
             edges_of_element.setdefault(key, []).append((u, v))
         edge_info[u, v] = EdgeInfo(
@@ -138,51 +244,6 @@ def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> Routi
             attrs["length_m"],
             {profile: attrs[cost_attribute(profile)] for profile in Profile},
         )
-
-    for edge in floorplan.edges.values():
-        a, b = floorplan.nodes[edge.source], floorplan.nodes[edge.target]
-        length = edge.length_m if edge.length_m is not None else math.dist((a.x, a.y), (b.x, b.y))
-        extra_s = costs.door_s if edge.kind is EdgeKind.DOOR else 0.0
-        attrs: dict[str, Any] = {
-            "kind": edge.kind.value,
-            "length_m": length,
-            "one_way": edge.one_way,
-            "step_free": edge.step_free,
-            "public": edge.access is Access.PUBLIC,
-            "connector": "",
-        }
-        for profile in Profile:
-            usable = edge.step_free or profile is Profile.STANDARD
-            walk_s = length / costs.walking_speed_mps[profile] + extra_s
-            attrs[cost_attribute(profile)] = walk_s if usable else None
-        add(edge.source, edge.target, edge.id, attrs)
-        if not edge.one_way:
-            add(edge.target, edge.source, edge.id, attrs)
-
-    for connector in floorplan.connectors.values():
-        for u, v in _connector_hops(floorplan, connector.kind, connector.stops):
-            levels = abs(graph.nodes[u]["level"] - graph.nodes[v]["level"])
-            if connector.kind is ConnectorKind.ELEVATOR:
-                seconds = costs.elevator_wait_s + costs.elevator_per_level_s * levels
-                length, step_free = 0.0, True
-            elif connector.kind is ConnectorKind.STAIRS:
-                seconds = costs.stairs_per_level_s * levels
-                length, step_free = costs.stairs_per_level_m * levels, False
-            else:
-                seconds = costs.escalator_per_level_s * levels
-                length, step_free = costs.stairs_per_level_m * levels, False
-            attrs = {
-                "kind": connector.kind.value,
-                "length_m": length,
-                "one_way": connector.kind is ConnectorKind.ESCALATOR,
-                "step_free": step_free,
-                "public": connector.access is Access.PUBLIC,
-                "connector": connector.id,
-            }
-            for profile in Profile:
-                usable = step_free or profile is Profile.STANDARD
-                attrs[cost_attribute(profile)] = seconds if usable else None
-            add(u, v, connector.id, attrs)
     return RoutingGraph(
         floorplan, graph, {k: tuple(v) for k, v in edges_of_element.items()}, edge_info, costs
     )
@@ -190,16 +251,21 @@ def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> Routi
 
 def _connector_hops(
     floorplan: Floorplan, kind: ConnectorKind, stops: tuple[str, ...]
-) -> list[EdgeKey]:
-    """Directed hops a connector offers.
+) -> list[tuple[str, str, int]]:
+    """Directed hops a connector offers, each with how many adjacent stops it spans.
 
     An elevator goes from any stop to any other in one ride; stairs go floor by floor both
     ways; an escalator only from its first stop to its last.
     """
     if kind is ConnectorKind.ESCALATOR:
-        return [(stops[0], stops[-1])]
+        return [(stops[0], stops[-1], 1)]
+    by_height = sorted(stops, key=lambda stop: floorplan.floor_of(stop).elevation_m)
     if kind is ConnectorKind.ELEVATOR:
-        return [(u, v) for u in stops for v in stops if u != v]
-    by_level = sorted(stops, key=lambda stop: floorplan.floor_of(stop).level)
-    pairs = list(zip(by_level, by_level[1:], strict=False))
-    return pairs + [(v, u) for u, v in pairs]
+        return [
+            (u, v, abs(i - j))
+            for i, u in enumerate(by_height)
+            for j, v in enumerate(by_height)
+            if u != v
+        ]
+    pairs = list(zip(by_height, by_height[1:], strict=False))
+    return [(u, v, 1) for u, v in pairs] + [(v, u, 1) for u, v in pairs]

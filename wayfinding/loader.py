@@ -10,16 +10,28 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema_rs
 
 from wayfinding.errors import FloorplanError, Issue, Severity
+from wayfinding.json_input import (
+    first_unusable_value,
+    json_path,
+    non_finite_message,
+    read_json_file,
+    value_at,
+)
+from wayfinding.json_input import (
+    located_error as _error,
+)
+from wayfinding.migration import CURRENT_FORMAT_VERSION, format_version_of, migrate_to_current
 from wayfinding.model import (
+    DEFAULT_STOREY_HEIGHT_M,
     NOT_STEP_FREE_KINDS,
     Access,
     Building,
@@ -42,7 +54,7 @@ from wayfinding.model import (
     Phrase,
 )
 
-SCHEMA_PATH = Path(__file__).parent / "schema" / "floorplan-v1.schema.json"
+SCHEMA_DIR = Path(__file__).parent / "schema"
 
 # Sections whose items carry an `id`; ids are unique across all of them so that a closure or
 # an error message can name any element without saying what kind it is.
@@ -58,63 +70,53 @@ ID_SECTIONS = (
     "closures",
 )
 
+# Enum members by their JSON value; a dict lookup is much quicker than calling the enum for
+# each of a campus's hundred thousand nodes.
+NODE_KINDS = {kind.value: kind for kind in NodeKind}
+ACCESS = {access.value: access for access in Access}
+
 ALWAYS_OPEN_MARKERS = frozenset({"24/7", "24 hours", "always open"})
+
+# The steepest slope a wheelchair user can be sent up or down (1:12, as building codes say);
+# a steeper ramp counts as not step-free unless the file says otherwise.
+MAX_STEP_FREE_GRADIENT = 1 / 12
+
+# Names for connectors a small clinic's file leaves unnamed ("Take the Elevator up ...").
+DEFAULT_CONNECTOR_NAMES = {
+    ConnectorKind.ELEVATOR: LocalizedName("Elevator", {"es": "Ascensor"}),
+    ConnectorKind.STAIRS: LocalizedName("Stairs", {"es": "Escaleras"}),
+    ConnectorKind.ESCALATOR: LocalizedName("Escalator", {"es": "Escalera mecánica"}),
+}
 
 
 @cache
-def floorplan_schema() -> dict[str, Any]:
-    """The JSON Schema of format version 1, read once."""
-    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def floorplan_schema(format_version: int = CURRENT_FORMAT_VERSION) -> dict[str, Any]:
+    """The JSON Schema of one format version, read once."""
+    path = SCHEMA_DIR / f"floorplan-v{format_version}.schema.json"
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return schema
+
+
+@cache
+def _schema_validator(format_version: int) -> jsonschema_rs.Draft202012Validator:
+    return jsonschema_rs.Draft202012Validator(floorplan_schema(format_version))
 
 
 def load_floorplan(source: str | Path | Mapping[str, Any]) -> Floorplan:
     """Load and check a floorplan from a file path or an already parsed JSON object.
 
+    Files of an older format version are upgraded on the way in (see `wayfinding.migration`).
     Raises FloorplanError listing every located error; warnings are left to `validate`.
     """
-    raw = _read_json(source) if isinstance(source, str | Path) else dict(source)
+    raw = read_json_file(source) if isinstance(source, str | Path) else dict(source)
     issues = schema_issues(raw)
     if issues:
         raise FloorplanError(issues)
+    raw = migrate_to_current(raw)
     issues = reference_issues(raw)
     if any(issue.severity is Severity.ERROR for issue in issues):
         raise FloorplanError([i for i in issues if i.severity is Severity.ERROR])
     return _build(raw)
-
-
-def _read_json(path: str | Path) -> dict[str, Any]:
-    """Parse the file, rejecting NaN/Infinity, which JSON does not have but Python accepts."""
-
-    def reject_constant(name: str) -> None:
-        raise ValueError(f"{name} is not a number in JSON")
-
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FloorplanError([_error("", "$", f"cannot read {path}: {exc}")]) from None
-    try:
-        data = json.loads(text, parse_constant=reject_constant)
-    except json.JSONDecodeError as exc:
-        message = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        raise FloorplanError([_error("", "$", message)]) from None
-    except ValueError as exc:
-        raise FloorplanError([_error("", "$", str(exc))]) from None
-    if not isinstance(data, dict):
-        raise FloorplanError([_error("", "$", "the top level must be a JSON object")])
-    return data
-
-
-def _error(element: str, json_path: str, message: str) -> Issue:
-    return Issue(Severity.ERROR, element, json_path, message)
-
-
-def json_path(parts: Iterable[str | int]) -> str:
-    """Render a path like ('nodes', 3, 'x') as $.nodes[3].x."""
-    text = "$"
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return text
 
 
 def _element_at(raw: Mapping[str, Any], parts: list[str | int]) -> str:
@@ -133,37 +135,49 @@ def _element_at(raw: Mapping[str, Any], parts: list[str | int]) -> str:
 
 
 def schema_issues(raw: Mapping[str, Any]) -> list[Issue]:
-    """Shape and type errors against the JSON Schema, each located by path and element."""
-    validator = jsonschema.Draft202012Validator(floorplan_schema())
+    """Shape and type errors against the schema of the file's format version, located.
+
+    Python objects that are not JSON, or nesting too deep for any floorplan, are located by
+    `wayfinding.json_input` instead of crashing the schema check.
+    """
+    validator = _schema_validator(format_version_of(raw))
+    try:
+        errors = list(validator.iter_errors(raw))
+    except ValueError as exc:
+        found = first_unusable_value(raw)
+        if found is None:
+            return [_error("", "$", f"not a floorplan JSON object: {exc}")]
+        parts, message = found
+        return [_error(_element_at(raw, parts), json_path(parts), message)]
     issues = []
-    for error in sorted(validator.iter_errors(raw), key=lambda e: list(map(str, e.absolute_path))):
-        parts = list(error.absolute_path)
-        issues.append(_error(_element_at(raw, parts), json_path(parts), error.message))
-    # A dict built in Python (not parsed from a file) can still carry NaN or infinity.
-    nodes = raw.get("nodes")
-    for index, node in enumerate(nodes if isinstance(nodes, list) else []):
-        for axis in ("x", "y"):
-            value = node.get(axis) if isinstance(node, dict) else None
-            if isinstance(value, float) and not math.isfinite(value):
-                element = str(node.get("id", ""))
-                path = json_path(["nodes", index, axis])
-                issues.append(_error(element, path, "coordinate must be a finite number"))
+    for error in sorted(errors, key=lambda e: _path_order(e.instance_path)):
+        parts = list(error.instance_path)
+        value = value_at(raw, parts)
+        message = error.message
+        if isinstance(value, float) and not math.isfinite(value):
+            message = non_finite_message(value)
+        issues.append(_error(_element_at(raw, parts), json_path(parts), message))
     return issues
+
+
+def _path_order(parts: list[str | int]) -> list[tuple[int, str]]:
+    """Sort key for JSON paths in document order: $.nodes[9] before $.nodes[10]."""
+    return [(part, "") if isinstance(part, int) else (-1, part) for part in parts]
 
 
 def reference_issues(raw: Mapping[str, Any]) -> list[Issue]:
     """Duplicate ids, dangling references and unwalkable geometry in a schema-valid file."""
     issues: list[Issue] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, int]] = {}
     for section in ID_SECTIONS:
         for index, item in enumerate(raw.get(section, [])):
             item_id = item["id"]
-            path = json_path([section, index, "id"])
             if item_id in seen:
-                message = f"duplicate id (first used at {seen[item_id]})"
-                issues.append(_error(item_id, path, message))
+                first = json_path([*seen[item_id], "id"])
+                message = f"duplicate id (first used at {first})"
+                issues.append(_error(item_id, json_path([section, index, "id"]), message))
             else:
-                seen[item_id] = path
+                seen[item_id] = (section, index)
 
     def ids_of(section: str) -> dict[str, dict[str, Any]]:
         return {item["id"]: item for item in raw.get(section, [])}
@@ -246,36 +260,35 @@ def reference_issues(raw: Mapping[str, Any]) -> list[Issue]:
 def _edge_geometry_issues(
     raw: Mapping[str, Any], nodes: Mapping[str, Any], floors: Mapping[str, Any]
 ) -> list[Issue]:
-    issues = []
+    issues: list[Issue] = []
     pairs: dict[frozenset[str], str] = {}
+    heights = {floor_id: _elevation(floor) for floor_id, floor in floors.items()}
     for index, edge in enumerate(raw["edges"]):
         a, b = nodes[edge["from"]], nodes[edge["to"]]
-        path = json_path(["edges", index])
-        if a["id"] == b["id"]:
-            issues.append(_error(edge["id"], path, "edge joins a node to itself"))
-            continue
+        problems = []
         pair = frozenset((a["id"], b["id"]))
-        if pair in pairs:
-            issues.append(
-                _error(edge["id"], path, f"second edge between the same nodes as {pairs[pair]!r}")
-            )
+        if a is b:
+            problems.append("edge joins a node to itself")
+        elif pair in pairs:
+            problems.append(f"second edge between the same nodes as {pairs[pair]!r}")
         pairs[pair] = edge["id"]
-        if (a["x"], a["y"]) == (b["x"], b["y"]):
-            issues.append(
-                _error(edge["id"], path, "edge has no length: both ends are at the same x, y")
-            )
-        level_a, level_b = floors[a["floor"]]["level"], floors[b["floor"]]["level"]
+        if a is not b and a["x"] == b["x"] and a["y"] == b["y"]:
+            problems.append("edge has no length: both ends are at the same x, y")
+        height_a, height_b = heights[a["floor"]], heights[b["floor"]]
         kind = edge.get("kind", "corridor")
-        if level_a != level_b and kind not in ("ramp", "stairs", "escalator"):
-            issues.append(
-                _error(
-                    edge["id"],
-                    path,
-                    f"a {kind} edge cannot join level {level_a} to level {level_b}; "
-                    "use a connector, or kind ramp/stairs/escalator",
-                )
+        if height_a != height_b and kind not in ("ramp", "stairs", "escalator"):
+            problems.append(
+                f"a {kind} edge cannot join floors at {height_a:g} m and {height_b:g} m; "
+                "use a connector, or kind ramp/stairs/escalator"
             )
+        path = json_path(["edges", index]) if problems else ""
+        issues.extend(_error(edge["id"], path, message) for message in problems)
     return issues
+
+
+def _elevation(floor: Mapping[str, Any]) -> float:
+    """A raw floor's height above the site datum (metres), defaulting from its level."""
+    return float(floor.get("elevation_m", floor["level"] * DEFAULT_STOREY_HEIGHT_M))
 
 
 def _connector_issues(
@@ -312,13 +325,20 @@ def _optional_name(item: Mapping[str, Any]) -> LocalizedName | None:
     return _name(item) if "name" in item else None
 
 
+def _too_steep(a: Node, b: Node, floors: Mapping[str, Floor], length_m: float | None) -> bool:
+    """Whether a link climbs more steeply than a wheelchair ramp may (1:12), by elevation."""
+    rise = abs(floors[a.floor].elevation_m - floors[b.floor].elevation_m)
+    run = length_m if length_m is not None else math.dist((a.x, a.y), (b.x, b.y))
+    return rise > run * MAX_STEP_FREE_GRADIENT
+
+
 def _build(raw: dict[str, Any]) -> Floorplan:
     """Turn a checked JSON object into model objects; assumes every reference resolves."""
     facility_raw = raw["facility"]
     facility = Facility(
         id=facility_raw["id"],
         name=_name(facility_raw),
-        phone=facility_raw["phone"],
+        phone=facility_raw.get("phone", ""),
         synthetic=bool(facility_raw.get("synthetic", False)),
         description=facility_raw.get("description", ""),
     )
@@ -333,15 +353,17 @@ def _build(raw: dict[str, Any]) -> Floorplan:
             )
         name = _name(f) if "name" in f else LocalizedName(f"Level {f['sign']}")
         # JSON Schema counts 1.0 as an integer; the model wants a real int.
-        floors[f["id"]] = Floor(f["id"], f["building"], int(f["level"]), f["sign"], name, image)
+        level = int(f["level"])
+        elevation = float(f.get("elevation_m", level * DEFAULT_STOREY_HEIGHT_M))
+        floors[f["id"]] = Floor(f["id"], f["building"], level, f["sign"], name, image, elevation)
     nodes = {
         n["id"]: Node(
             id=n["id"],
             floor=n["floor"],
             x=float(n["x"]),
             y=float(n["y"]),
-            kind=NodeKind(n["kind"]),
-            access=Access(n.get("access", "public")),
+            kind=NODE_KINDS[n["kind"]],
+            access=ACCESS[n.get("access", "public")],
             name=_optional_name(n),
         )
         for n in raw["nodes"]
@@ -349,32 +371,37 @@ def _build(raw: dict[str, Any]) -> Floorplan:
     edges = {}
     for e in raw["edges"]:
         kind = EdgeKind(e.get("kind", "corridor"))
+        length = float(e["length_m"]) if "length_m" in e else None
+        step_free_by_kind = kind not in NOT_STEP_FREE_KINDS and not _too_steep(
+            nodes[e["from"]], nodes[e["to"]], floors, length
+        )
         edges[e["id"]] = Edge(
             id=e["id"],
             source=e["from"],
             target=e["to"],
             kind=kind,
-            length_m=float(e["length_m"]) if "length_m" in e else None,
+            length_m=length,
             one_way=bool(e.get("one_way", False)),
             access=Access(e.get("access", "public")),
-            step_free=bool(e.get("step_free", kind not in NOT_STEP_FREE_KINDS)),
+            step_free=bool(e.get("step_free", step_free_by_kind)),
             name=_optional_name(e),
         )
     connectors = {
         c["id"]: Connector(
             id=c["id"],
-            name=_name(c),
+            name=_name(c) if "name" in c else DEFAULT_CONNECTOR_NAMES[ConnectorKind(c["kind"])],
             kind=ConnectorKind(c["kind"]),
             stops=tuple(c["stops"]),
             access=Access(c.get("access", "public")),
+            hop_length_m=float(c["hop_length_m"]) if "hop_length_m" in c else None,
         )
         for c in raw.get("connectors", [])
     }
     destinations = {}
     for d in raw.get("destinations", []):
         hours_text = d.get("hours", "")
-        synonyms = {"en": tuple(d.get("synonyms", []))}
-        synonyms.update({lang: tuple(words) for lang, words in d.get("synonyms_i18n", {}).items()})
+        synonyms: dict[str, tuple[str, ...]] = {"en": ()}
+        synonyms.update({lang: tuple(words) for lang, words in d.get("synonyms", {}).items()})
         destinations[d["id"]] = Destination(
             id=d["id"],
             name=_name(d),

@@ -22,6 +22,7 @@ class NodeKind(enum.StrEnum):
     JUNCTION = "junction"
     DOOR = "door"
     ENTRANCE = "entrance"
+    EXIT = "exit"
     ELEVATOR = "elevator"
     STAIRS = "stairs"
     ESCALATOR = "escalator"
@@ -115,9 +116,19 @@ class Building:
     name: LocalizedName
 
 
+# Storey height assumed when a file gives a floor's level but not its elevation.
+DEFAULT_STOREY_HEIGHT_M = 4.0
+
+
 @dataclass(frozen=True)
 class Floor:
-    """One floor of one building; `sign` is what the signs and elevator buttons say."""
+    """One floor of one building; `sign` is what the signs and elevator buttons say.
+
+    `level` orders the floors of one building (0 its main ground floor); `elevation_m` is the
+    height of the floor above the site datum in metres, comparable across buildings, so a
+    ramp between two buildings on a slope knows whether it goes up or down. Files that do not
+    give it get `level * DEFAULT_STOREY_HEIGHT_M`.
+    """
 
     id: str
     building: str
@@ -125,6 +136,7 @@ class Floor:
     sign: str
     name: LocalizedName
     image: FloorImage | None
+    elevation_m: float
 
 
 @dataclass(frozen=True)
@@ -160,6 +172,9 @@ class Connector:
     """A named elevator bank, stairwell or escalator; `stops` are nodes, one per floor.
 
     Escalators run one way, from the first stop to the last; elevators and stairs run both ways.
+    `hop_length_m` is the distance travelled between two adjacent stops (an escalator's
+    length, a stair flight's walking line); None means the default for the kind and the
+    height climbed (see `wayfinding.graph.CostModel`).
     """
 
     id: str
@@ -167,6 +182,7 @@ class Connector:
     kind: ConnectorKind
     stops: tuple[str, ...]
     access: Access
+    hop_length_m: float | None = None
 
 
 @dataclass(frozen=True)

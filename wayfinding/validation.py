@@ -2,31 +2,56 @@
 
 The loader already rejects files it cannot build. These checks need the walking graph:
 disconnected parts, public destinations that some kiosk cannot reach in some profile (and why:
-a staff-only element on the only way, steps), one-way traps, and, as warnings, what the
-closures in force cut off. Errors block publishing; warnings do not.
+a staff-only element on the only way, steps, a one-way edge), one-way traps, and, as warnings,
+what the closures in force cut off. Errors block publishing; warnings do not.
+
+The staff editor runs this on every edit, so it is built for speed: one breadth-first search
+per kiosk and profile (scipy, on a compact copy of the graph) answers every destination at
+once, kiosks that can reach each other share their searches, issues are located through an
+index built once, and each problem is stated once per destination and cause, naming the
+kiosks it affects, instead of once per kiosk.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
-import networkx as nx
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from wayfinding.errors import Issue, Severity
-from wayfinding.graph import RoutingGraph
-from wayfinding.loader import json_path
-from wayfinding.model import Floorplan, Profile
+from wayfinding.graph import cost_attribute, walkable_links
+from wayfinding.json_input import json_path
+from wayfinding.model import Closure, Floorplan, NodeKind, Profile
 from wayfinding.routing import Wayfinder, as_utc
-from wayfinding.shortest_paths import CompiledProfile, astar_path, compile_profile, reachable
 
-# Adds one issue: (severity, element id, message); the JSON path is looked up from the id.
-_Reporter = Callable[[Severity, str, str], None]
+# At most this many ids are listed in one message ("kiosks 'a', 'b', 'c' and 17 more").
+MAX_LISTED = 5
 
-# Report at most this many one-way traps per kiosk and profile; one usually explains the rest.
-MAX_TRAPS_REPORTED = 5
+# Sections whose items an issue can be about, in the order their paths are looked up.
+LOCATED_SECTIONS = (
+    "nodes",
+    "edges",
+    "connectors",
+    "destinations",
+    "kiosks",
+    "closures",
+    "floors",
+    "buildings",
+    "landmarks",
+)
+
+Mask = npt.NDArray[np.bool_]
+Indices = npt.NDArray[np.int32]
+
+STEPS = "every way has stairs or an escalator, or a ramp steeper than 1:12"
+ONE_WAY = "every way runs against a one-way edge"
+NOT_JOINED = "no walkable way joins it to the kiosk"
 
 
 @dataclass(frozen=True)
@@ -42,143 +67,339 @@ class ValidationReport:
         return not self.errors
 
 
-def _path_of(plan: Floorplan, element: str) -> str:
-    """The JSON path of an element id, for locating issues found on the graph."""
-    for section in ("nodes", "edges", "connectors", "destinations", "kiosks", "closures"):
+def element_paths(plan: Floorplan) -> dict[str, str]:
+    """The JSON path of every element id, built in one pass so each lookup is O(1)."""
+    paths: dict[str, str] = {}
+    for section in LOCATED_SECTIONS:
         for index, item in enumerate(plan.raw.get(section, [])):
-            if item.get("id") == element:
-                return json_path([section, index])
-    return "$"
+            paths.setdefault(item["id"], json_path([section, index]))
+    return paths
 
 
 def validate(
     floorplan: Floorplan, wayfinder: Wayfinder | None = None, now: datetime | None = None
 ) -> ValidationReport:
-    """Check a loaded floorplan; pass the Wayfinder if one exists to reuse its kiosk trees."""
-    finder = wayfinder or Wayfinder(floorplan, precompute=False)
-    plan = finder.floorplan
-    errors: list[Issue] = []
-    warnings: list[Issue] = []
-
-    def issue(severity: Severity, element: str, message: str) -> None:
-        target = errors if severity is Severity.ERROR else warnings
-        target.append(Issue(severity, element, _path_of(plan, element), message))
-
-    if not plan.kiosks:
-        warnings.append(Issue(Severity.WARNING, "", "$.kiosks", "no kiosks: nothing to route from"))
-    _check_connected(finder.routing, issue)
-    _check_reachability(finder, issue)
-    _check_one_way_traps(finder, issue)
-    _check_closures(finder, as_utc(now), issue)
-    for destination in plan.destinations.values():
+    """Check a loaded floorplan; with a Wayfinder, its closures are the ones checked."""
+    closures = wayfinder.closures if wayfinder is not None else floorplan.closures
+    checker = _Checker(floorplan, _LinkTable.of(floorplan))
+    if not floorplan.kiosks:
+        checker.add(Severity.WARNING, "", "no kiosks: nothing to route from", path="$.kiosks")
+    checker.check_connected()
+    checker.check_reachability()
+    checker.check_one_way_traps()
+    checker.check_closures(closures, as_utc(now))
+    for destination in floorplan.destinations.values():
         if destination.is_public and not any(destination.synonyms.values()):
-            issue(Severity.WARNING, destination.id, "no synonyms: people search in their own words")
-    return ValidationReport(tuple(errors), tuple(warnings))
+            checker.add(
+                Severity.WARNING, destination.id, "no synonyms: people search in their own words"
+            )
+    return checker.report()
 
 
-def _check_connected(routing: RoutingGraph, issue: _Reporter) -> None:
-    """Every part of the building must connect to the rest (whatever the access)."""
-    parts = sorted(nx.weakly_connected_components(routing.graph), key=len, reverse=True)
-    for part in parts[1:]:
-        sample = sorted(part)
-        issue(
-            Severity.ERROR,
-            sample[0],
-            f"disconnected: {len(part)} node(s) ({', '.join(sample[:3])}"
-            f"{', ...' if len(part) > 3 else ''}) are not joined to the rest of the floorplan",
+@dataclass(frozen=True)
+class _LinkTable:
+    """Every directed link as integer arrays: what scipy's graph searches take."""
+
+    ids: list[str]
+    index: dict[str, int]
+    sources: Indices
+    targets: Indices
+    elements: list[str]
+    public: Mask
+    usable: dict[Profile, Mask]
+
+    @classmethod
+    def of(cls, plan: Floorplan) -> _LinkTable:
+        ids = list(plan.nodes)
+        index = {node_id: i for i, node_id in enumerate(ids)}
+        links = walkable_links(plan)
+        count = len(links)
+        usable = {}
+        for profile in Profile:
+            attribute = cost_attribute(profile)
+            usable[profile] = np.fromiter(
+                (link.attrs[attribute] is not None for link in links), np.bool_, count
+            )
+        return cls(
+            ids,
+            index,
+            np.fromiter(map(index.__getitem__, (link.source for link in links)), np.int32, count),
+            np.fromiter(map(index.__getitem__, (link.target for link in links)), np.int32, count),
+            [link.element for link in links],
+            np.fromiter((link.attrs["public"] for link in links), np.bool_, count),
+            usable,
         )
 
+    def graph(self, mask: Mask) -> csr_matrix:
+        """The links chosen by `mask` as a sparse adjacency matrix."""
+        size = len(self.ids)
+        ones = np.ones(int(mask.sum()), dtype=np.int8)
+        return csr_matrix((ones, (self.sources[mask], self.targets[mask])), shape=(size, size))
 
-def _check_reachability(finder: Wayfinder, issue: _Reporter) -> None:
-    """Each public destination from each kiosk in each profile, with the reason if not."""
-    plan = finder.floorplan
-    public = [d for d in plan.destinations.values() if d.is_public]
-    staff_allowed: dict[Profile, CompiledProfile] = {}
-    for profile in Profile:
-        for kiosk in plan.kiosks.values():
-            seconds = finder.kiosk_seconds(kiosk.id, {d.node for d in public}, profile)
-            for destination in public:
-                if not math.isinf(seconds[destination.node]):
-                    continue
-                message = f"not reachable from kiosk {kiosk.id!r} in the {profile} profile"
-                if profile not in staff_allowed:
-                    staff_allowed[profile] = compile_profile(
-                        finder.routing, profile, include_staff=True
-                    )
-                with_staff = staff_allowed[profile]
-                found = astar_path(
-                    with_staff, with_staff.index[kiosk.node], with_staff.index[destination.node]
-                )
-                if found is not None:
-                    graph = finder.routing.graph
-                    path = [with_staff.ids[i] for i in found[1]]
-                    staff = [
-                        graph.edges[u, v]["id"]
-                        for u, v in zip(path, path[1:], strict=False)
-                        if not graph.edges[u, v]["public"]
-                    ]
-                    message += f": its only way passes staff-only {staff[0]!r}"
-                elif profile is Profile.STEP_FREE:
-                    message += ": every way has stairs or an escalator"
-                issue(Severity.ERROR, destination.id, message)
+    def touching(self, elements: Iterable[str]) -> Mask:
+        """Links that belong to, start at or end at any of the given elements."""
+        closed = set(elements)
+        nodes = np.zeros(len(self.ids), dtype=np.bool_)
+        nodes[[self.index[e] for e in closed if e in self.index]] = True
+        by_element = np.fromiter((e in closed for e in self.elements), np.bool_, len(self.elements))
+        result: Mask = by_element | nodes[self.sources] | nodes[self.targets]
+        return result
+
+    @cached_property
+    def link_of_pair(self) -> dict[tuple[int, int], int]:
+        """Which link joins two node indices (for naming what lies on a found path).
+
+        Where an edge and a connector join the same two nodes, a public one is named.
+        """
+        by_access = np.argsort(self.public, kind="stable")  # public links last: they win
+        return {(int(self.sources[i]), int(self.targets[i])): int(i) for i in by_access}
 
 
-def _check_one_way_traps(finder: Wayfinder, issue: _Reporter) -> None:
-    """Places a visitor can walk into from a kiosk but not back out of."""
-    plan = finder.floorplan
-    graph = finder.routing.graph
-    for profile in Profile:
-        compiled = finder.compiled_profile(profile)
-        covered = bytearray(len(compiled.ids))
-        for kiosk in plan.kiosks.values():
-            start = compiled.index[kiosk.node]
-            if covered[start]:
-                continue  # same strongly connected part as an earlier kiosk: same answer
-            forward = reachable(compiled, start)
-            back = reachable(compiled, start, backwards=True)
-            reported = 0
-            for i in range(len(compiled.ids)):
-                if forward[i] and back[i]:
-                    covered[i] = 1
-            for i, node_id in enumerate(compiled.ids):
-                if not (forward[i] and not back[i]) or reported >= MAX_TRAPS_REPORTED:
-                    continue
-                for entry, _ in compiled.predecessors[i]:
-                    if not (forward[entry] and back[entry]):
-                        continue
-                    edge_id = graph.edges[compiled.ids[entry], node_id]["id"]
-                    issue(
-                        Severity.ERROR,
-                        edge_id,
-                        f"one-way trap in the {profile} profile: after {edge_id!r} there is "
-                        f"no way back to kiosk {kiosk.id!r}",
-                    )
-                    reported += 1
+def _reached(graph: csr_matrix, start: int) -> tuple[Mask, Indices]:
+    """Nodes reachable from `start` and the breadth-first predecessor of each."""
+    order, predecessors = breadth_first_order(graph, start, directed=True, return_predecessors=True)
+    reached = np.zeros(graph.shape[0], dtype=np.bool_)
+    reached[order] = True
+    return reached, predecessors
 
 
-def _check_closures(finder: Wayfinder, now: datetime, issue: _Reporter) -> None:
-    """Warn about expired closures and what the closures in force cut off."""
-    plan = finder.floorplan
-    for closure in finder.closures:
-        if not closure.is_active(now):
-            issue(Severity.WARNING, closure.id, "expired; remove it")
-    closed = finder.closed_elements(now)
-    if not closed:
-        return
-    public = [d for d in plan.destinations.values() if d.is_public]
-    for profile in Profile:
-        for kiosk in plan.kiosks.values():
-            open_ways = finder.kiosk_seconds(kiosk.id, {d.node for d in public}, profile)
-            now_ways = finder.kiosk_seconds(
-                kiosk.id, {d.node for d in public}, profile, closed_elements=closed
+@dataclass
+class _Checker:
+    """Runs the checks on one floorplan and collects grouped, located issues."""
+
+    plan: Floorplan
+    links: _LinkTable
+    issues: list[Issue] = field(default_factory=list)
+
+    @cached_property
+    def paths(self) -> dict[str, str]:
+        return element_paths(self.plan)
+
+    @cached_property
+    def kiosk_nodes(self) -> dict[str, int]:
+        return {k.id: self.links.index[k.node] for k in self.plan.kiosks.values()}
+
+    @cached_property
+    def public_destinations(self) -> dict[str, int]:
+        return {
+            d.id: self.links.index[d.node] for d in self.plan.destinations.values() if d.is_public
+        }
+
+    def add(self, severity: Severity, element: str, message: str, path: str = "") -> None:
+        self.issues.append(Issue(severity, element, path or self.paths.get(element, "$"), message))
+
+    def report(self) -> ValidationReport:
+        errors = tuple(i for i in self.issues if i.severity is Severity.ERROR)
+        warnings = tuple(i for i in self.issues if i.severity is Severity.WARNING)
+        return ValidationReport(errors, warnings)
+
+    def profile_mask(self, profile: Profile, *, include_staff: bool = False) -> Mask:
+        usable = self.links.usable[profile]
+        return usable if include_staff else usable & self.links.public
+
+    def check_connected(self) -> None:
+        """Every part of the building must connect to the rest (whatever the access)."""
+        everything = self.links.graph(np.ones(len(self.links.elements), dtype=np.bool_))
+        count, labels = connected_components(everything, directed=True, connection="weak")
+        if count < 2:
+            return
+        sizes = np.bincount(labels)
+        main = int(sizes.argmax())
+        for label in range(count):
+            if label == main:
+                continue
+            members = sorted(self.links.ids[i] for i in np.flatnonzero(labels == label))
+            self.add(
+                Severity.ERROR,
+                members[0],
+                f"disconnected: {len(members)} node(s) ({_listing(members, quoted=False)}) "
+                "are not joined to the rest of the floorplan",
             )
-            for destination in public:
-                if math.isinf(now_ways[destination.node]) and not math.isinf(
-                    open_ways[destination.node]
-                ):
-                    issue(
-                        Severity.WARNING,
-                        destination.id,
-                        f"while closures are in force, not reachable from kiosk {kiosk.id!r} "
-                        f"in the {profile} profile",
-                    )
+
+    def searches(self, mask: Mask) -> _Searches:
+        return _Searches(self.links.graph(mask), self.kiosk_nodes)
+
+    def check_reachability(self) -> None:
+        """Each public destination from each kiosk in each profile, grouped by cause."""
+        if not self.kiosk_nodes or not self.public_destinations:
+            return
+        failures: dict[tuple[str, str], dict[str, list[str]]] = {}
+        standard = self.searches(self.profile_mask(Profile.STANDARD))
+        for profile in Profile:
+            visitors = self.searches(self.profile_mask(profile))
+            with_staff = self.searches(self.profile_mask(profile, include_staff=True))
+            undirected = _WeakParts(visitors.graph)
+            for kiosk_id, start in self.kiosk_nodes.items():
+                for destination_id, node in self.unreached(visitors.reached(kiosk_id)):
+                    if with_staff.reached(kiosk_id)[node]:
+                        cause = self.staff_cause(with_staff, kiosk_id, node)
+                    elif profile is Profile.STEP_FREE and standard.reached(kiosk_id)[node]:
+                        cause = STEPS
+                    elif undirected.joined(start, node):
+                        cause = ONE_WAY
+                    else:
+                        cause = NOT_JOINED
+                    by_kiosk = failures.setdefault((destination_id, cause), {})
+                    by_kiosk.setdefault(kiosk_id, []).append(profile.value)
+        for (destination_id, cause), by_kiosk in failures.items():
+            for profiles, kiosks in _by_profiles(by_kiosk).items():
+                self.add(
+                    Severity.ERROR,
+                    destination_id,
+                    f"not reachable from {_kiosks(kiosks)} in the {_profiles(profiles)}: {cause}",
+                )
+
+    @cached_property
+    def destination_nodes(self) -> Indices:
+        return np.fromiter(self.public_destinations.values(), np.int32)
+
+    def unreached(self, reached: Mask) -> list[tuple[str, int]]:
+        """The public destinations (id, node) that `reached` leaves out."""
+        ids = list(self.public_destinations)
+        missing = np.flatnonzero(~reached[self.destination_nodes])
+        return [(ids[i], int(self.destination_nodes[i])) for i in missing]
+
+    def staff_cause(self, with_staff: _Searches, kiosk_id: str, node: int) -> str:
+        """Name the first staff-only element on the way staff could take."""
+        path = with_staff.path(kiosk_id, node)
+        for u, v in zip(path, path[1:], strict=False):
+            link = self.links.link_of_pair[u, v]
+            if not self.links.public[link]:
+                return f"its only way passes staff-only {self.links.elements[link]!r}"
+        return NOT_JOINED
+
+    def check_one_way_traps(self) -> None:
+        """Places a visitor can walk into from a kiosk but not back out of (exits excepted)."""
+        exits = np.fromiter(
+            (n.kind is NodeKind.EXIT for n in self.plan.nodes.values()),
+            np.bool_,
+            len(self.links.ids),
+        )
+        traps: dict[str, dict[str, list[str]]] = {}  # element -> kiosk -> profiles
+        for profile in Profile:
+            mask = self.profile_mask(profile)
+            forward = self.searches(mask)
+            backward = _Searches(forward.graph.T.tocsr(), self.kiosk_nodes)
+            for kiosk_id in self.kiosk_nodes:
+                there, back = forward.reached(kiosk_id), backward.reached(kiosk_id)
+                trapped = there & ~back & ~exits
+                if not trapped.any():
+                    continue
+                both_ways = there & back
+                entering = mask & both_ways[self.links.sources] & trapped[self.links.targets]
+                for link in np.flatnonzero(entering):
+                    by_kiosk = traps.setdefault(self.links.elements[link], {})
+                    seen_in = by_kiosk.setdefault(kiosk_id, [])
+                    if profile.value not in seen_in:
+                        seen_in.append(profile.value)
+        for element, by_kiosk in traps.items():
+            for profiles, kiosks in _by_profiles(by_kiosk).items():
+                self.add(
+                    Severity.ERROR,
+                    element,
+                    f"one-way trap in the {_profiles(profiles)}: after {element!r} "
+                    f"there is no way back to {_kiosks(kiosks)}",
+                )
+
+    def check_closures(self, closures: Iterable[Closure], now: datetime) -> None:
+        """Warn about expired closures and what the closures in force cut off."""
+        in_force = []
+        for closure in closures:
+            if closure.is_active(now):
+                in_force.append(closure.element)
+            else:
+                self.add(Severity.WARNING, closure.id, "expired; remove it")
+        if not in_force or not self.kiosk_nodes:
+            return
+        open_links = ~self.links.touching(in_force)
+        cut_off: dict[str, dict[str, list[str]]] = {}  # destination -> kiosk -> profiles
+        for profile in Profile:
+            mask = self.profile_mask(profile)
+            usually, now_open = self.searches(mask), self.searches(mask & open_links)
+            for kiosk_id in self.kiosk_nodes:
+                before, after = usually.reached(kiosk_id), now_open.reached(kiosk_id)
+                for destination_id, node in self.public_destinations.items():
+                    if before[node] and not after[node]:
+                        by_kiosk = cut_off.setdefault(destination_id, {})
+                        by_kiosk.setdefault(kiosk_id, []).append(profile.value)
+        for destination_id, by_kiosk in cut_off.items():
+            for profiles, kiosks in _by_profiles(by_kiosk).items():
+                self.add(
+                    Severity.WARNING,
+                    destination_id,
+                    f"while closures are in force, not reachable from {_kiosks(kiosks)} "
+                    f"in the {_profiles(profiles)}",
+                )
+
+
+@dataclass
+class _Searches:
+    """Breadth-first searches from each kiosk on one graph, shared by kiosks that can reach
+    each other (same strongly connected part: same answer)."""
+
+    graph: csr_matrix
+    kiosk_nodes: Mapping[str, int]
+    _by_part: dict[int, Mask] = field(default_factory=dict)
+    _predecessors: dict[str, Indices] = field(default_factory=dict)
+
+    @cached_property
+    def parts(self) -> npt.NDArray[np.int32]:
+        _, labels = connected_components(self.graph, directed=True, connection="strong")
+        return labels
+
+    def reached(self, kiosk_id: str) -> Mask:
+        """Which nodes a visitor starting at the kiosk can get to."""
+        start = self.kiosk_nodes[kiosk_id]
+        part = int(self.parts[start])
+        if part not in self._by_part:
+            self._by_part[part] = _reached(self.graph, start)[0]
+        return self._by_part[part]
+
+    def path(self, kiosk_id: str, node: int) -> list[int]:
+        """A way from the kiosk to a reached node (predecessors belong to one start)."""
+        start = self.kiosk_nodes[kiosk_id]
+        if kiosk_id not in self._predecessors:
+            self._predecessors[kiosk_id] = _reached(self.graph, start)[1]
+        predecessors = self._predecessors[kiosk_id]
+        path = [node]
+        while path[-1] != start:
+            path.append(int(predecessors[path[-1]]))
+        return path[::-1]
+
+
+@dataclass
+class _WeakParts:
+    """Which nodes are joined at all when one-way edges are ignored."""
+
+    graph: csr_matrix
+
+    @cached_property
+    def labels(self) -> npt.NDArray[np.int32]:
+        _, labels = connected_components(self.graph, directed=True, connection="weak")
+        return labels
+
+    def joined(self, a: int, b: int) -> bool:
+        return bool(self.labels[a] == self.labels[b])
+
+
+def _by_profiles(by_kiosk: Mapping[str, list[str]]) -> dict[tuple[str, ...], list[str]]:
+    """Kiosks grouped by the profiles a problem affects them in (usually one group)."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for kiosk_id, profiles in by_kiosk.items():
+        groups.setdefault(tuple(profiles), []).append(kiosk_id)
+    return groups
+
+
+def _profiles(profiles: tuple[str, ...]) -> str:
+    return " and ".join(profiles) + (" profile" if len(profiles) == 1 else " profiles")
+
+
+def _listing(names: list[str], *, quoted: bool = True) -> str:
+    """Up to MAX_LISTED names, then how many more: messages stay short on a campus."""
+    shown = [repr(n) if quoted else n for n in names[:MAX_LISTED]]
+    more = f" and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else ""
+    return ", ".join(shown) + more
+
+
+def _kiosks(kiosk_ids: list[str]) -> str:
+    return ("kiosk " if len(kiosk_ids) == 1 else "kiosks ") + _listing(kiosk_ids)

@@ -260,3 +260,12 @@ def test_python_dash_m_entry_point(demo_path: Path) -> None:
     )
     assert done.returncode == 0
     assert "Chapel" in done.stdout
+
+
+@pytest.mark.parametrize("query", [("sterile processing",), ("zzqx",), ("--category", "helipad")])
+def test_search_without_hits_says_no_match(
+    capsys: Any, demo_path: Path, query: tuple[str, ...]
+) -> None:
+    code, out, err = run(capsys, "search", demo_path, *query)
+    assert code == 2 and out == ""
+    assert "no match" in err

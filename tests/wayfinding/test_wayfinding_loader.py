@@ -153,7 +153,7 @@ def test_bad_geometry(plan_builder: Any) -> None:
     issues = issues_of(builder.build())
     messages = {i.element: i.message for i in issues}
     assert "no length" in messages["b--d"]
-    assert "cannot join level 0 to level 1" in messages["a--up"]
+    assert "cannot join floors at 0 m and 4 m" in messages["a--up"]
 
 
 def test_closure_checks(plan_builder: Any) -> None:

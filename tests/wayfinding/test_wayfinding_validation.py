@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from wayfinding import Wayfinder, validate
+import pytest
+
+from wayfinding import Floorplan, Wayfinder, load_floorplan, validate
+
+SECOND_HOSPITAL = Path(__file__).parent / "fixtures" / "second-hospital.json"
+
+
+@pytest.fixture(scope="module")
+def second_plan() -> Floorplan:
+    return load_floorplan(SECOND_HOSPITAL)
 
 
 def corridor(plan_builder: Any) -> Any:
@@ -100,3 +110,45 @@ def test_validation_reuses_a_wayfinders_trees(plan_builder: Any) -> None:
     plan = corridor(plan_builder).load()
     finder = Wayfinder(plan)
     assert validate(plan, finder).ok
+
+
+def test_second_hospital_validates_with_exactly_its_known_problem(second_plan: Any) -> None:
+    report = validate(second_plan)
+    assert report.warnings == ()
+    [issue] = report.errors
+    assert (issue.element, issue.json_path) == ("audiology", "$.destinations[7]")
+    assert "step-free profile" in issue.message and "stairs or an escalator" in issue.message
+    for kiosk in second_plan.kiosks:
+        assert repr(kiosk) in issue.message
+
+
+def test_a_problem_is_stated_once_for_all_the_kiosks_it_affects(plan_builder: Any) -> None:
+    builder = plan_builder().floor("f1", 0, "1").floor("f2", 1, "2")
+    for index in range(30):
+        builder.node(f"k{index}", index * 3, 0, kind="kiosk").kiosk(
+            f"kiosk-{index}", f"k{index}", 0
+        )
+        if index:
+            builder.edge(f"k{index - 1}", f"k{index}")
+    builder.node("s1", 0, -3, kind="stairs").node("s2", 0, -3, floor="f2", kind="stairs")
+    builder.node("up", 5, -3, floor="f2", kind="destination").edge("k0", "s1").edge("s2", "up")
+    builder.connector("stairs", "Stairs", "stairs", "s1", "s2")
+    builder.destination("upstairs", "Upstairs Clinic", "up")
+    [issue] = validate(builder.load()).errors
+    assert "kiosks 'kiosk-0', 'kiosk-1', 'kiosk-2', 'kiosk-3', 'kiosk-4' and 25 more" in (
+        issue.message
+    )
+
+
+def test_a_one_way_corridor_out_to_an_exit_is_not_a_trap(plan_builder: Any) -> None:
+    builder = corridor(plan_builder).node("street", 20, -10, kind="exit")
+    builder.edge("c", "street", one_way=True)
+    assert validate(builder.load()).ok
+
+
+def test_a_destination_only_against_a_one_way_edge_says_so(plan_builder: Any) -> None:
+    builder = corridor(plan_builder)
+    builder.data["edges"][1]["one_way"] = True  # b--c
+    builder.data["edges"][1]["from"], builder.data["edges"][1]["to"] = "c", "b"
+    [issue] = [i for i in validate(builder.load()).errors if i.element == "clinic"]
+    assert "against a one-way edge" in issue.message
