@@ -27,7 +27,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
 from wayfinding.errors import UnknownPlaceError
-from wayfinding.graph import DEFAULT_COSTS, CostModel, build_graph
+from wayfinding.graph import DEFAULT_COSTS, CostModel, RoutingGraph, build_graph
 from wayfinding.model import (
     Access,
     Closure,
@@ -40,13 +40,17 @@ from wayfinding.model import (
 from wayfinding.no_route import REASON_ORDER, BlockedWay, NoRouteCause, NoRouteError
 from wayfinding.search import DestinationIndex, DirectorySection, SearchResult
 from wayfinding.shortest_paths import (
+    EDGE_KINDS,
+    NO_CONNECTOR,
     CompiledProfile,
     EdgeTable,
+    FloatArray,
     LandmarkTrees,
     ShortestPathTree,
     astar_path,
     compile_profile,
     reachable,
+    seconds_to,
     shortest_path_tree,
 )
 
@@ -166,8 +170,8 @@ class _RoutingState:
     # The same profiles with nothing closed, to tell whether a closure is what blocks a way.
     open_compiled: dict[Profile, CompiledProfile] = field(default_factory=dict)
     trees: dict[tuple[str, Profile], ShortestPathTree] = field(default_factory=dict)
-    # Trees towards each kiosk: with `trees` they bound A* searches (see astar_path).
-    inward_trees: dict[tuple[str, Profile], ShortestPathTree] = field(default_factory=dict)
+    # Seconds from every node to each kiosk: with `trees` they bound A* searches (astar_path).
+    inward_seconds: dict[tuple[str, Profile], FloatArray] = field(default_factory=dict)
     directions: _DirectionsCache = field(
         default_factory=lambda: _DirectionsCache(DIRECTIONS_CACHE_SIZE)
     )
@@ -202,8 +206,8 @@ class Wayfinder:
     ) -> None:
         self.floorplan = floorplan
         self.clock = clock
-        self.routing = build_graph(floorplan, costs)
-        self.edges = EdgeTable.of(self.routing)
+        self.costs = costs
+        self.edges = EdgeTable.of(floorplan, costs)
         self.background_refresh = background_refresh
         self._closures: tuple[Closure, ...] = floorplan.closures
         self._closures_version = 0
@@ -308,7 +312,7 @@ class Wayfinder:
             self._open_compiled(state, profile)
             for kiosk in self.floorplan.kiosks.values():
                 self._tree(state, kiosk, profile)
-                self._inward_tree(state, kiosk, profile)
+                self._inward_seconds(state, kiosk, profile)
         return state
 
     def _state_at(self, now: datetime | None) -> _RoutingState:
@@ -337,11 +341,15 @@ class Wayfinder:
                 self._other_states[closed_elements] = state
             return state
 
+    @cached_property
+    def routing(self) -> RoutingGraph:
+        """The networkx walking graph, built on first use: routes are served without it."""
+        return build_graph(self.floorplan, self.costs)
+
     def _compiled(self, state: _RoutingState, profile: Profile) -> CompiledProfile:
         compiled = state.compiled.get(profile)
         if compiled is None:
-            closed = self.routing.closed_edges(state.closed_elements)
-            compiled = compile_profile(self.routing, profile, closed, table=self.edges)
+            compiled = compile_profile(self.edges, profile, state.closed_elements)
             state.compiled[profile] = compiled
         return compiled
 
@@ -349,7 +357,7 @@ class Wayfinder:
         compiled = state.open_compiled.get(profile)
         if compiled is None:
             if state.closed_elements:
-                compiled = compile_profile(self.routing, profile, table=self.edges)
+                compiled = compile_profile(self.edges, profile)
             else:
                 compiled = self._compiled(state, profile)
             state.open_compiled[profile] = compiled
@@ -363,15 +371,13 @@ class Wayfinder:
             state.trees[(kiosk.id, profile)] = tree
         return tree
 
-    def _inward_tree(
-        self, state: _RoutingState, kiosk: Kiosk, profile: Profile
-    ) -> ShortestPathTree:
-        tree = state.inward_trees.get((kiosk.id, profile))
-        if tree is None:
+    def _inward_seconds(self, state: _RoutingState, kiosk: Kiosk, profile: Profile) -> FloatArray:
+        seconds = state.inward_seconds.get((kiosk.id, profile))
+        if seconds is None:
             compiled = self._compiled(state, profile)
-            tree = shortest_path_tree(compiled, compiled.index[kiosk.node], backwards=True)
-            state.inward_trees[(kiosk.id, profile)] = tree
-        return tree
+            seconds = seconds_to(compiled, compiled.index[kiosk.node])
+            state.inward_seconds[(kiosk.id, profile)] = seconds
+        return seconds
 
     def _landmarks(self, state: _RoutingState, profile: Profile) -> list[LandmarkTrees]:
         """Kiosks with both trees built for this profile, as A* landmarks.
@@ -380,8 +386,8 @@ class Wayfinder:
         """
         outward = dict(list(state.trees.items()))
         return [
-            LandmarkTrees(outward[key], tree)
-            for key, tree in list(state.inward_trees.items())
+            LandmarkTrees(outward[key], inward)
+            for key, inward in list(state.inward_seconds.items())
             if key[1] is profile and key in outward
         ]
 
@@ -557,30 +563,6 @@ class Wayfinder:
         destination = candidates[compiled.ids[best]]
         return self._route(compiled, path, float(tree.seconds[best]), destination, kiosk)
 
-    def kiosk_seconds(
-        self,
-        kiosk_id: str,
-        node_ids: Iterable[str],
-        profile: Profile | str,
-        *,
-        closed_elements: frozenset[str] = frozenset(),
-    ) -> Mapping[str, float]:
-        """Walking seconds from a kiosk to each node (inf when unreachable), from its tree.
-
-        Used by validation to check every destination against every kiosk without new searches.
-        """
-        profile = Profile(profile)
-        state = self._state_for(closed_elements)
-        compiled = self._compiled(state, profile)
-        seconds = self._tree(state, self.kiosk(kiosk_id), profile).seconds
-        return {node: float(seconds[compiled.index[node]]) for node in node_ids}
-
-    def compiled_profile(
-        self, profile: Profile | str, closed_elements: frozenset[str] = frozenset()
-    ) -> CompiledProfile:
-        """The compiled adjacency for a profile and set of closures (shared, do not modify)."""
-        return self._compiled(self._state_for(closed_elements), Profile(profile))
-
     def _route(
         self,
         compiled: CompiledProfile,
@@ -589,21 +571,29 @@ class Wayfinder:
         destination: Destination | None,
         kiosk: Kiosk | None,
     ) -> Route:
+        table, profile = self.edges, compiled.profile
         ids = compiled.ids
-        nodes = tuple(ids[i] for i in path)
-        edge_info = self.routing.edge_info
-        profile = compiled.profile
-        hops = []
-        for u, v in zip(nodes, nodes[1:], strict=False):
-            info = edge_info[u, v]
-            hop_seconds = info.seconds[profile]
-            assert hop_seconds is not None  # the search only walks usable edges
-            hops.append(
-                Hop(u, v, info.element, info.kind, info.connector, info.length_m, hop_seconds)
+        steps = np.array(path, dtype=np.int32)
+        rows = table.rows(steps[:-1], steps[1:]).tolist()
+        kinds = table.kinds[rows].tolist()
+        lengths = table.lengths[rows].tolist()
+        hop_seconds = table.costs[profile][rows].tolist()
+        hops = tuple(
+            Hop(
+                ids[u],
+                ids[v],
+                table.element_ids[table.elements[row]],
+                EDGE_KINDS[kind],
+                table.element_of(row) if table.connectors[row] != NO_CONNECTOR else "",
+                length,
+                hop_s,
             )
-        return Route(
-            self.floorplan, compiled.profile, nodes, tuple(hops), seconds, destination, kiosk
+            for u, v, row, kind, length, hop_s in zip(
+                path, path[1:], rows, kinds, lengths, hop_seconds, strict=False
+            )
         )
+        nodes = tuple(ids[i] for i in path)
+        return Route(self.floorplan, profile, nodes, hops, seconds, destination, kiosk)
 
     # -- reasons ----------------------------------------------------------------------------
 
@@ -660,7 +650,7 @@ class Wayfinder:
         closed_by = {
             row: element
             for element in state.closed_elements
-            for row in table.rows_of(self.routing.edges_of_element.get(element, ())).tolist()
+            for row in table.rows_of_element(element).tolist()
         }
         rows_out = np.flatnonzero(inside[sources] & leads_on[targets])
         rows_in = np.flatnonzero(inside[targets] & leads_on[sources])
@@ -674,7 +664,7 @@ class Wayfinder:
         for row in rows_in.tolist():
             stepped = profile is Profile.STEP_FREE and math.isnan(table.costs[profile][row])
             reason = NoRouteCause.NOT_STEP_FREE if stepped else NoRouteCause.ONE_WAY
-            found.setdefault(self._element_of(*table.key(row)), reason)
+            found.setdefault(table.element_of(row), reason)
         ways = [BlockedWay(reason, element) for element, reason in found.items()]
         return tuple(sorted(ways, key=lambda way: REASON_ORDER.index(way.reason)))
 
@@ -683,19 +673,13 @@ class Wayfinder:
     ) -> tuple[NoRouteCause, str]:
         """The lasting reason first: staff only, then steps, then a closure."""
         table = self.edges
-        u, v = table.key(row)
         if not table.public[row]:
-            nodes = self.routing.graph.nodes
-            staff_area = next((n for n in (v, u) if not nodes[n]["public"]), None)
-            return NoRouteCause.STAFF_ONLY, staff_area or self._element_of(u, v)
+            ends = (int(table.targets[row]), int(table.sources[row]))
+            staff_area = next((table.ids[n] for n in ends if not table.node_public[n]), None)
+            return NoRouteCause.STAFF_ONLY, staff_area or table.element_of(row)
         if math.isnan(table.costs[profile][row]):
-            return NoRouteCause.NOT_STEP_FREE, self._element_of(u, v)
-        return NoRouteCause.CLOSED, closed_by.get(row, self._element_of(u, v))
-
-    def _element_of(self, u: str, v: str) -> str:
-        """The connector a hop belongs to, else its edge: what a person would name."""
-        info = self.routing.edge_info[u, v]
-        return info.connector or info.element
+            return NoRouteCause.NOT_STEP_FREE, table.element_of(row)
+        return NoRouteCause.CLOSED, closed_by.get(row, table.element_of(row))
 
 
 def seconds_to_minutes(seconds: float) -> int:

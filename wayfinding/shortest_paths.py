@@ -1,14 +1,14 @@
 """Shortest-path searches on a compact, integer-indexed copy of the walking graph.
 
-The networkx graph is the source of truth; for speed, its edges are read once into flat arrays
-(`EdgeTable`, costs from the very same weight function networkx uses), and each profile with
-the closures in force is a mask over that table, compiled into a CSR matrix. Single-source
-trees come from `scipy.sparse.csgraph.dijkstra` (compiled code, about 1/16 of the CPU of a
-Python heap at 100,000 nodes, identical costs) and are kept as one float64 array of seconds
-and one int32 array of predecessors: about 1.2 MB per tree at 100,000 nodes, in memory that
-forked web workers share as long as nobody writes to it. A kiosk route is then a walk along
-the predecessors. Any-to-any routes use A* over the same CSR arrays, guided by the kiosks'
-trees as landmarks.
+The walking links (`graph.walkable_links`, the same list the networkx graph is made from) are
+read once into flat arrays, an `EdgeTable`; each profile with the closures in force is a mask
+over that table, compiled into a CSR matrix. No networkx graph is needed to serve routes, which
+keeps a 100,000-node campus in a fraction of the memory. Single-source trees come from
+`scipy.sparse.csgraph.dijkstra` (compiled code, about 1/16 of the CPU of a Python heap at
+100,000 nodes, identical costs) and are kept as one float64 array of seconds and one int32
+array of predecessors: about 1.2 MB per tree at 100,000 nodes, in memory that forked web
+workers share as long as nobody writes to it. A kiosk route is then a walk along the
+predecessors. Any-to-any routes use A* over the same CSR arrays, guided by the kiosks' trees.
 """
 
 from __future__ import annotations
@@ -17,31 +17,34 @@ import heapq
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, dijkstra
 
-from wayfinding.graph import EdgeKey, RoutingGraph, make_weight
-from wayfinding.model import Profile
+from wayfinding.graph import DEFAULT_COSTS, CostModel, cost_attribute, walkable_links
+from wayfinding.model import Access, EdgeKind, Floorplan, Profile
 
 # What scipy puts in a predecessor array for the source and for nodes it cannot reach.
 UNREACHED = -9999
+NO_CONNECTOR = -1
+EDGE_KINDS = tuple(EdgeKind)
 
 FloatArray = npt.NDArray[np.float64]
 IndexArray = npt.NDArray[np.int32]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
 class EdgeTable:
-    """Every directed edge of the walking graph once, as flat arrays: row k runs from node
+    """Every directed link of the walking graph once, as flat arrays: row k runs from node
     sources[k] to node targets[k] (indices into `ids`).
 
-    Costs are what `make_weight` gives when access is ignored (NaN where the profile may not
-    use the edge); `public` and closures are applied later as masks, as `make_weight` does.
-    Edges are found by their code source * len(ids) + target in `sorted_codes` (a few MB,
+    `costs` are the seconds per profile (NaN where the profile may not use the link); staff
+    access and closures are masks applied by `usable`, as `graph.make_weight` applies them.
+    `elements` and `connectors` index `element_ids` (the edge or connector a link belongs to).
+    Links are found by their code source * len(ids) + target in `sorted_codes` (a few MB,
     where a dict of id pairs would take tens at 100,000 nodes).
     """
 
@@ -49,8 +52,15 @@ class EdgeTable:
     index: dict[str, int]
     sources: IndexArray
     targets: IndexArray
-    public: npt.NDArray[np.bool_]
+    public: BoolArray
     costs: dict[Profile, FloatArray]
+    lengths: FloatArray
+    kinds: npt.NDArray[np.int8]
+    elements: IndexArray
+    connectors: IndexArray
+    element_ids: list[str]
+    element_index: dict[str, int]
+    node_public: BoolArray
     xs: FloatArray
     ys: FloatArray
     levels: npt.NDArray[np.int64]
@@ -58,72 +68,99 @@ class EdgeTable:
     rows_by_code: npt.NDArray[np.int64]
 
     @classmethod
-    def of(cls, routing: RoutingGraph) -> EdgeTable:
-        """Read the walking graph once (the only pass over networkx edges a Wayfinder makes)."""
-        graph = routing.graph
-        ids = list(graph.nodes)
+    def of(cls, floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> EdgeTable:
+        """Read the walking links once; a later link between the same two nodes replaces an
+        earlier one, as it does in the networkx graph."""
+        ids = list(floorplan.nodes)
         index = {node_id: i for i, node_id in enumerate(ids)}
-        sources: list[int] = []
-        targets: list[int] = []
-        public: list[bool] = []
-        costs: dict[Profile, list[float]] = {profile: [] for profile in Profile}
-        weights = {profile: make_weight(profile, include_staff=True) for profile in Profile}
-        for u, v, data in graph.edges(data=True):
-            sources.append(index[u])
-            targets.append(index[v])
-            public.append(bool(data["public"]))
-            for profile, weight in weights.items():
-                cost = weight(u, v, data)
-                costs[profile].append(math.nan if cost is None else cost)
-        nodes = graph.nodes
-        source_array = np.array(sources, dtype=np.int32)
-        target_array = np.array(targets, dtype=np.int32)
-        codes = source_array.astype(np.int64) * len(ids) + target_array
+        links = walkable_links(floorplan, costs)
+        # One tight pass per column: quicker in Python than one loop filling them all.
+        element_ids = list(dict.fromkeys([link.element for link in links]))
+        element_index = {element: code for code, element in enumerate(element_ids)}
+        kind_code = {kind.value: code for code, kind in enumerate(EDGE_KINDS)}
+        attrs = [link.attrs for link in links]
+        columns = {
+            "u": [index[link.source] for link in links],
+            "v": [index[link.target] for link in links],
+            "e": [element_index[link.element] for link in links],
+            "c": [element_index.get(a["connector"], NO_CONNECTOR) for a in attrs],
+            "k": [kind_code[a["kind"]] for a in attrs],
+            "m": [a["length_m"] for a in attrs],
+        }
+        public = [a["public"] for a in attrs]
+        seconds = {
+            profile: [math.nan if a[key] is None else a[key] for a in attrs]
+            for profile, key in ((p, cost_attribute(p)) for p in Profile)
+        }
+        sources = np.array(columns["u"], dtype=np.int32)
+        targets = np.array(columns["v"], dtype=np.int32)
+        codes = sources.astype(np.int64) * len(ids) + targets
+        # The last link of each (source, target) pair, in the order the links came.
+        reversed_codes = codes[::-1]
+        _, first_of_reversed = np.unique(reversed_codes, return_index=True)
+        kept = np.sort(len(codes) - 1 - first_of_reversed)
+        codes = codes[kept]
         order = np.argsort(codes)
+        nodes = list(floorplan.nodes.values())
+        floors = floorplan.floors
         return cls(
             ids=ids,
             index=index,
-            sources=source_array,
-            targets=target_array,
-            public=np.array(public, dtype=np.bool_),
-            costs={p: np.array(c, dtype=np.float64) for p, c in costs.items()},
-            xs=np.fromiter((nodes[n]["x"] for n in ids), np.float64, len(ids)),
-            ys=np.fromiter((nodes[n]["y"] for n in ids), np.float64, len(ids)),
-            levels=np.fromiter((nodes[n]["level"] for n in ids), np.int64, len(ids)),
+            sources=sources[kept],
+            targets=targets[kept],
+            public=np.array(public, dtype=np.bool_)[kept],
+            costs={p: np.array(c, dtype=np.float64)[kept] for p, c in seconds.items()},
+            lengths=np.array(columns["m"], dtype=np.float64)[kept],
+            kinds=np.array(columns["k"], dtype=np.int8)[kept],
+            elements=np.array(columns["e"], dtype=np.int32)[kept],
+            connectors=np.array(columns["c"], dtype=np.int32)[kept],
+            element_ids=element_ids,
+            element_index=element_index,
+            node_public=np.array([n.access is Access.PUBLIC for n in nodes], dtype=np.bool_),
+            xs=np.array([n.x for n in nodes], dtype=np.float64),
+            ys=np.array([n.y for n in nodes], dtype=np.float64),
+            levels=np.array([floors[n.floor].level for n in nodes], dtype=np.int64),
             sorted_codes=codes[order],
             rows_by_code=order,
         )
 
-    def key(self, row: int) -> EdgeKey:
-        """The (from, to) node ids of a row."""
-        return self.ids[int(self.sources[row])], self.ids[int(self.targets[row])]
-
     def rows(
         self, sources: npt.NDArray[np.integer], targets: npt.NDArray[np.integer]
-    ) -> npt.NDArray[np.int64]:
-        """The row of each (source, target) index pair, -1 where there is no such edge."""
+    ) -> IndexArray:
+        """The row of each (source, target) index pair, -1 where there is no such link."""
         codes = sources.astype(np.int64) * len(self.ids) + targets
-        found = np.searchsorted(self.sorted_codes, codes)
-        found = np.minimum(found, len(self.sorted_codes) - 1)
-        hit = self.sorted_codes[found] == codes if len(self.sorted_codes) else codes < 0
-        return np.where(hit, self.rows_by_code[found], -1)
+        if not len(self.sorted_codes):
+            return np.full(len(codes), -1, dtype=np.int32)
+        found = np.minimum(np.searchsorted(self.sorted_codes, codes), len(self.sorted_codes) - 1)
+        hit = self.sorted_codes[found] == codes
+        return np.where(hit, self.rows_by_code[found], -1).astype(np.int32)
 
-    def rows_of(self, keys: Iterable[EdgeKey]) -> npt.NDArray[np.int64]:
-        """The rows of edges given by node ids (keys that are no edge are left out)."""
-        pairs = np.array([(self.index[u], self.index[v]) for u, v in keys], dtype=np.int64)
-        if not len(pairs):
-            return np.zeros(0, dtype=np.int64)
-        rows = self.rows(pairs[:, 0], pairs[:, 1])
-        return rows[rows >= 0]
+    def rows_of_element(self, element: str) -> IndexArray:
+        """The links a closure of this node, edge or connector id takes out of use."""
+        if element in self.element_index:
+            code = self.element_index[element]
+            mask = (self.elements == code) | (self.connectors == code)
+        elif element in self.index:
+            node = self.index[element]
+            mask = (self.sources == node) | (self.targets == node)
+        else:
+            return np.zeros(0, dtype=np.int32)
+        return np.flatnonzero(mask).astype(np.int32)
+
+    def element_of(self, row: int) -> str:
+        """The connector a link belongs to, else its edge: what a person would name."""
+        connector = int(self.connectors[row])
+        return self.element_ids[connector if connector != NO_CONNECTOR else self.elements[row]]
 
     def usable(
-        self, profile: Profile, closed: frozenset[EdgeKey], *, include_staff: bool
-    ) -> npt.NDArray[np.bool_]:
-        """Rows this profile may walk with these edges closed (the mask form of make_weight)."""
+        self, profile: Profile, closed_elements: Iterable[str], *, include_staff: bool = False
+    ) -> BoolArray:
+        """Rows this profile may walk with these elements closed (make_weight's rule, as a mask)."""
         usable = ~np.isnan(self.costs[profile])
         if not include_staff:
             usable &= self.public
-        usable[self.rows_of(closed)] = False
+        for element in closed_elements:
+            usable[self.rows_of_element(element)] = False
         return usable
 
 
@@ -146,39 +183,16 @@ class CompiledProfile:
     seconds_per_metre: float
     seconds_per_level: float
 
-    @cached_property
-    def successors(self) -> list[list[tuple[int, float]]]:
-        """(neighbour, seconds) lists per node, for whole-graph checks outside requests."""
-        return _adjacency_lists(self.forward)
-
-    @cached_property
-    def predecessors(self) -> list[list[tuple[int, float]]]:
-        """(neighbour, seconds) lists of the edges into each node."""
-        return _adjacency_lists(self.backward)
-
-
-def _adjacency_lists(matrix: csr_matrix) -> list[list[tuple[int, float]]]:
-    indptr, indices, data = matrix.indptr.tolist(), matrix.indices.tolist(), matrix.data.tolist()
-    return [
-        list(zip(indices[start:end], data[start:end], strict=True))
-        for start, end in zip(indptr, indptr[1:], strict=False)
-    ]
-
 
 def compile_profile(
-    routing: RoutingGraph,
+    table: EdgeTable,
     profile: Profile,
-    closed: frozenset[EdgeKey] = frozenset(),
+    closed_elements: Iterable[str] = (),
     *,
     include_staff: bool = False,
-    table: EdgeTable | None = None,
 ) -> CompiledProfile:
-    """Compile the usable edges of `profile` (minus closed ones) into CSR matrices.
-
-    Pass the `table` read once from `routing` when compiling more than once (a Wayfinder does).
-    """
-    table = table or EdgeTable.of(routing)
-    usable = table.usable(profile, closed, include_staff=include_staff)
+    """Compile the usable links of `profile` (minus closed elements) into CSR matrices."""
+    usable = table.usable(profile, closed_elements, include_staff=include_staff)
     sources, targets = table.sources[usable], table.targets[usable]
     costs = table.costs[profile][usable]
     count = len(table.ids)
@@ -212,10 +226,7 @@ def compile_profile(
 
 @dataclass(frozen=True)
 class ShortestPathTree:
-    """Distances (seconds) and predecessors from one source to every node it can reach.
-
-    A tree built `backwards` holds the seconds from every node *to* the source instead.
-    """
+    """Distances (seconds) and predecessors from one source to every node it can reach."""
 
     source: int
     seconds: FloatArray
@@ -233,13 +244,18 @@ class ShortestPathTree:
         return path
 
 
-def shortest_path_tree(
-    compiled: CompiledProfile, source: int, *, backwards: bool = False
-) -> ShortestPathTree:
-    """The full Dijkstra tree from `source` (towards it, with `backwards`)."""
-    matrix = compiled.backward if backwards else compiled.forward
-    seconds, predecessor = dijkstra(matrix, indices=np.asarray(source), return_predecessors=True)
+def shortest_path_tree(compiled: CompiledProfile, source: int) -> ShortestPathTree:
+    """The full Dijkstra tree from `source`."""
+    seconds, predecessor = dijkstra(
+        compiled.forward, indices=np.asarray(source), return_predecessors=True
+    )
     return ShortestPathTree(source, seconds, predecessor.astype(np.int32, copy=False))
+
+
+def seconds_to(compiled: CompiledProfile, target: int) -> FloatArray:
+    """Seconds from every node to `target` (inf where it cannot be reached); no paths kept."""
+    seconds: FloatArray = dijkstra(compiled.backward, indices=np.asarray(target))
+    return seconds
 
 
 # How many precomputed trees guide one A* search; more costs time per node than it saves.
@@ -251,7 +267,7 @@ class LandmarkTrees:
     """Precomputed trees from and to one landmark (a kiosk), used to bound A* searches."""
 
     outward: ShortestPathTree
-    inward: ShortestPathTree
+    inward: FloatArray
 
 
 def astar_path(
@@ -272,7 +288,7 @@ def astar_path(
     # Each guide is (per-node seconds, sign, offset): bound(node) = sign * seconds[node] + offset.
     guides: list[tuple[memoryview, float, float]] = []
     for landmark in landmarks:
-        outward, inward = landmark.outward.seconds, landmark.inward.seconds
+        outward, inward = landmark.outward.seconds, landmark.inward
         if not math.isinf(outward[target]):
             guides.append((outward.data, -1.0, float(outward[target])))
         if not math.isinf(inward[target]):

@@ -58,11 +58,11 @@ def test_every_stepped_way_is_counted_and_named(plan_builder: Any) -> None:
     assert {way.element for way in error.ways} == {"stair-a", "escalator-b", "steps-1--steps-2"}
     assert str(error) == (
         "No step-free route to Imaging from here: 3 ways have stairs or escalators "
-        "(Stair A, Escalator B and the stairs on Main Building, Level 1)."
+        "(the stairs on Main Building, Level 1, Stair A and Escalator B)."
     )
     assert error.describe("es") == (
         "No hay ruta sin escalones a Imaging desde aquí: 3 caminos tienen escaleras o "
-        "escaleras mecánicas (Stair A, Escalator B y la escalera en Main Building, planta 1)."
+        "escaleras mecánicas (la escalera en Main Building, planta 1, Stair A y Escalator B)."
     )
 
 
