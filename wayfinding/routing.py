@@ -177,8 +177,8 @@ class _RoutingState:
     )
 
 
-# States kept for explicit moments or closure sets besides the serving one (validation asks
-# for "no closures" and "closures now"; the CLI for one moment).
+# States kept besides the serving one, for an explicit `now` with other closures in force (the
+# CLI, a preview of a closure's effect); built on demand, off the serving path.
 OTHER_STATES_KEPT = 2
 
 
@@ -190,8 +190,7 @@ class Wayfinder:
     Requests that pass no `now` read the serving state and never build a tree; if they notice
     the closures in force have changed they start one background refresh and keep answering
     from the state they have until the new one is swapped in.
-    A Wayfinder made with `precompute=False` (the CLI, a one-off validation) builds what each
-    call needs on demand instead.
+    A Wayfinder made with `precompute=False` (the CLI) builds what each call needs on demand.
     """
 
     def __init__(
@@ -273,14 +272,14 @@ class Wayfinder:
         ones from one reference assignment on. Returns whether new trees were swapped in.
         """
         with self._refreshing:
-            if not self._is_stale(now):
+            if not self.is_stale(now):
                 return False
             self._serving = self._build_state(now)
             return True
 
     def refresh_in_background(self, now: datetime | None = None) -> bool:
         """Start `refresh(now)` on a thread if it is due and none is running; never waits."""
-        if not self._is_stale(now) or not self._refreshing.acquire(blocking=False):
+        if not self.is_stale(now) or not self._refreshing.acquire(blocking=False):
             return False
         self._refreshing.release()
         worker = threading.Thread(
@@ -291,9 +290,6 @@ class Wayfinder:
 
     def is_stale(self, now: datetime | None = None) -> bool:
         """Whether the serving trees are out of date at `now` (closures changed or expired)."""
-        return self._is_stale(now)
-
-    def _is_stale(self, now: datetime | None) -> bool:
         serving = self._serving
         if serving is None:
             return True
@@ -319,7 +315,7 @@ class Wayfinder:
         """The state a request uses: the serving one unless `now` asks for other closures."""
         serving = self._serving
         if now is None and serving is not None:
-            if self.background_refresh and self._is_stale(None):
+            if self.background_refresh and self.is_stale(None):
                 self.refresh_in_background()
             return serving
         return self._state_for(self.closed_elements(now))
@@ -608,15 +604,24 @@ class Wayfinder:
         """Say why there is no route: every blocked way out towards the target, and the cause.
 
         The cause is what would open a route first: lifting the closures, else allowing steps,
-        else the most common reason among the blocked ways. No tree is built for this.
+        else the most common reason among the blocked ways. When lifting the closures would
+        not help, they are not blamed: the ways are told as if nothing were closed.
+        No tree is built for this.
         """
         compiled = self._compiled(state, profile)
         start, goal = compiled.index[source], compiled.index[target]
-        ways = self._blocked_ways(compiled, start, goal, profile, state)
+        if state.closed_elements:
+            open_compiled = self._open_compiled(state, profile)
+            if reachable(open_compiled, start)[goal]:
+                ways = self._blocked_ways(compiled, start, goal, profile, state.closed_elements)
+                return NoRouteError(
+                    self.floorplan, profile, target_id, NoRouteCause.CLOSED, ways=ways
+                )
+            # Closed or not, there is no way: tell what blocks it for good.
+            compiled = open_compiled
+        ways = self._blocked_ways(compiled, start, goal, profile, frozenset())
         reasons = {way.reason for way in ways}
-        if state.closed_elements and reachable(self._open_compiled(state, profile), start)[goal]:
-            cause = NoRouteCause.CLOSED
-        elif profile is Profile.STEP_FREE and NoRouteCause.NOT_STEP_FREE in reasons:
+        if profile is Profile.STEP_FREE and NoRouteCause.NOT_STEP_FREE in reasons:
             cause = NoRouteCause.NOT_STEP_FREE
         elif reasons:
             cause = max(REASON_ORDER, key=lambda r: sum(way.reason is r for way in ways))
@@ -630,7 +635,7 @@ class Wayfinder:
         start: int,
         goal: int,
         profile: Profile,
-        state: _RoutingState,
+        closed_elements: frozenset[str],
     ) -> tuple[BlockedWay, ...]:
         """Each blocked link out of the area walkable from `start` that leads on to `goal`.
 
@@ -649,7 +654,7 @@ class Wayfinder:
         leads_on[breadth_first_order(outside_links, goal, directed=False)[0]] = True
         closed_by = {
             row: element
-            for element in state.closed_elements
+            for element in closed_elements
             for row in table.rows_of_element(element).tolist()
         }
         rows_out = np.flatnonzero(inside[sources] & leads_on[targets])

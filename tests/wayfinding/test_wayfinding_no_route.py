@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from wayfinding import NoRouteCause, NoRouteError, Wayfinder
+from wayfinding import Closure, NoRouteCause, NoRouteError, Profile, Wayfinder, load_floorplan
 from wayfinding.no_route import BlockedWay
 
 NOW = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
@@ -183,3 +184,51 @@ def test_nothing_at_all_in_the_way(plan_builder: Any) -> None:
     assert error.cause is NoRouteCause.UNREACHABLE
     assert error.ways == ()
     assert str(error) == "Annex cannot be reached from here."
+
+
+SECOND_HOSPITAL = Path(__file__).parent / "fixtures" / "second-hospital.json"
+
+
+def unroutable(finder: Wayfinder) -> dict[tuple[str, str, Profile], NoRouteError]:
+    """Every kiosk, public destination and profile without a route, with its reason."""
+    plan, found = finder.floorplan, {}
+    for kiosk in plan.kiosks:
+        for destination in plan.destinations.values():
+            for profile in Profile:
+                if not destination.is_public:
+                    continue
+                try:
+                    finder.route_from_kiosk(kiosk, destination.id, profile)
+                except NoRouteError as error:
+                    found[kiosk, destination.id, profile] = error
+    return found
+
+
+def test_second_hospital_reasons_name_the_mezzanine_stairs() -> None:
+    finder = Wayfinder(load_floorplan(SECOND_HOSPITAL))
+    reasons = unroutable(finder)
+    assert {key[1:] for key in reasons} == {("audiology", Profile.STEP_FREE)}
+    for error in reasons.values():
+        assert str(error) == "No step-free route: the only way uses Mezzanine Stairs."
+        assert error.describe("es") == (
+            "No hay ruta sin escalones: el único camino pasa por Escaleras del entresuelo."
+        )
+
+
+def test_second_hospital_closed_ramp_is_blamed_only_where_it_matters() -> None:
+    plan = load_floorplan(SECOND_HOSPITAL)
+    finder = Wayfinder(plan, background_refresh=False)
+    finder.set_closures([Closure("ramp-works", "w1-south--sg-ramp-foot", "Resurfacing", None)])
+    finder.refresh()
+    reasons = unroutable(finder)
+    clinics = reasons["west-lobby", "outpatient-clinics", Profile.STEP_FREE]
+    assert clinics.cause is NoRouteCause.CLOSED
+    assert str(clinics) == (
+        "No step-free route while South Ramp is closed. "
+        "1 way has stairs or an escalator (Garden Steps)."
+    )
+    # Audiology has no step-free way even with the ramp open: the ramp is not blamed.
+    audiology = reasons["west-lobby", "audiology", Profile.STEP_FREE]
+    assert audiology.cause is NoRouteCause.NOT_STEP_FREE
+    assert str(audiology) == "No step-free route: the only way uses Mezzanine Stairs."
+    assert all(profile is Profile.STEP_FREE for _, _, profile in reasons)
