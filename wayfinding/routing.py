@@ -260,8 +260,15 @@ class Wayfinder:
     def precompute(self, now: datetime | None = None) -> None:
         """Build every tree for the closures in force at `now` and serve them.
 
-        Call once before serving (before a web server forks its workers).
+        Call once before serving (before a web server forks its workers). The floorplan's
+        lookups that directions and search fill on first use are filled here too, so that a
+        forked worker shares them instead of building its own copy in a visitor's request.
         """
+        plan = self.floorplan
+        for name, member in vars(type(plan)).items():
+            if isinstance(member, cached_property):
+                getattr(plan, name)
+        _ = self.index  # the search index, built on first use
         with self._refreshing:
             self._serving = self._build_state(now)
 
