@@ -16,7 +16,12 @@ Public API
 ----------
 - ``load_floorplan(path_or_dict) -> Floorplan``; ``FloorplanError.issues`` lists located
   ``Issue(severity, element, json_path, message)``.
-- ``validate(floorplan, wayfinder=None, now=None) -> ValidationReport`` (errors, warnings).
+- ``validate(floorplan, wayfinder=None, now=None) -> ValidationReport`` (errors, warnings),
+  each problem once per destination (or element) and cause, naming the kiosks it affects.
+- For an editor: ``check_floorplan(raw) -> CheckedFloorplan`` (``.plan`` or None, ``.report``)
+  and ``revalidate(previous, edited_raw, changed_ids)``, which rechecks one edit from what it
+  changed and answers exactly as ``check_floorplan(edited_raw)`` would.
+- Files of format version 1 load as they are; ``migrate_to_current(raw)`` gives the v2 JSON.
 - ``Wayfinder(floorplan, *, costs=DEFAULT_COSTS, now=None, precompute=True,
   background_refresh=True, clock=current_time)`` with
   ``route_from_kiosk(kiosk_id, destination_id, profile="standard", now=None)``,
@@ -40,6 +45,7 @@ An explicit ``now`` asks about that moment's closures (CLI, previews), built on 
 """
 
 from wayfinding.directions import Chunk, Directions, Step, StepKind, directions
+from wayfinding.editing import CheckedFloorplan, check_floorplan, revalidate
 from wayfinding.errors import (
     CatalogMissingError,
     FloorplanError,
@@ -52,6 +58,7 @@ from wayfinding.errors import (
 from wayfinding.geometry import Side, Turn
 from wayfinding.graph import DEFAULT_COSTS, CostModel
 from wayfinding.loader import load_floorplan
+from wayfinding.migration import CURRENT_FORMAT_VERSION, migrate_to_current
 from wayfinding.model import Closure, Destination, Floorplan, Kiosk, Profile
 from wayfinding.render_bitmap import render_route_bitmap
 from wayfinding.render_svg import render_floor_svg, render_route_svg
@@ -60,9 +67,11 @@ from wayfinding.search import DirectorySection, SearchResult
 from wayfinding.validation import ValidationReport, validate
 
 __all__ = [
+    "CURRENT_FORMAT_VERSION",
     "DEFAULT_COSTS",
     "BlockedWay",
     "CatalogMissingError",
+    "CheckedFloorplan",
     "Chunk",
     "Closure",
     "CostModel",
@@ -88,10 +97,13 @@ __all__ = [
     "ValidationReport",
     "Wayfinder",
     "WayfindingError",
+    "check_floorplan",
     "directions",
     "load_floorplan",
+    "migrate_to_current",
     "render_floor_svg",
     "render_route_bitmap",
     "render_route_svg",
+    "revalidate",
     "validate",
 ]

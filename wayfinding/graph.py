@@ -11,16 +11,18 @@ closures are applied on top, by `make_weight`, so a single graph serves every si
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
 
 from wayfinding.model import (
     DEFAULT_STOREY_HEIGHT_M,
     Access,
+    Connector,
     ConnectorKind,
+    Edge,
     EdgeKind,
     Floorplan,
     Profile,
@@ -67,6 +69,7 @@ class CostModel:
 
 DEFAULT_COSTS = CostModel()
 
+Element = TypeVar("Element")
 Weight = Callable[[str, str, dict[str, Any]], float | None]
 EdgeKey = tuple[str, str]
 
@@ -144,71 +147,120 @@ class WalkableLink(NamedTuple):
     attrs: dict[str, Any]
 
 
-def walkable_links(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> list[WalkableLink]:
+def walkable_links(
+    floorplan: Floorplan,
+    costs: CostModel = DEFAULT_COSTS,
+    *,
+    only: Collection[str] | None = None,
+) -> list[WalkableLink]:
     """Every directed link of the walking graph with its costs, without building a graph.
 
     The networkx graph and the validator's compact searches are both made from this list, so
-    they agree on who may walk where.
+    they agree on who may walk where. `only` limits it to the links of some edge and
+    connector ids (what an edit changed).
     """
+    edges = floorplan.edges.values() if only is None else _chosen(floorplan.edges, only)
+    connectors = (
+        floorplan.connectors.values() if only is None else _chosen(floorplan.connectors, only)
+    )
+    context = _LinkContext.of(floorplan, costs)
     links: list[WalkableLink] = []
-    public_nodes = {n.id for n in floorplan.nodes.values() if n.access is Access.PUBLIC}
-    height = {n.id: floorplan.floors[n.floor].elevation_m for n in floorplan.nodes.values()}
-    speeds = [(_COST_ATTRIBUTES[p], p, costs.walking_speed_mps[p]) for p in Profile]
-
-    def link(u: str, v: str, element: str, attrs: dict[str, Any]) -> None:
-        public = attrs["public"] and u in public_nodes and v in public_nodes
-        links.append(WalkableLink(u, v, element, {**attrs, "public": public}))
-
-    for edge in floorplan.edges.values():
-        a, b = floorplan.nodes[edge.source], floorplan.nodes[edge.target]
-        run = math.dist((a.x, a.y), (b.x, b.y))
-        length = edge.length_m if edge.length_m is not None else run
-        extra_s = costs.door_s if edge.kind is EdgeKind.DOOR else 0.0
-        rise = height[b.id] - height[a.id]
-        climb_s: float | None = None
-        if rise and edge.kind in (EdgeKind.STAIRS, EdgeKind.ESCALATOR):
-            length, climb_s = costs.climb(edge.kind, rise, run, edge.length_m)
-        attrs: dict[str, Any] = {
-            "kind": edge.kind.value,
-            "length_m": length,
-            "one_way": edge.one_way,
-            "step_free": edge.step_free,
-            "public": edge.access is Access.PUBLIC,
-            "connector": "",
-        }
-        for attribute, profile, speed in speeds:
-            usable = edge.step_free or profile is Profile.STANDARD
-            seconds = climb_s if climb_s is not None else length / speed + extra_s
-            attrs[attribute] = seconds if usable else None
-        link(edge.source, edge.target, edge.id, attrs)
+    for edge in edges:
+        attrs = _edge_attrs(floorplan, edge, context)
+        links.append(context.link(edge.source, edge.target, edge.id, attrs))
         if not edge.one_way:
-            link(edge.target, edge.source, edge.id, attrs)
-
-    for connector in floorplan.connectors.values():
+            links.append(context.link(edge.target, edge.source, edge.id, attrs))
+    for connector in connectors:
         for u, v, hops in _connector_hops(floorplan, connector.kind, connector.stops):
-            rise = height[v] - height[u]
-            given = connector.hop_length_m * hops if connector.hop_length_m is not None else None
-            if connector.kind is ConnectorKind.ELEVATOR:
-                seconds = costs.elevator_ride_s(given if given is not None else abs(rise))
-                length, step_free = 0.0, True
-            else:
-                a, b = floorplan.nodes[u], floorplan.nodes[v]
-                run = math.dist((a.x, a.y), (b.x, b.y))
-                length, seconds = costs.climb(EdgeKind(connector.kind.value), rise, run, given)
-                step_free = False
-            attrs = {
-                "kind": connector.kind.value,
-                "length_m": length,
-                "one_way": connector.kind is ConnectorKind.ESCALATOR,
-                "step_free": step_free,
-                "public": connector.access is Access.PUBLIC,
-                "connector": connector.id,
-            }
-            for attribute, profile, _ in speeds:
-                usable = step_free or profile is Profile.STANDARD
-                attrs[attribute] = seconds if usable else None
-            link(u, v, connector.id, attrs)
+            attrs = _connector_attrs(floorplan, connector, u, v, hops, context)
+            links.append(context.link(u, v, connector.id, attrs))
     return links
+
+
+@dataclass(frozen=True)
+class _LinkContext:
+    """What costing every link needs, looked up once per floorplan."""
+
+    costs: CostModel
+    public_nodes: frozenset[str]
+    height: dict[str, float]
+    speeds: list[tuple[str, Profile, float]]
+
+    @classmethod
+    def of(cls, floorplan: Floorplan, costs: CostModel) -> _LinkContext:
+        nodes = floorplan.nodes.values()
+        return cls(
+            costs,
+            frozenset(n.id for n in nodes if n.access is Access.PUBLIC),
+            {n.id: floorplan.floors[n.floor].elevation_m for n in nodes},
+            [(_COST_ATTRIBUTES[p], p, costs.walking_speed_mps[p]) for p in Profile],
+        )
+
+    def link(self, u: str, v: str, element: str, attrs: dict[str, Any]) -> WalkableLink:
+        public = attrs["public"] and u in self.public_nodes and v in self.public_nodes
+        return WalkableLink(u, v, element, {**attrs, "public": public})
+
+
+def _edge_attrs(floorplan: Floorplan, edge: Edge, context: _LinkContext) -> dict[str, Any]:
+    """Attributes and per-profile seconds of an edge: walking, or climbing if it rises."""
+    a, b = floorplan.nodes[edge.source], floorplan.nodes[edge.target]
+    run = math.dist((a.x, a.y), (b.x, b.y))
+    length = edge.length_m if edge.length_m is not None else run
+    extra_s = context.costs.door_s if edge.kind is EdgeKind.DOOR else 0.0
+    rise = context.height[b.id] - context.height[a.id]
+    climb_s: float | None = None
+    if rise and edge.kind in (EdgeKind.STAIRS, EdgeKind.ESCALATOR):
+        length, climb_s = context.costs.climb(edge.kind, rise, run, edge.length_m)
+    attrs: dict[str, Any] = {
+        "kind": edge.kind.value,
+        "length_m": length,
+        "one_way": edge.one_way,
+        "step_free": edge.step_free,
+        "public": edge.access is Access.PUBLIC,
+        "connector": "",
+    }
+    for attribute, profile, speed in context.speeds:
+        usable = edge.step_free or profile is Profile.STANDARD
+        seconds = climb_s if climb_s is not None else length / speed + extra_s
+        attrs[attribute] = seconds if usable else None
+    return attrs
+
+
+def _connector_attrs(
+    floorplan: Floorplan,
+    connector: Connector,
+    u: str,
+    v: str,
+    hops: int,
+    context: _LinkContext,
+) -> dict[str, Any]:
+    """Attributes and per-profile seconds of one connector hop from stop u to stop v."""
+    rise = context.height[v] - context.height[u]
+    given = connector.hop_length_m * hops if connector.hop_length_m is not None else None
+    if connector.kind is ConnectorKind.ELEVATOR:
+        seconds = context.costs.elevator_ride_s(given if given is not None else abs(rise))
+        length, step_free = 0.0, True
+    else:
+        a, b = floorplan.nodes[u], floorplan.nodes[v]
+        run = math.dist((a.x, a.y), (b.x, b.y))
+        length, seconds = context.costs.climb(EdgeKind(connector.kind.value), rise, run, given)
+        step_free = False
+    attrs: dict[str, Any] = {
+        "kind": connector.kind.value,
+        "length_m": length,
+        "one_way": connector.kind is ConnectorKind.ESCALATOR,
+        "step_free": step_free,
+        "public": connector.access is Access.PUBLIC,
+        "connector": connector.id,
+    }
+    for attribute, profile, _ in context.speeds:
+        usable = step_free or profile is Profile.STANDARD
+        attrs[attribute] = seconds if usable else None
+    return attrs
+
+
+def _chosen(elements: Mapping[str, Element], ids: Collection[str]) -> list[Element]:
+    return [elements[i] for i in ids if i in elements]
 
 
 def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> RoutingGraph:

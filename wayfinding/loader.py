@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -116,7 +117,7 @@ def load_floorplan(source: str | Path | Mapping[str, Any]) -> Floorplan:
     issues = reference_issues(raw)
     if any(issue.severity is Severity.ERROR for issue in issues):
         raise FloorplanError([i for i in issues if i.severity is Severity.ERROR])
-    return _build(raw)
+    return build_floorplan(raw)
 
 
 def _element_at(raw: Mapping[str, Any], parts: list[str | int]) -> str:
@@ -281,8 +282,9 @@ def _edge_geometry_issues(
                 f"a {kind} edge cannot join floors at {height_a:g} m and {height_b:g} m; "
                 "use a connector, or kind ramp/stairs/escalator"
             )
-        path = json_path(["edges", index]) if problems else ""
-        issues.extend(_error(edge["id"], path, message) for message in problems)
+        if problems:
+            path = json_path(["edges", index])
+            issues.extend(_error(edge["id"], path, message) for message in problems)
     return issues
 
 
@@ -325,6 +327,37 @@ def _optional_name(item: Mapping[str, Any]) -> LocalizedName | None:
     return _name(item) if "name" in item else None
 
 
+def _node(n: Mapping[str, Any]) -> Node:
+    return Node(
+        id=n["id"],
+        floor=n["floor"],
+        x=float(n["x"]),
+        y=float(n["y"]),
+        kind=NODE_KINDS[n["kind"]],
+        access=ACCESS[n.get("access", "public")],
+        name=_optional_name(n),
+    )
+
+
+def _edge(e: Mapping[str, Any], nodes: Mapping[str, Node], floors: Mapping[str, Floor]) -> Edge:
+    kind = EdgeKind(e.get("kind", "corridor"))
+    length = float(e["length_m"]) if "length_m" in e else None
+    step_free_by_kind = kind not in NOT_STEP_FREE_KINDS and not _too_steep(
+        nodes[e["from"]], nodes[e["to"]], floors, length
+    )
+    return Edge(
+        id=e["id"],
+        source=e["from"],
+        target=e["to"],
+        kind=kind,
+        length_m=length,
+        one_way=bool(e.get("one_way", False)),
+        access=ACCESS[e.get("access", "public")],
+        step_free=bool(e.get("step_free", step_free_by_kind)),
+        name=_optional_name(e),
+    )
+
+
 def _too_steep(a: Node, b: Node, floors: Mapping[str, Floor], length_m: float | None) -> bool:
     """Whether a link climbs more steeply than a wheelchair ramp may (1:12), by elevation."""
     rise = abs(floors[a.floor].elevation_m - floors[b.floor].elevation_m)
@@ -332,8 +365,16 @@ def _too_steep(a: Node, b: Node, floors: Mapping[str, Floor], length_m: float | 
     return rise > run * MAX_STEP_FREE_GRADIENT
 
 
-def _build(raw: dict[str, Any]) -> Floorplan:
-    """Turn a checked JSON object into model objects; assumes every reference resolves."""
+def build_floorplan(
+    raw: dict[str, Any],
+    previous: Floorplan | None = None,
+    changed: AbstractSet[str] = frozenset(),
+) -> Floorplan:
+    """Turn a checked JSON object into model objects; assumes every reference resolves.
+
+    With `previous` (the same floorplan before an edit) and the ids the edit `changed`, the
+    nodes and edges it did not touch are reused rather than built again.
+    """
     facility_raw = raw["facility"]
     facility = Facility(
         id=facility_raw["id"],
@@ -356,36 +397,19 @@ def _build(raw: dict[str, Any]) -> Floorplan:
         level = int(f["level"])
         elevation = float(f.get("elevation_m", level * DEFAULT_STOREY_HEIGHT_M))
         floors[f["id"]] = Floor(f["id"], f["building"], level, f["sign"], name, image, elevation)
+    reusable = previous is not None and not (changed & (previous.floors.keys() | {"facility"}))
+    old_nodes = previous.nodes if previous is not None and reusable else {}
+    old_edges = previous.edges if previous is not None and reusable else {}
     nodes = {
-        n["id"]: Node(
-            id=n["id"],
-            floor=n["floor"],
-            x=float(n["x"]),
-            y=float(n["y"]),
-            kind=NODE_KINDS[n["kind"]],
-            access=ACCESS[n.get("access", "public")],
-            name=_optional_name(n),
-        )
+        n["id"]: old_nodes[n["id"]] if n["id"] in old_nodes and n["id"] not in changed else _node(n)
         for n in raw["nodes"]
     }
-    edges = {}
-    for e in raw["edges"]:
-        kind = EdgeKind(e.get("kind", "corridor"))
-        length = float(e["length_m"]) if "length_m" in e else None
-        step_free_by_kind = kind not in NOT_STEP_FREE_KINDS and not _too_steep(
-            nodes[e["from"]], nodes[e["to"]], floors, length
-        )
-        edges[e["id"]] = Edge(
-            id=e["id"],
-            source=e["from"],
-            target=e["to"],
-            kind=kind,
-            length_m=length,
-            one_way=bool(e.get("one_way", False)),
-            access=Access(e.get("access", "public")),
-            step_free=bool(e.get("step_free", step_free_by_kind)),
-            name=_optional_name(e),
-        )
+    edges = {
+        e["id"]: old_edges[e["id"]]
+        if e["id"] in old_edges and not changed & {e["id"], e["from"], e["to"]}
+        else _edge(e, nodes, floors)
+        for e in raw["edges"]
+    }
     connectors = {
         c["id"]: Connector(
             id=c["id"],

@@ -14,7 +14,8 @@ kiosks it affects, instead of once per kiosk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -25,7 +26,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from wayfinding.errors import Issue, Severity
-from wayfinding.graph import cost_attribute, walkable_links
+from wayfinding.graph import WalkableLink, cost_attribute, walkable_links
 from wayfinding.json_input import json_path
 from wayfinding.model import Closure, Floorplan, NodeKind, Profile
 from wayfinding.routing import Wayfinder, as_utc
@@ -49,6 +50,7 @@ LOCATED_SECTIONS = (
 Mask = npt.NDArray[np.bool_]
 Indices = npt.NDArray[np.int32]
 
+STAFF_ONLY = "its only way passes staff-only"
 STEPS = "every way has stairs or an escalator, or a ramp steeper than 1:12"
 ONE_WAY = "every way runs against a one-way edge"
 NOT_JOINED = "no walkable way joins it to the kiosk"
@@ -67,13 +69,13 @@ class ValidationReport:
         return not self.errors
 
 
-def element_paths(plan: Floorplan) -> dict[str, str]:
-    """The JSON path of every element id, built in one pass so each lookup is O(1)."""
-    paths: dict[str, str] = {}
+def element_positions(plan: Floorplan) -> dict[str, tuple[str, int]]:
+    """Where each element id sits (section, index), built in one pass: each lookup is O(1)."""
+    positions: dict[str, tuple[str, int]] = {}
     for section in LOCATED_SECTIONS:
         for index, item in enumerate(plan.raw.get(section, [])):
-            paths.setdefault(item["id"], json_path([section, index]))
-    return paths
+            positions.setdefault(item["id"], (section, index))
+    return positions
 
 
 def validate(
@@ -81,7 +83,18 @@ def validate(
 ) -> ValidationReport:
     """Check a loaded floorplan; with a Wayfinder, its closures are the ones checked."""
     closures = wayfinder.closures if wayfinder is not None else floorplan.closures
-    checker = _Checker(floorplan, _LinkTable.of(floorplan))
+    return validate_links(floorplan, walkable_links(floorplan), closures, now)
+
+
+def validate_links(
+    floorplan: Floorplan,
+    links: Sequence[WalkableLink],
+    closures: Iterable[Closure],
+    now: datetime | None = None,
+) -> ValidationReport:
+    """`validate` on links already made (`wayfinding.graph.walkable_links`), for an editor
+    that rebuilds only the links an edit touched."""
+    checker = _Checker(floorplan, _LinkTable.of(floorplan, links))
     if not floorplan.kiosks:
         checker.add(Severity.WARNING, "", "no kiosks: nothing to route from", path="$.kiosks")
     checker.check_connected()
@@ -109,10 +122,9 @@ class _LinkTable:
     usable: dict[Profile, Mask]
 
     @classmethod
-    def of(cls, plan: Floorplan) -> _LinkTable:
+    def of(cls, plan: Floorplan, links: Sequence[WalkableLink]) -> _LinkTable:
         ids = list(plan.nodes)
         index = {node_id: i for i, node_id in enumerate(ids)}
-        links = walkable_links(plan)
         count = len(links)
         usable = {}
         for profile in Profile:
@@ -146,13 +158,23 @@ class _LinkTable:
         return result
 
     @cached_property
-    def link_of_pair(self) -> dict[tuple[int, int], int]:
-        """Which link joins two node indices (for naming what lies on a found path).
+    def _pairs(self) -> tuple[npt.NDArray[np.int64], Mask, Indices]:
+        """Node pairs joined by links, sorted: (pair key, any link public, first link)."""
+        keys = self.sources.astype(np.int64) * len(self.ids) + self.targets
+        order = np.argsort(keys, kind="stable")
+        unique, starts = np.unique(keys[order], return_index=True)
+        any_public = np.logical_or.reduceat(self.public[order], starts)
+        return unique, any_public, order[starts].astype(np.int32)
 
-        Where an edge and a connector join the same two nodes, a public one is named.
+    def first_staff_only(self, path: Indices) -> str:
+        """The first element on a path of node indices that only staff may use ("" if none).
+
+        (An edge and a connector may join the same two nodes; a public one wins.)
         """
-        by_access = np.argsort(self.public, kind="stable")  # public links last: they win
-        return {(int(self.sources[i]), int(self.targets[i])): int(i) for i in by_access}
+        unique, any_public, first_link = self._pairs
+        hops = np.searchsorted(unique, path[:-1].astype(np.int64) * len(self.ids) + path[1:])
+        staff = np.flatnonzero(~any_public[hops])
+        return self.elements[int(first_link[hops[staff[0]]])] if staff.size else ""
 
 
 def _reached(graph: csr_matrix, start: int) -> tuple[Mask, Indices]:
@@ -172,8 +194,8 @@ class _Checker:
     issues: list[Issue] = field(default_factory=list)
 
     @cached_property
-    def paths(self) -> dict[str, str]:
-        return element_paths(self.plan)
+    def positions(self) -> dict[str, tuple[str, int]]:
+        return element_positions(self.plan)
 
     @cached_property
     def kiosk_nodes(self) -> dict[str, int]:
@@ -186,11 +208,16 @@ class _Checker:
         }
 
     def add(self, severity: Severity, element: str, message: str, path: str = "") -> None:
-        self.issues.append(Issue(severity, element, path or self.paths.get(element, "$"), message))
+        if not path:
+            position = self.positions.get(element)
+            path = json_path(position) if position else "$"
+        self.issues.append(Issue(severity, element, path, message))
 
     def report(self) -> ValidationReport:
-        errors = tuple(i for i in self.issues if i.severity is Severity.ERROR)
-        warnings = tuple(i for i in self.issues if i.severity is Severity.WARNING)
+        """Issues in file order (then in the order of the checks), whatever order links had."""
+        ordered = sorted(self.issues, key=lambda issue: _file_order(issue.json_path))
+        errors = tuple(i for i in ordered if i.severity is Severity.ERROR)
+        warnings = tuple(i for i in ordered if i.severity is Severity.WARNING)
         return ValidationReport(errors, warnings)
 
     def profile_mask(self, profile: Profile, *, include_staff: bool = False) -> Mask:
@@ -224,30 +251,44 @@ class _Checker:
         if not self.kiosk_nodes or not self.public_destinations:
             return
         failures: dict[tuple[str, str], dict[str, list[str]]] = {}
+        staff_elements: dict[str, list[str]] = {}  # destination -> staff-only elements named
         standard = self.searches(self.profile_mask(Profile.STANDARD))
         for profile in Profile:
-            visitors = self.searches(self.profile_mask(profile))
-            with_staff = self.searches(self.profile_mask(profile, include_staff=True))
-            undirected = _WeakParts(visitors.graph)
-            for kiosk_id, start in self.kiosk_nodes.items():
-                for destination_id, node in self.unreached(visitors.reached(kiosk_id)):
-                    if with_staff.reached(kiosk_id)[node]:
-                        cause = self.staff_cause(with_staff, kiosk_id, node)
-                    elif profile is Profile.STEP_FREE and standard.reached(kiosk_id)[node]:
-                        cause = STEPS
-                    elif undirected.joined(start, node):
-                        cause = ONE_WAY
-                    else:
-                        cause = NOT_JOINED
+            ways = _ProfileWays(
+                profile,
+                self.searches(self.profile_mask(profile)),
+                self.searches(self.profile_mask(profile, include_staff=True)),
+                standard,
+            )
+            for kiosk_id in self.kiosk_nodes:
+                for destination_id, node in self.unreached(ways.visitors.reached(kiosk_id)):
+                    cause, element = self.cause(ways, kiosk_id, node)
+                    named = staff_elements.setdefault(destination_id, [])
+                    if element and element not in named:
+                        named.append(element)
                     by_kiosk = failures.setdefault((destination_id, cause), {})
                     by_kiosk.setdefault(kiosk_id, []).append(profile.value)
         for (destination_id, cause), by_kiosk in failures.items():
+            if cause == STAFF_ONLY:
+                cause = f"{cause} {_listing(staff_elements[destination_id])}"
             for profiles, kiosks in _by_profiles(by_kiosk).items():
                 self.add(
                     Severity.ERROR,
                     destination_id,
                     f"not reachable from {_kiosks(kiosks)} in the {_profiles(profiles)}: {cause}",
                 )
+
+    def cause(self, ways: _ProfileWays, kiosk_id: str, node: int) -> tuple[str, str]:
+        """Why visitors cannot get from the kiosk to a node, and the staff-only element if so."""
+        if ways.with_staff.reached(kiosk_id)[node]:
+            element = self.links.first_staff_only(ways.with_staff.path(kiosk_id, node))
+            if element:
+                return STAFF_ONLY, element
+        if ways.profile is Profile.STEP_FREE and ways.standard.reached(kiosk_id)[node]:
+            return STEPS, ""
+        if ways.undirected.joined(self.kiosk_nodes[kiosk_id], node):
+            return ONE_WAY, ""
+        return NOT_JOINED, ""
 
     @cached_property
     def destination_nodes(self) -> Indices:
@@ -258,15 +299,6 @@ class _Checker:
         ids = list(self.public_destinations)
         missing = np.flatnonzero(~reached[self.destination_nodes])
         return [(ids[i], int(self.destination_nodes[i])) for i in missing]
-
-    def staff_cause(self, with_staff: _Searches, kiosk_id: str, node: int) -> str:
-        """Name the first staff-only element on the way staff could take."""
-        path = with_staff.path(kiosk_id, node)
-        for u, v in zip(path, path[1:], strict=False):
-            link = self.links.link_of_pair[u, v]
-            if not self.links.public[link]:
-                return f"its only way passes staff-only {self.links.elements[link]!r}"
-        return NOT_JOINED
 
     def check_one_way_traps(self) -> None:
         """Places a visitor can walk into from a kiosk but not back out of (exits excepted)."""
@@ -355,7 +387,7 @@ class _Searches:
             self._by_part[part] = _reached(self.graph, start)[0]
         return self._by_part[part]
 
-    def path(self, kiosk_id: str, node: int) -> list[int]:
+    def path(self, kiosk_id: str, node: int) -> Indices:
         """A way from the kiosk to a reached node (predecessors belong to one start)."""
         start = self.kiosk_nodes[kiosk_id]
         if kiosk_id not in self._predecessors:
@@ -364,7 +396,21 @@ class _Searches:
         path = [node]
         while path[-1] != start:
             path.append(int(predecessors[path[-1]]))
-        return path[::-1]
+        return np.array(path[::-1], dtype=np.int32)
+
+
+@dataclass
+class _ProfileWays:
+    """The searches that explain why a destination is out of reach in one profile."""
+
+    profile: Profile
+    visitors: _Searches
+    with_staff: _Searches
+    standard: _Searches
+
+    @cached_property
+    def undirected(self) -> _WeakParts:
+        return _WeakParts(self.visitors.graph)
 
 
 @dataclass
@@ -380,6 +426,11 @@ class _WeakParts:
 
     def joined(self, a: int, b: int) -> bool:
         return bool(self.labels[a] == self.labels[b])
+
+
+def _file_order(path: str) -> list[tuple[int, str]]:
+    """Sort key putting $.nodes[9] before $.nodes[10]."""
+    return [(int(t), "") if t.isdigit() else (-1, t) for t in re.findall(r"\d+|\D+", path)]
 
 
 def _by_profiles(by_kiosk: Mapping[str, list[str]]) -> dict[tuple[str, ...], list[str]]:

@@ -6,11 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wayfinding import FloorplanError, Issue, Profile, load_floorplan, validate
+from wayfinding.json_input import json_path
+from wayfinding.loader import floorplan_schema, schema_issues
 from wayfinding.model import Access, ConnectorKind, EdgeKind
 
 
@@ -216,18 +219,7 @@ def json_paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]
 def test_any_corruption_gives_located_errors_never_a_traceback(data: st.DataObject) -> None:
     """Set or delete up to three random places of a valid file: it either loads (and then
     validates) or fails with located issues; nothing else escapes."""
-    raw = small_plan_data()
-    for _ in range(data.draw(st.integers(1, 3))):
-        path = data.draw(st.sampled_from(json_paths(raw)))
-        parent = raw
-        for key in path[:-1]:
-            parent = parent[key]
-        if data.draw(st.booleans()) and isinstance(parent, dict):
-            del parent[path[-1]]
-        else:
-            parent[path[-1]] = data.draw(JSON_VALUES)
-        if not json_paths(raw):
-            break
+    raw = corrupted(small_plan_data(), data, JSON_VALUES)
     try:
         plan = load_floorplan(raw)
     except FloorplanError as error:
@@ -236,6 +228,48 @@ def test_any_corruption_gives_located_errors_never_a_traceback(data: st.DataObje
         return
     report = validate(plan)  # a file that loads can always be validated
     assert all(issue.json_path.startswith("$") for issue in report.errors + report.warnings)
+
+
+def corrupted(raw: dict[str, Any], data: st.DataObject, values: Any) -> dict[str, Any]:
+    """`raw` with up to three random places set to random values or deleted."""
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(json_paths(raw)))
+        parent = raw
+        for key in path[:-1]:
+            parent = parent[key]
+        if data.draw(st.booleans()) and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = data.draw(values)
+        if not json_paths(raw):
+            break
+    return raw
+
+
+# Values both schema checkers read alike (NaN has its own message: see the hostile inputs).
+FINITE_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=5,
+)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(data=st.data())
+def test_jsonschema_rs_gives_the_verdicts_and_locations_of_jsonschema(
+    data: st.DataObject,
+) -> None:
+    """The schema check moved to jsonschema-rs for speed; it must judge files the same."""
+    raw = corrupted(small_plan_data(), data, FINITE_JSON_VALUES)
+    reference = jsonschema.Draft202012Validator(floorplan_schema(1))
+    expected = {json_path(error.absolute_path) for error in reference.iter_errors(raw)}
+    assert {issue.json_path for issue in schema_issues(raw)} == expected
 
 
 def small_plan_data() -> dict[str, Any]:
