@@ -3,10 +3,11 @@
 A `Wayfinder` is built once per published floorplan version, before it serves anyone:
 `precompute()` builds one shortest-path tree from and one towards each kiosk in each profile,
 so `route_from_kiosk` only walks predecessors back from the destination and `route_between`
-(a phone's "from here") runs an A* that those trees guide. Requests read a single reference
-to a complete, immutable set of trees (the serving state) and never build one. When the set
-of closures in force changes (a closure starts or expires, staff publish closures), `refresh`
-builds the next state off the request path and swaps the reference in one assignment.
+(a phone's "from here") runs one search that those trees bound. Requests read a single
+reference to a complete, immutable set of trees (the serving state) and never build one.
+When the set of closures in force changes (a closure starts or expires, staff publish
+closures), `refresh` builds the next state off the request path and swaps the reference in
+one assignment.
 Directions text for kiosk routes is cached per serving state, so it is written once per
 kiosk, destination, profile and language until the closures change.
 """
@@ -47,10 +48,10 @@ from wayfinding.shortest_paths import (
     FloatArray,
     LandmarkTrees,
     ShortestPathTree,
-    astar_path,
     compile_profile,
     reachable,
     seconds_to,
+    shortest_path,
     shortest_path_tree,
 )
 
@@ -170,7 +171,7 @@ class _RoutingState:
     # The same profiles with nothing closed, to tell whether a closure is what blocks a way.
     open_compiled: dict[Profile, CompiledProfile] = field(default_factory=dict)
     trees: dict[tuple[str, Profile], ShortestPathTree] = field(default_factory=dict)
-    # Seconds from every node to each kiosk: with `trees` they bound A* searches (astar_path).
+    # Seconds from every node to each kiosk: with `trees` they bound other searches.
     inward_seconds: dict[tuple[str, Profile], FloatArray] = field(default_factory=dict)
     directions: _DirectionsCache = field(
         default_factory=lambda: _DirectionsCache(DIRECTIONS_CACHE_SIZE)
@@ -383,7 +384,7 @@ class Wayfinder:
         return seconds
 
     def _landmarks(self, state: _RoutingState, profile: Profile) -> list[LandmarkTrees]:
-        """Kiosks with both trees built for this profile, as A* landmarks.
+        """Kiosks with both trees built for this profile, as landmarks that bound a search.
 
         list() snapshots a dict in one step, safe against another thread adding a tree.
         """
@@ -513,13 +514,13 @@ class Wayfinder:
         profile: Profile | str = Profile.STANDARD,
         now: datetime | None = None,
     ) -> Route:
-        """The best route from any public node (or kiosk id) to a destination, by A*."""
+        """The best route from any public node (or kiosk id) to a destination (one search)."""
         profile = Profile(profile)
         source_node, kiosk = self._resolve_origin(origin)
         target_node, destination = self._resolve_target(destination_id)
         state = self._state_at(now)
         compiled = self._compiled(state, profile)
-        found = astar_path(
+        found = shortest_path(
             compiled,
             compiled.index[source_node],
             compiled.index[target_node],

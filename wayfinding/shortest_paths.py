@@ -8,12 +8,12 @@ keeps a 100,000-node campus in a fraction of the memory. Single-source trees com
 100,000 nodes, identical costs) and are kept as one float64 array of seconds and one int32
 array of predecessors: about 1.2 MB per tree at 100,000 nodes, in memory that forked web
 workers share as long as nobody writes to it. A kiosk route is then a walk along the
-predecessors. Any-to-any routes use A* over the same CSR arrays, guided by the kiosks' trees.
+predecessors. An any-to-any route is a Dijkstra bounded by the kiosks' trees (a way through
+a kiosk is never better than the best way, so the search stops at its cost).
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -61,9 +61,6 @@ class EdgeTable:
     element_ids: list[str]
     element_index: dict[str, int]
     node_public: BoolArray
-    xs: FloatArray
-    ys: FloatArray
-    levels: npt.NDArray[np.int64]
     sorted_codes: npt.NDArray[np.int64]
     rows_by_code: npt.NDArray[np.int64]
 
@@ -102,7 +99,6 @@ class EdgeTable:
         codes = codes[kept]
         order = np.argsort(codes)
         nodes = list(floorplan.nodes.values())
-        floors = floorplan.floors
         return cls(
             ids=ids,
             index=index,
@@ -117,9 +113,6 @@ class EdgeTable:
             element_ids=element_ids,
             element_index=element_index,
             node_public=np.array([n.access is Access.PUBLIC for n in nodes], dtype=np.bool_),
-            xs=np.array([n.x for n in nodes], dtype=np.float64),
-            ys=np.array([n.y for n in nodes], dtype=np.float64),
-            levels=np.array([floors[n.floor].level for n in nodes], dtype=np.int64),
             sorted_codes=codes[order],
             rows_by_code=order,
         )
@@ -173,15 +166,6 @@ class CompiledProfile:
     index: dict[str, int]
     forward: csr_matrix
     backward: csr_matrix
-    xs: FloatArray
-    ys: FloatArray
-    levels: npt.NDArray[np.int64]
-    # The geometric A* estimate is straight-line metres times `seconds_per_metre` plus
-    # levels to climb times `seconds_per_level`. Both rates are the smallest any usable edge
-    # achieves, so the estimate never overstates (even with length overrides) and stays
-    # consistent.
-    seconds_per_metre: float
-    seconds_per_level: float
 
 
 def compile_profile(
@@ -198,30 +182,7 @@ def compile_profile(
     count = len(table.ids)
     forward = csr_matrix((costs, (sources, targets)), shape=(count, count))
     backward = csr_matrix((costs, (targets, sources)), shape=(count, count))
-    xs, ys, levels = table.xs, table.ys, table.levels
-    distances = np.hypot(xs[sources] - xs[targets], ys[sources] - ys[targets])
-    moving = distances > 0
-    seconds_per_metre = float(np.min(costs[moving] / distances[moving])) if moving.any() else 0.0
-    # What is left of a level-changing edge's cost after its horizontal part, per level.
-    climbed = np.abs(levels[sources] - levels[targets])
-    climbing = climbed > 0
-    seconds_per_level = 0.0
-    if climbing.any():
-        flat = distances[climbing] * seconds_per_metre
-        rest = np.maximum(0.0, costs[climbing] - flat) / climbed[climbing]
-        seconds_per_level = float(np.min(rest))
-    return CompiledProfile(
-        profile,
-        table.ids,
-        table.index,
-        forward,
-        backward,
-        xs,
-        ys,
-        levels,
-        seconds_per_metre,
-        seconds_per_level,
-    )
+    return CompiledProfile(profile, table.ids, table.index, forward, backward)
 
 
 @dataclass(frozen=True)
@@ -258,92 +219,46 @@ def seconds_to(compiled: CompiledProfile, target: int) -> FloatArray:
     return seconds
 
 
-# How many precomputed trees guide one A* search; more costs time per node than it saves.
-LANDMARKS_PER_SEARCH = 4
-
-
 @dataclass(frozen=True)
 class LandmarkTrees:
-    """Precomputed trees from and to one landmark (a kiosk), used to bound A* searches."""
+    """Precomputed seconds from and to one landmark (a kiosk), to bound other searches."""
 
     outward: ShortestPathTree
     inward: FloatArray
 
 
-def astar_path(
+# Slack on the landmark bound, so rounding in a sum of seconds never cuts off the best path.
+BOUND_SLACK = 1e-9
+
+
+def shortest_path(
     compiled: CompiledProfile,
     source: int,
     target: int,
     landmarks: Sequence[LandmarkTrees] = (),
 ) -> tuple[float, list[int]] | None:
-    """Cheapest path between two nodes with A*.
+    """The cheapest path between two nodes: (seconds, node indices), or None.
 
-    The estimate is the largest of the geometric bound (straight-line metres and levels to
-    climb, at the profile's cheapest rates) and, for landmarks L with trees from and to them,
-    d(L, target) - d(L, node) and d(node, L) - d(target, L): lower bounds by the triangle
-    inequality (the "ALT" technique). All are consistent, so the first time the target is
-    popped its cost is optimal. Returns (seconds, node indices) or None. Among equal totals
-    the node nearer the target goes first.
+    Going by way of a landmark L costs d(source, L) + d(L, target), so the best path costs no
+    more: scipy's Dijkstra from `source` stops at that bound instead of covering the whole
+    campus. Exact, like any Dijkstra; the bound only saves work.
     """
-    # Each guide is (per-node seconds, sign, offset): bound(node) = sign * seconds[node] + offset.
-    guides: list[tuple[memoryview, float, float]] = []
-    for landmark in landmarks:
-        outward, inward = landmark.outward.seconds, landmark.inward
-        if not math.isinf(outward[target]):
-            guides.append((outward.data, -1.0, float(outward[target])))
-        if not math.isinf(inward[target]):
-            guides.append((inward.data, 1.0, -float(inward[target])))
-    guides.sort(key=lambda guide: guide[1] * guide[0][source] + guide[2], reverse=True)
-    del guides[LANDMARKS_PER_SEARCH:]
-    # memoryviews index as plain Python numbers: this loop runs for every node reached.
-    xs, ys, levels = compiled.xs.data, compiled.ys.data, compiled.levels.data
-    tx, ty, target_level = xs[target], ys[target], levels[target]
-    per_metre, per_level = compiled.seconds_per_metre, compiled.seconds_per_level
-    hypot = math.hypot
-
-    def estimate(node: int) -> float:
-        value: float = hypot(xs[node] - tx, ys[node] - ty) * per_metre + (
-            abs(levels[node] - target_level) * per_level
-        )
-        for seconds, sign, offset in guides:
-            bound = sign * seconds[node] + offset  # +inf: node cannot reach the target
-            if bound > value:
-                value = bound
-        return value
-
-    first = estimate(source)
-    if math.isinf(first):
-        return None  # a landmark proves the target unreachable
-    count = len(compiled.ids)
-    best = [math.inf] * count
-    came_from = [UNREACHED] * count
-    done = bytearray(count)
-    best[source] = 0.0
-    heap = [(first, first, source)]
-    matrix = compiled.forward
-    indptr, indices, costs = matrix.indptr.data, matrix.indices.data, matrix.data.data
-    pop, push = heapq.heappop, heapq.heappush
-    while heap:
-        node = pop(heap)[2]
-        if node == target:
-            path = [target]
-            while path[-1] != source:
-                path.append(came_from[path[-1]])
-            path.reverse()
-            return best[target], path
-        if done[node]:
-            continue
-        done[node] = 1
-        cost = best[node]
-        for k in range(indptr[node], indptr[node + 1]):
-            neighbour = indices[k]
-            candidate = cost + costs[k]
-            if candidate < best[neighbour]:
-                best[neighbour] = candidate
-                came_from[neighbour] = node
-                remaining = estimate(neighbour)
-                push(heap, (candidate + remaining, remaining, neighbour))
-    return None
+    bound = min(
+        (float(lm.inward[source]) + float(lm.outward.seconds[target]) for lm in landmarks),
+        default=math.inf,
+    )
+    seconds, predecessor = dijkstra(
+        compiled.forward,
+        indices=np.asarray(source),
+        return_predecessors=True,
+        limit=bound * (1 + BOUND_SLACK) + BOUND_SLACK,
+    )
+    if math.isinf(seconds[target]):
+        return None
+    tree = ShortestPathTree(source, seconds, predecessor.astype(np.int32, copy=False))
+    path = tree.path_to(target)
+    assert path is not None
+    return float(seconds[target]), path
 
 
 def reachable(compiled: CompiledProfile, source: int, *, backwards: bool = False) -> bytearray:
