@@ -126,18 +126,20 @@ def as_utc(now: datetime | None) -> datetime:
     return now.replace(tzinfo=UTC) if now.tzinfo is None else now
 
 
-# Kiosk directions kept per serving state; a Directions is a few kB, so this bounds the cache
-# to some megabytes however many destinations, languages and kiosks a campus has.
-DIRECTIONS_CACHE_SIZE = 4096
+# Kiosk directions kept per serving state, bounded by the hops of their routes (what their
+# memory grows with): about 30 MB however large the campus and however many kiosks,
+# destinations and languages it has.
+DIRECTIONS_CACHE_HOPS = 200_000
 
 DirectionsKey = tuple[str, str, Profile, str]
 
 
 class _DirectionsCache:
-    """A bounded, thread-safe least-recently-used map of kiosk directions."""
+    """A thread-safe least-recently-used map of kiosk directions, bounded by route hops."""
 
-    def __init__(self, size: int) -> None:
-        self._size = size
+    def __init__(self, max_hops: int) -> None:
+        self._max_hops = max_hops
+        self._hops = 0
         self._entries: OrderedDict[DirectionsKey, tuple[Route, Directions]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -150,10 +152,14 @@ class _DirectionsCache:
 
     def put(self, key: DirectionsKey, value: tuple[Route, Directions]) -> None:
         with self._lock:
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self._hops -= len(previous[0].hops)
             self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+            self._hops += len(value[0].hops)
+            while self._hops > self._max_hops and len(self._entries) > 1:
+                _, (route, _) = self._entries.popitem(last=False)
+                self._hops -= len(route.hops)
 
 
 @dataclass
@@ -174,7 +180,7 @@ class _RoutingState:
     # Seconds from every node to each kiosk: with `trees` they bound other searches.
     inward_seconds: dict[tuple[str, Profile], FloatArray] = field(default_factory=dict)
     directions: _DirectionsCache = field(
-        default_factory=lambda: _DirectionsCache(DIRECTIONS_CACHE_SIZE)
+        default_factory=lambda: _DirectionsCache(DIRECTIONS_CACHE_HOPS)
     )
 
 

@@ -183,14 +183,18 @@ def test_kiosk_directions_are_written_once_per_key_and_renewed_with_closures(
 def test_the_directions_cache_is_bounded(
     demo_plan: Floorplan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(wayfinding.routing, "DIRECTIONS_CACHE_SIZE", 3)
+    public = [d.id for d in demo_plan.destinations.values() if d.is_public][:5]
+    probe = Wayfinder(demo_plan)
+    hops = [len(probe.route_from_kiosk("main-lobby", d).hops) for d in public]
+    # Room for the last two routes written, not for all five.
+    monkeypatch.setattr(wayfinding.routing, "DIRECTIONS_CACHE_HOPS", hops[-1] + hops[-2])
     finder = Wayfinder(demo_plan)
     written = count_directions_written(monkeypatch)
-    public = [d.id for d in demo_plan.destinations.values() if d.is_public][:5]
     for destination in public:
         finder.kiosk_directions("main-lobby", destination)
     assert len(written) == 5
-    finder.kiosk_directions("main-lobby", public[-1])  # among the 3 kept
+    finder.kiosk_directions("main-lobby", public[-1])  # among those kept
+    finder.kiosk_directions("main-lobby", public[-2])
     assert len(written) == 5
     finder.kiosk_directions("main-lobby", public[0])  # pushed out by newer ones
     assert len(written) == 6
