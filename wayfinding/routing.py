@@ -127,9 +127,9 @@ def as_utc(now: datetime | None) -> datetime:
 
 
 # Kiosk directions kept per serving state, bounded by the hops of their routes (what their
-# memory grows with): about 30 MB however large the campus and however many kiosks,
-# destinations and languages it has.
-DIRECTIONS_CACHE_HOPS = 200_000
+# memory grows with; the Hop objects themselves are shared by all routes): some tens of MB
+# however large the campus and however many kiosks, destinations and languages it has.
+DIRECTIONS_CACHE_HOPS = 1_000_000
 
 DirectionsKey = tuple[str, str, Profile, str]
 
@@ -221,6 +221,7 @@ class Wayfinder:
         self._refreshing = threading.Lock()
         self._lock = threading.Lock()
         self._other_states: dict[frozenset[str], _RoutingState] = {}
+        self._hops: dict[Profile, dict[int, Hop]] = {profile: {} for profile in Profile}
         if precompute:
             self.precompute(now)
 
@@ -581,29 +582,29 @@ class Wayfinder:
         destination: Destination | None,
         kiosk: Kiosk | None,
     ) -> Route:
-        table, profile = self.edges, compiled.profile
-        ids = compiled.ids
+        profile = compiled.profile
         steps = np.array(path, dtype=np.int32)
-        rows = table.rows(steps[:-1], steps[1:]).tolist()
-        kinds = table.kinds[rows].tolist()
-        lengths = table.lengths[rows].tolist()
-        hop_seconds = table.costs[profile][rows].tolist()
-        hops = tuple(
-            Hop(
-                ids[u],
-                ids[v],
-                table.element_ids[table.elements[row]],
-                EDGE_KINDS[kind],
-                table.element_of(row) if table.connectors[row] != NO_CONNECTOR else "",
-                length,
-                hop_s,
-            )
-            for u, v, row, kind, length, hop_s in zip(
-                path, path[1:], rows, kinds, lengths, hop_seconds, strict=False
-            )
-        )
-        nodes = tuple(ids[i] for i in path)
+        rows = self.edges.rows(steps[:-1], steps[1:]).tolist()
+        known = self._hops[profile]
+        hops = tuple(known.get(row) or self._new_hop(row, profile) for row in rows)
+        nodes = tuple(compiled.ids[i] for i in path)
         return Route(self.floorplan, profile, nodes, hops, seconds, destination, kiosk)
+
+    def _new_hop(self, row: int, profile: Profile) -> Hop:
+        """The Hop of a link, made once and shared by every route over it (and the cache)."""
+        table = self.edges
+        connector = table.element_of(row) if table.connectors[row] != NO_CONNECTOR else ""
+        u, v = table.ids[table.sources[row]], table.ids[table.targets[row]]
+        hop = Hop(
+            u,
+            v,
+            table.element_ids[table.elements[row]],
+            EDGE_KINDS[table.kinds[row]],
+            connector,
+            float(table.lengths[row]),
+            float(table.costs[profile][row]),
+        )
+        return self._hops[profile].setdefault(row, hop)
 
     # -- reasons ----------------------------------------------------------------------------
 
