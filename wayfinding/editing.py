@@ -20,14 +20,16 @@ import jsonschema_rs
 
 from wayfinding.errors import FloorplanError, Issue, Severity
 from wayfinding.graph import WalkableLink, walkable_links
-from wayfinding.json_input import json_path, located_error
 from wayfinding.loader import (
     ID_SECTIONS,
     build_floorplan,
     floorplan_schema,
+    in_document_order,
     load_floorplan,
+    located_schema_errors,
     reference_issues,
     schema_issues,
+    schema_validator,
 )
 from wayfinding.migration import CURRENT_FORMAT_VERSION, format_version_of, migrate_to_current
 from wayfinding.model import Floorplan
@@ -63,7 +65,10 @@ def revalidate(
     changed: Iterable[str],
     now: datetime | None = None,
 ) -> CheckedFloorplan:
-    """Check `edited`, which differs from `previous.raw` only in the ids listed in `changed`."""
+    """Check `edited`, which differs from `previous.raw` only in the ids listed in `changed`.
+
+    `changed` names every element added, removed or modified (both ids of a renamed one).
+    """
     changed_ids = frozenset(changed)
     plan = previous.plan
     if plan is None or changed_ids & _structure_ids(plan):
@@ -97,51 +102,36 @@ def _links_touched(plan: Floorplan, changed: frozenset[str]) -> set[str]:
 
 
 def _changed_item_issues(raw: Mapping[str, Any], changed: frozenset[str]) -> list[Issue]:
-    """Schema errors in the changed items only, located in the whole file."""
-    if format_version_of(raw) != raw.get("format_version"):
+    """Schema errors in the changed items and at the top level, located in the whole file."""
+    version = format_version_of(raw)
+    if version != raw.get("format_version"):
         return schema_issues(raw)  # a broken or missing format_version: check it all
-    issues = _top_level_issues(raw)
-    for section in (*ID_SECTIONS, "phrases"):
-        items = raw.get(section, [])
-        if not isinstance(items, list):
-            return schema_issues(raw)
-        validator = _item_validator(format_version_of(raw), section)
-        for index, item in enumerate(items):
-            if section == "phrases" or (isinstance(item, Mapping) and item.get("id") in changed):
-                issues.extend(_item_issues(validator, raw, section, index, item))
-    return issues
-
-
-def _top_level_issues(raw: Mapping[str, Any]) -> list[Issue]:
-    """Schema errors outside the section items (version, facility, a section's own shape).
-
-    Checked on a copy that keeps one item per section, so it costs nothing on a campus; that
-    item's own errors are left to the per-item check.
-    """
+    sections = (*ID_SECTIONS, "phrases")
+    # The top level is checked on a copy keeping one item per section, so it costs nothing on
+    # a campus; that item's own errors are left to the per-item check below.
     shallow = {k: v[:1] if isinstance(v, list) else v for k, v in raw.items()}
-    return [
-        issue
-        for issue in schema_issues(shallow)
-        if not any(issue.json_path.startswith(f"$.{s}[0]") for s in (*ID_SECTIONS, "phrases"))
-    ]
-
-
-def _item_issues(
-    validator: jsonschema_rs.Draft202012Validator,
-    raw: Mapping[str, Any],
-    section: str,
-    index: int,
-    item: Any,
-) -> list[Issue]:
     try:
-        errors = list(validator.iter_errors(item))
+        found = [
+            (parts, issue)
+            for parts, issue in located_schema_errors(schema_validator(version), shallow, raw)
+            if not (len(parts) > 1 and parts[0] in sections and parts[1] == 0)
+        ]
+        for section in sections:
+            items = raw.get(section, [])
+            if not isinstance(items, list):
+                continue  # the top-level check has reported it
+            validator = _item_validator(version, section)
+            for index, item in enumerate(items):
+                # Phrases have no id to name in `changed`: they are few, check them all.
+                if section == "phrases" or _id_of(item) in changed:
+                    found += located_schema_errors(validator, item, raw, (section, index))
     except ValueError:
         return schema_issues(raw)
-    element = str(item.get("id", "")) if isinstance(item, Mapping) else ""
-    return [
-        located_error(element, json_path([section, index, *error.instance_path]), error.message)
-        for error in errors
-    ]
+    return in_document_order(found)
+
+
+def _id_of(item: Any) -> Any:
+    return item.get("id") if isinstance(item, Mapping) else None
 
 
 @cache

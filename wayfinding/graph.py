@@ -167,13 +167,13 @@ def walkable_links(
     links: list[WalkableLink] = []
     for edge in edges:
         attrs = _edge_attrs(floorplan, edge, context)
-        links.append(context.link(edge.source, edge.target, edge.id, attrs))
-        if not edge.one_way:
-            links.append(context.link(edge.target, edge.source, edge.id, attrs))
+        links.append(WalkableLink(edge.source, edge.target, edge.id, attrs))
+        if not edge.one_way:  # the same attributes both ways
+            links.append(WalkableLink(edge.target, edge.source, edge.id, attrs))
     for connector in connectors:
         for u, v, hops in _connector_hops(floorplan, connector.kind, connector.stops):
             attrs = _connector_attrs(floorplan, connector, u, v, hops, context)
-            links.append(context.link(u, v, connector.id, attrs))
+            links.append(WalkableLink(u, v, connector.id, attrs))
     return links
 
 
@@ -196,9 +196,9 @@ class _LinkContext:
             [(_COST_ATTRIBUTES[p], p, costs.walking_speed_mps[p]) for p in Profile],
         )
 
-    def link(self, u: str, v: str, element: str, attrs: dict[str, Any]) -> WalkableLink:
-        public = attrs["public"] and u in self.public_nodes and v in self.public_nodes
-        return WalkableLink(u, v, element, {**attrs, "public": public})
+    def public(self, element_is_public: bool, u: str, v: str) -> bool:
+        """A link is public when its element and both of its nodes are."""
+        return element_is_public and u in self.public_nodes and v in self.public_nodes
 
 
 def _edge_attrs(floorplan: Floorplan, edge: Edge, context: _LinkContext) -> dict[str, Any]:
@@ -216,7 +216,7 @@ def _edge_attrs(floorplan: Floorplan, edge: Edge, context: _LinkContext) -> dict
         "length_m": length,
         "one_way": edge.one_way,
         "step_free": edge.step_free,
-        "public": edge.access is Access.PUBLIC,
+        "public": context.public(edge.access is Access.PUBLIC, edge.source, edge.target),
         "connector": "",
     }
     for attribute, profile, speed in context.speeds:
@@ -250,7 +250,7 @@ def _connector_attrs(
         "length_m": length,
         "one_way": connector.kind is ConnectorKind.ESCALATOR,
         "step_free": step_free,
-        "public": connector.access is Access.PUBLIC,
+        "public": context.public(connector.access is Access.PUBLIC, u, v),
         "connector": connector.id,
     }
     for attribute, profile, _ in context.speeds:

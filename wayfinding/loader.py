@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
 from functools import cache
@@ -74,6 +74,7 @@ ID_SECTIONS = (
 # Enum members by their JSON value; a dict lookup is much quicker than calling the enum for
 # each of a campus's hundred thousand nodes.
 NODE_KINDS = {kind.value: kind for kind in NodeKind}
+EDGE_KINDS = {kind.value: kind for kind in EdgeKind}
 ACCESS = {access.value: access for access in Access}
 
 ALWAYS_OPEN_MARKERS = frozenset({"24/7", "24 hours", "always open"})
@@ -99,7 +100,8 @@ def floorplan_schema(format_version: int = CURRENT_FORMAT_VERSION) -> dict[str, 
 
 
 @cache
-def _schema_validator(format_version: int) -> jsonschema_rs.Draft202012Validator:
+def schema_validator(format_version: int) -> jsonschema_rs.Draft202012Validator:
+    """The compiled schema check of one format version, made once."""
     return jsonschema_rs.Draft202012Validator(floorplan_schema(format_version))
 
 
@@ -141,29 +143,45 @@ def schema_issues(raw: Mapping[str, Any]) -> list[Issue]:
     Python objects that are not JSON, or nesting too deep for any floorplan, are located by
     `wayfinding.json_input` instead of crashing the schema check.
     """
-    validator = _schema_validator(format_version_of(raw))
     try:
-        errors = list(validator.iter_errors(raw))
+        found = located_schema_errors(schema_validator(format_version_of(raw)), raw, raw)
     except ValueError as exc:
-        found = first_unusable_value(raw)
-        if found is None:
+        unusable = first_unusable_value(raw)
+        if unusable is None:
             return [_error("", "$", f"not a floorplan JSON object: {exc}")]
-        parts, message = found
+        parts, message = unusable
         return [_error(_element_at(raw, parts), json_path(parts), message)]
-    issues = []
-    for error in sorted(errors, key=lambda e: _path_order(e.instance_path)):
-        parts = list(error.instance_path)
+    return in_document_order(found)
+
+
+def located_schema_errors(
+    validator: jsonschema_rs.Draft202012Validator,
+    instance: Any,
+    raw: Mapping[str, Any],
+    prefix: Sequence[str | int] = (),
+) -> list[tuple[list[str | int], Issue]]:
+    """Schema errors of `instance`, which sits at `prefix` in `raw`, with their paths.
+
+    Raises ValueError for values the schema check cannot take (see `schema_issues`).
+    """
+    located = []
+    for error in validator.iter_errors(instance):
+        parts = [*prefix, *error.instance_path]
         value = value_at(raw, parts)
         message = error.message
         if isinstance(value, float) and not math.isfinite(value):
             message = non_finite_message(value)
-        issues.append(_error(_element_at(raw, parts), json_path(parts), message))
-    return issues
+        located.append((parts, _error(_element_at(raw, parts), json_path(parts), message)))
+    return located
 
 
-def _path_order(parts: list[str | int]) -> list[tuple[int, str]]:
-    """Sort key for JSON paths in document order: $.nodes[9] before $.nodes[10]."""
-    return [(part, "") if isinstance(part, int) else (-1, part) for part in parts]
+def in_document_order(located: Iterable[tuple[list[str | int], Issue]]) -> list[Issue]:
+    """Issues sorted by where they sit in the file: $.nodes[9] before $.nodes[10]."""
+
+    def order(parts: list[str | int]) -> list[tuple[int, str]]:
+        return [(part, "") if isinstance(part, int) else (-1, part) for part in parts]
+
+    return [issue for _, issue in sorted(located, key=lambda pair: order(pair[0]))]
 
 
 def reference_issues(raw: Mapping[str, Any]) -> list[Issue]:
@@ -262,12 +280,12 @@ def _edge_geometry_issues(
     raw: Mapping[str, Any], nodes: Mapping[str, Any], floors: Mapping[str, Any]
 ) -> list[Issue]:
     issues: list[Issue] = []
-    pairs: dict[frozenset[str], str] = {}
+    pairs: dict[tuple[str, str], str] = {}  # (smaller id, larger id) -> first edge
     heights = {floor_id: _elevation(floor) for floor_id, floor in floors.items()}
     for index, edge in enumerate(raw["edges"]):
         a, b = nodes[edge["from"]], nodes[edge["to"]]
         problems = []
-        pair = frozenset((a["id"], b["id"]))
+        pair = (a["id"], b["id"]) if a["id"] < b["id"] else (b["id"], a["id"])
         if a is b:
             problems.append("edge joins a node to itself")
         elif pair in pairs:
@@ -340,7 +358,7 @@ def _node(n: Mapping[str, Any]) -> Node:
 
 
 def _edge(e: Mapping[str, Any], nodes: Mapping[str, Node], floors: Mapping[str, Floor]) -> Edge:
-    kind = EdgeKind(e.get("kind", "corridor"))
+    kind = EDGE_KINDS[e.get("kind", "corridor")]
     length = float(e["length_m"]) if "length_m" in e else None
     step_free_by_kind = kind not in NOT_STEP_FREE_KINDS and not _too_steep(
         nodes[e["from"]], nodes[e["to"]], floors, length
