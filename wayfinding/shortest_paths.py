@@ -26,8 +26,6 @@ from scipy.sparse.csgraph import breadth_first_order, dijkstra
 from wayfinding.graph import DEFAULT_COSTS, CostModel, cost_attribute, walkable_links
 from wayfinding.model import Access, EdgeKind, Floorplan, Profile
 
-# What scipy puts in a predecessor array for the source and for nodes it cannot reach.
-UNREACHED = -9999
 NO_CONNECTOR = -1
 EDGE_KINDS = tuple(EdgeKind)
 
@@ -145,13 +143,10 @@ class EdgeTable:
         connector = int(self.connectors[row])
         return self.element_ids[connector if connector != NO_CONNECTOR else self.elements[row]]
 
-    def usable(
-        self, profile: Profile, closed_elements: Iterable[str], *, include_staff: bool = False
-    ) -> BoolArray:
-        """Rows this profile may walk with these elements closed (make_weight's rule, as a mask)."""
-        usable = ~np.isnan(self.costs[profile])
-        if not include_staff:
-            usable &= self.public
+    def usable(self, profile: Profile, closed_elements: Iterable[str]) -> BoolArray:
+        """Rows a visitor in this profile may walk with these elements closed (make_weight's
+        rule for the public, as a mask)."""
+        usable = ~np.isnan(self.costs[profile]) & self.public
         for element in closed_elements:
             usable[self.rows_of_element(element)] = False
         return usable
@@ -172,11 +167,9 @@ def compile_profile(
     table: EdgeTable,
     profile: Profile,
     closed_elements: Iterable[str] = (),
-    *,
-    include_staff: bool = False,
 ) -> CompiledProfile:
-    """Compile the usable links of `profile` (minus closed elements) into CSR matrices."""
-    usable = table.usable(profile, closed_elements, include_staff=include_staff)
+    """Compile the links of `profile` visitors may use (minus closed ones) into CSR matrices."""
+    usable = table.usable(profile, closed_elements)
     sources, targets = table.sources[usable], table.targets[usable]
     costs = table.costs[profile][usable]
     count = len(table.ids)
