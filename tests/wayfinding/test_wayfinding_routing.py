@@ -95,7 +95,7 @@ def test_closed_elevator_gives_the_reason(demo_plan: Any) -> None:
     )
     assert error.describe("es") == (
         "No hay ruta sin escalones mientras el ascensor B no esté disponible. "
-        "1 camino tiene escaleras o una escalera mecánica (la escalera 3)."
+        "1 camino tiene escaleras o una escalera eléctrica (la escalera 3)."
     )
     # The stairs still work, and Maternity is reached over the skybridge instead.
     stairs = finder.route_from_kiosk("east-lobby", "childrens-ward", "standard", NOW)
