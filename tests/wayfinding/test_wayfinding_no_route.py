@@ -64,7 +64,7 @@ def test_every_stepped_way_is_counted_and_named(plan_builder: Any) -> None:
     spanish = error.describe("es")
     assert spanish.startswith(
         "No hay ruta sin escalones a Imaging desde aquí: 3 caminos tienen escaleras o "
-        "escaleras eléctricas ("
+        "una escalera eléctrica ("
     )
     assert spanish.endswith(" en Main Building, piso 1, Stair A y Escalator B).")
 
