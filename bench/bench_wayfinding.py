@@ -58,6 +58,8 @@ from wayfinding.routing import Hop  # noqa: E402
 BEFORE = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
 EXPIRY = BEFORE + timedelta(hours=1)
 WAYS = ("Lobby", "today (heapq)", "networkx")
+# Kiosk routes whose costs are compared between the ways (networkx's are the reference).
+COMPARED = 30
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,18 @@ def _percentiles_ms(samples: Sequence[float]) -> str:
 
 def _ms(value_ms: float) -> str:
     return f"{value_ms:.3f} ms" if value_ms < 10 else f"{value_ms:,.0f} ms"
+
+
+def _encode(costs: Sequence[float]) -> str:
+    """Seconds as text that reads back exactly (results come back from a child as text)."""
+    return " ".join(repr(float(cost)) for cost in costs)
+
+
+def _matches(costs: str, reference: str) -> str:
+    """How many costs equal the reference ones (to 1e-9 s: ties may sum in another order)."""
+    pairs = list(zip(costs.split(), reference.split(), strict=True))
+    equal = sum(math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=1e-9) for a, b in pairs)
+    return f"{equal} / {len(pairs)} equal"
 
 
 def _memory_mb() -> tuple[float, float]:
@@ -263,6 +277,7 @@ def measure_lobby(plan: Floorplan, requests: Requests, isolated: bool) -> dict[s
             for o, d, p in requests.any_to_any
         ]
         _, worker_own = _memory_mb()
+        costs = [finder.route_from_kiosk(k, d, p).duration_s for k, d, p in kiosk[:COMPARED]]
         clock.now = EXPIRY + timedelta(seconds=1)
         k, d, p = kiosk[0]
         first = _timed(lambda: finder.kiosk_directions(k, d, p, "es"))  # text not cached yet
@@ -274,6 +289,7 @@ def measure_lobby(plan: Floorplan, requests: Requests, isolated: bool) -> dict[s
             "chain": f"{_percentiles_ms(chain)} (route is {ratio:.1f}x)",
             "any": _percentiles_ms(any_samples),
             "expiry": f"{_ms(first * 1000)} (new trees served {swapped:.2f} s later)",
+            "costs": _encode(costs),
         }
 
     build = f"{links_s + trees_s:.2f} s (links {links_s:.2f} s, trees {trees_s:.2f} s)"
@@ -313,8 +329,13 @@ def measure_today(plan: Floorplan, requests: Requests, isolated: bool) -> dict[s
         today.trees[k, p] = heapq_dijkstra(today.successors[p], source)
         kiosk_route(k, d, p)
 
+    costs = [
+        today.trees[k, p][0][index[plan.destinations[d].node]]
+        for k, d, p in requests.kiosk[:COMPARED]
+    ]
     first = _timed(first_after_expiry)
     return {
+        "costs": _encode(costs),
         "build": f"{build_s:.2f} s",
         "rss": f"{resident:,.0f} MB ({private:,.0f} MB own)",
         "kiosk": _percentiles_ms(samples),
@@ -332,14 +353,19 @@ def measure_networkx(plan: Floorplan, requests: Requests, isolated: bool) -> dic
     closed = routing.closed_edges(c.element for c in plan.active_closures(BEFORE))
     weights = {profile: make_weight(profile, closed) for profile in Profile}
 
+    costs: list[float] = []
+
     def kiosk_route(k: str, d: str, p: Profile, weight: Any) -> None:
         source, target = plan.kiosks[k].node, plan.destinations[d].node
         nodes = nx.shortest_path(routing.graph, source, target, weight=weight)
-        directions(_route_of(plan, routing, p, nodes, k), "en")
+        route = _route_of(plan, routing, p, nodes, k)
+        directions(route, "en")
+        costs.append(route.duration_s)
 
-    count = 30  # a search per request is slow: few samples keep the run short
+    count = COMPARED  # a search per request is slow: few samples keep the run short
     kiosk = requests.kiosk[:count]
     samples = [_timed(lambda k=k, d=d, p=p: kiosk_route(k, d, p, weights[p])) for k, d, p in kiosk]
+    reference = list(costs)
     any_samples = [
         _timed(
             lambda o=o, d=d, p=p: nx.shortest_path(
@@ -356,6 +382,7 @@ def measure_networkx(plan: Floorplan, requests: Requests, isolated: bool) -> dic
         "kiosk": _percentiles_ms(samples),
         "any": _percentiles_ms(any_samples),
         "expiry": f"{_ms(first * 1000)} (a search, as always)",
+        "costs": _encode(reference),
     }
 
 
@@ -455,6 +482,13 @@ def measure_size(
         row("predecessor-chain walk, p50 / p99", "chain", "route <= 5x"),
         row("any-to-any route, p50 / p99", "any", "p50 <= 20 ms"),
         row("first kiosk route after a closure expires", "expiry", "no wait"),
+        [
+            f"{size}: kiosk route costs, against networkx's",
+            _matches(results["Lobby"]["costs"], results["networkx"]["costs"]),
+            _matches(results["today (heapq)"]["costs"], results["networkx"]["costs"]),
+            "(reference)",
+            "all equal",
+        ],
     ]
 
 

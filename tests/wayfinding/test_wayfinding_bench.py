@@ -55,3 +55,6 @@ def test_benchmark_table_puts_the_three_ways_side_by_side(
         assert cells[1], row  # Lobby's figure is always there
         if needed not in ("predecessor-chain walk",):
             assert cells[2] and cells[3], row  # beside today's way and plain networkx
+    costs = next(line for line in lines if "kiosk route costs" in line)
+    # Lobby's and today's routes cost exactly what networkx finds.
+    assert costs.count("20 / 20 equal") == 2, costs
