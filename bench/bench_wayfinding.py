@@ -1,155 +1,73 @@
-"""Wayfinding benchmark on a synthetic campus of about 100,000 nodes.
+"""Wayfinding benchmark: Lobby's routing beside today's and plain networkx, on synthetic campuses.
 
-Measures, side by side in one run:
-- load (schema + reference checks), building the graph and precomputing the shortest-path
-  trees from (for kiosk routes) and to (to guide A*) each kiosk in each profile (20 kiosks x
-  2 profiles), and validating with those trees; peak memory;
-- a kiosk route with its directions, warm (a lookup in the precomputed tree), against plain
-  `networkx.shortest_path` per request on the same graph and weights;
-- any-to-any routes (A* from a random public node, what a phone's "from here" does).
+Three ways, each measured in its own forked process on the same loaded floorplan (so memory
+figures do not mix), at 1,000, 10,000 and 100,000 nodes:
 
-Targets: kiosk route p50 <= 1 ms; any-to-any p50 <= 20 ms; load + validate + precompute <= 60 s.
+- Lobby: the Wayfinder reads the walking links into flat arrays, then `precompute()` builds
+  CSR matrices and one scipy Dijkstra tree from and one towards each of 20 kiosks in each of
+  2 profiles, before any request; requests are then served by a worker forked after that, as
+  with gunicorn --preload. A kiosk route with directions is `kiosk_directions` (cached text);
+  any-to-any is one scipy Dijkstra bounded by the kiosk trees. When a closure expires, the
+  first request is answered from the trees being served and starts one background rebuild.
+- Today's way (the baseline, kept here only): the same trees built with a pure-Python heapq
+  Dijkstra over adjacency lists, directions written on every request, A* over those lists;
+  a closure's expiry rebuilds the adjacency and the kiosk's tree inside the next request.
+- Plain networkx: `networkx.shortest_path` per request on the same graph and weights.
 
-Run:  .venv/bin/python bench/bench_wayfinding.py            (prints a Markdown table)
-      .venv/bin/python bench/bench_wayfinding.py --nodes 20000   (quicker, smaller campus)
+Measured: build time, process RSS after the build (and what the build added to the loaded
+floorplan: a forked web worker's own share), kiosk route + directions p50/p99, any-to-any
+p50/p99, the first kiosk route after a closure expires, and the predecessor-chain walk (the
+physical limit of a kiosk route) to compare the warm kiosk route against.
+
+Targets (Lobby, 100,000 nodes): trees for 20 kiosks x 2 profiles built in <= 5 s; <= 250 MB
+per worker; warm kiosk route + directions within 5x the chain walk; any-to-any p50 <= 20 ms;
+no request ever waits for a tree.
+
+Run:  .venv/bin/python bench/bench_wayfinding.py                 (1k, 10k, 100k; ~3 min)
+      .venv/bin/python bench/bench_wayfinding.py --sizes 1000 10000   (quicker)
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import heapq
 import math
+import multiprocessing
 import random
-import resource
 import statistics
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from wayfinding import Profile, Wayfinder, directions, load_floorplan, validate
-from wayfinding.graph import make_weight
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic_campus import synthetic_campus  # noqa: E402
 
-BUILDINGS = 8
-LEVELS = 6
-SPACING_M = 6.0
-CATEGORIES = ("department", "clinic", "food", "pharmacy", "restroom")
+from wayfinding import Floorplan, Profile, Route, Wayfinder, directions, load_floorplan  # noqa: E402
+from wayfinding.graph import RoutingGraph, build_graph, make_weight  # noqa: E402
+from wayfinding.routing import Hop  # noqa: E402
 
-
-def synthetic_campus(target_nodes: int, kiosks: int = 20, seed: int = 7) -> dict[str, Any]:
-    """A campus of BUILDINGS x LEVELS floors, each a corridor grid, as floorplan JSON.
-
-    Every row is a corridor; cross corridors run at every third column. Each building has two
-    elevator banks and two stairwells over all floors; skybridges join neighbours on two levels.
-    Doors add time; a few staff-only corridors are closed to visitors.
-    """
-    rng = random.Random(seed)
-    per_floor = max(16, target_nodes // (BUILDINGS * LEVELS))
-    columns = max(4, int(math.sqrt(per_floor * 1.5)))
-    rows = max(4, per_floor // columns)
-    width = columns * SPACING_M + 40
-    floors, nodes, edges, connectors, destinations = [], [], [], [], []
-
-    def nid(b: int, level: int, r: int, c: int) -> str:
-        return f"b{b}-l{level}-r{r}-c{c}"
-
-    def edge(a: str, z: str, **extra: Any) -> None:
-        edges.append({"id": f"{a}--{z}", "from": a, "to": z, **extra})
-
-    for b in range(BUILDINGS):
-        for level in range(LEVELS):
-            floor_id = f"b{b}-l{level}"
-            floors.append(
-                {"id": floor_id, "building": f"b{b}", "level": level, "sign": str(level + 1)}
-            )
-            for r in range(rows):
-                for c in range(columns):
-                    nodes.append(
-                        {
-                            "id": nid(b, level, r, c),
-                            "floor": floor_id,
-                            "x": b * width + c * SPACING_M,
-                            "y": r * SPACING_M,
-                            "kind": "junction" if c % 3 == 0 else "corridor",
-                        }
-                    )
-            for r in range(rows):
-                for c in range(columns):
-                    for r2, c2 in ((r, c + 1), (r + 1, c)):
-                        if r2 >= rows or c2 >= columns or (r2 != r and c % 3):
-                            continue
-                        roll = rng.random()
-                        extra: dict[str, Any] = {}
-                        if roll < 0.05:
-                            extra["kind"] = "door"
-                        elif roll < 0.06 and r2 == r and c % 3 == 0 and c + 3 < columns:
-                            # Never both corridors of a node: nothing is cut off.
-                            extra["access"] = "staff"
-                        edge(nid(b, level, r, c), nid(b, level, r2, c2), **extra)
-            for k in range(4):
-                r, c = rng.randrange(rows), rng.randrange(columns)
-                destinations.append(
-                    {
-                        "id": f"d-{floor_id}-{k}",
-                        "name": f"Place {floor_id} {k}",
-                        "category": CATEGORIES[k % len(CATEGORIES)],
-                        "node": nid(b, level, r, c),
-                        "synonyms": [f"spot {k}"],
-                    }
-                )
-        corners = {
-            "elevator": [(0, 0), (rows - 1, columns - 1)],
-            "stairs": [(0, columns - 1), (rows - 1, 0)],
-        }
-        for kind, spots in corners.items():
-            for index, (r, c) in enumerate(spots):
-                connectors.append(
-                    {
-                        "id": f"b{b}-{kind}-{index}",
-                        "name": f"{kind} {b}{index}",
-                        "kind": kind,
-                        "stops": [nid(b, level, r, c) for level in range(LEVELS)],
-                    }
-                )
-        if b + 1 < BUILDINGS:
-            for level in (0, 2):
-                edge(
-                    nid(b, level, rows // 2, columns - 1),
-                    nid(b + 1, level, rows // 2, 0),
-                    kind="skybridge",
-                    length_m=40.0,
-                )
-    kiosk_list = []
-    for k in range(kiosks):
-        b = k % BUILDINGS
-        node = nid(b, 0, rng.randrange(rows), rng.randrange(columns))
-        kiosk_list.append(
-            {"id": f"kiosk-{k}", "name": f"Kiosk {k}", "node": node, "heading": rng.randrange(360)}
-        )
-    return {
-        "format": "lobby-floorplan",
-        "format_version": 1,
-        "version": "bench",
-        "facility": {"id": "campus", "name": "Synthetic Campus", "phone": "0", "synthetic": True},
-        "buildings": [{"id": f"b{b}", "name": f"Building {b}"} for b in range(BUILDINGS)],
-        "floors": floors,
-        "nodes": nodes,
-        "edges": edges,
-        "connectors": connectors,
-        "destinations": destinations,
-        "kiosks": kiosk_list,
-    }
+# The benchmark's own clock: a closure on a skybridge ends at EXPIRY.
+BEFORE = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
+EXPIRY = BEFORE + timedelta(hours=1)
+WAYS = ("Lobby", "today (heapq)", "networkx")
+# Kiosk routes whose costs are compared between the ways (networkx's are the reference).
+COMPARED = 30
 
 
 @dataclass(frozen=True)
-class Row:
-    """One line of the results table."""
+class Requests:
+    """The same random requests for every way."""
 
-    measurement: str
-    result: str
-    target: str = ""
+    kiosk: list[tuple[str, str, Profile]]
+    any_to_any: list[tuple[str, str, Profile]]
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -158,124 +76,436 @@ def _timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def _percentiles_ms(samples: list[float]) -> str:
+def _percentiles_ms(samples: Sequence[float]) -> str:
     ordered = sorted(samples)
     p50 = statistics.median(ordered) * 1000
     p99 = ordered[min(len(ordered) - 1, math.ceil(0.99 * len(ordered)) - 1)] * 1000
-    return f"{p50:.3f} ms / {p99:.3f} ms"
+    return f"{_ms(p50)} / {_ms(p99)}"
 
 
-def _peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+def _ms(value_ms: float) -> str:
+    return f"{value_ms:.3f} ms" if value_ms < 10 else f"{value_ms:,.0f} ms"
 
 
-def run_benchmark(
-    target_nodes: int = 100_000,
+def _encode(costs: Sequence[float]) -> str:
+    """Seconds as text that reads back exactly (results come back from a child as text)."""
+    return " ".join(repr(float(cost)) for cost in costs)
+
+
+def _matches(costs: str, reference: str) -> str:
+    """How many costs equal the reference ones (to 1e-9 s: ties may sum in another order)."""
+    pairs = list(zip(costs.split(), reference.split(), strict=True))
+    equal = sum(math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=1e-9) for a, b in pairs)
+    return f"{equal} / {len(pairs)} equal"
+
+
+def _memory_mb() -> tuple[float, float]:
+    """(resident, private) megabytes of this process: private is what a fork does not share."""
+    fields: dict[str, int] = {}
+    for line in Path("/proc/self/smaps_rollup").read_text().splitlines()[1:]:
+        name, value, *_ = line.split()
+        fields[name.rstrip(":")] = int(value)
+    private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+    return fields["Rss"] / 1024, private / 1024
+
+
+def _route_of(
+    plan: Floorplan, routing: RoutingGraph, profile: Profile, nodes: list[str], kiosk: str
+) -> Route:
+    """A Route over given node ids, as the library builds it, for the baseline ways."""
+    hops = []
+    for u, v in zip(nodes, nodes[1:], strict=False):
+        info = routing.edge_info[u, v]
+        seconds = info.seconds[profile]
+        assert seconds is not None
+        hops.append(Hop(u, v, info.element, info.kind, info.connector, info.length_m, seconds))
+    destination = next(d for d in plan.destinations.values() if d.node == nodes[-1])
+    duration = sum(hop.seconds for hop in hops)
+    return Route(
+        plan, profile, tuple(nodes), tuple(hops), duration, destination, plan.kiosks[kiosk]
+    )
+
+
+# -- today's way, kept only as the baseline ----------------------------------------------------
+
+Adjacency = list[list[tuple[int, float]]]
+
+
+@dataclass
+class HeapqRouting:
+    """Today's precomputation: adjacency lists per profile and heapq Dijkstra trees."""
+
+    ids: list[str]
+    index: dict[str, int]
+    successors: dict[Profile, Adjacency]
+    predecessors: dict[Profile, Adjacency]
+    trees: dict[tuple[str, Profile], tuple[list[float], list[int]]]
+    inward: dict[tuple[str, Profile], list[float]]
+
+    @classmethod
+    def build(cls, plan: Floorplan, routing: RoutingGraph, closed: frozenset[Any]) -> HeapqRouting:
+        ids = list(routing.graph.nodes)
+        index = {node: i for i, node in enumerate(ids)}
+        built = cls(ids, index, {}, {}, {}, {})
+        for profile in Profile:
+            built.compile(routing, profile, closed)
+            for kiosk in plan.kiosks.values():
+                built.add_trees(kiosk.id, kiosk.node, profile)
+        return built
+
+    def compile(self, routing: RoutingGraph, profile: Profile, closed: frozenset[Any]) -> None:
+        successors: Adjacency = [[] for _ in self.ids]
+        predecessors: Adjacency = [[] for _ in self.ids]
+        weight = make_weight(profile, closed)
+        for u, v, data in routing.graph.edges(data=True):
+            cost = weight(u, v, data)
+            if cost is not None:
+                successors[self.index[u]].append((self.index[v], cost))
+                predecessors[self.index[v]].append((self.index[u], cost))
+        self.successors[profile], self.predecessors[profile] = successors, predecessors
+
+    def add_trees(self, kiosk: str, node: str, profile: Profile) -> None:
+        source = self.index[node]
+        self.trees[kiosk, profile] = heapq_dijkstra(self.successors[profile], source)
+        self.inward[kiosk, profile] = heapq_dijkstra(self.predecessors[profile], source)[0]
+
+    def path(self, kiosk: str, profile: Profile, target: str) -> list[str]:
+        seconds, predecessor = self.trees[kiosk, profile]
+        path = [self.index[target]]
+        assert not math.isinf(seconds[path[0]])
+        while predecessor[path[-1]] != -1:
+            path.append(predecessor[path[-1]])
+        return [self.ids[i] for i in reversed(path)]
+
+    def astar(self, profile: Profile, source: int, target: int) -> list[int] | None:
+        """Today's A*: landmark bounds from the kiosk trees (distances only here)."""
+        guides = []
+        for (_, tree_profile), (outward, _) in self.trees.items():
+            if tree_profile is profile and not math.isinf(outward[target]):
+                guides.append((outward, -1.0, outward[target]))
+        for (_, tree_profile), inward in self.inward.items():
+            if tree_profile is profile and not math.isinf(inward[target]):
+                guides.append((inward, 1.0, -inward[target]))
+        guides.sort(key=lambda g: g[1] * g[0][source] + g[2], reverse=True)
+        del guides[4:]
+
+        def estimate(node: int) -> float:
+            value = 0.0
+            for seconds, sign, offset in guides:
+                bound = sign * seconds[node] + offset
+                if bound > value:
+                    value = bound
+            return value
+
+        best = [math.inf] * len(self.ids)
+        came_from = [-1] * len(self.ids)
+        done = bytearray(len(self.ids))
+        best[source] = 0.0
+        heap = [(estimate(source), source)]
+        while heap:
+            node = heapq.heappop(heap)[1]
+            if node == target:
+                path = [target]
+                while path[-1] != source:
+                    path.append(came_from[path[-1]])
+                return path[::-1]
+            if done[node]:
+                continue
+            done[node] = 1
+            for neighbour, cost in self.successors[profile][node]:
+                if best[node] + cost < best[neighbour]:
+                    best[neighbour] = best[node] + cost
+                    came_from[neighbour] = node
+                    heapq.heappush(heap, (best[neighbour] + estimate(neighbour), neighbour))
+        return None
+
+
+def heapq_dijkstra(links: Adjacency, source: int) -> tuple[list[float], list[int]]:
+    """Today's hand-written Dijkstra: seconds and predecessors from `source`."""
+    seconds = [math.inf] * len(links)
+    predecessor = [-1] * len(links)
+    settled = bytearray(len(links))
+    seconds[source] = 0.0
+    heap = [(0.0, source)]
+    while heap:
+        cost, node = heapq.heappop(heap)
+        if settled[node]:
+            continue
+        settled[node] = 1
+        for neighbour, edge_cost in links[node]:
+            if cost + edge_cost < seconds[neighbour]:
+                seconds[neighbour] = cost + edge_cost
+                predecessor[neighbour] = node
+                heapq.heappush(heap, (seconds[neighbour], neighbour))
+    return seconds, predecessor
+
+
+# -- the three ways -------------------------------------------------------------------------
+
+
+def measure_lobby(plan: Floorplan, requests: Requests, isolated: bool) -> dict[str, str]:
+    """Lobby's way: precompute, then serve from a worker forked afterwards (as gunicorn's
+    --preload does), with cached directions and a background refresh at a closure's expiry."""
+    clock = _Clock(BEFORE)
+    holder: dict[str, Wayfinder] = {}
+    links_s = _timed(
+        lambda: holder.setdefault("finder", Wayfinder(plan, clock=clock, precompute=False))
+    )
+    finder = holder["finder"]
+    trees_s = _timed(finder.precompute)
+    resident, _ = _memory_mb()
+    if isolated:
+        gc.freeze()  # what an app does before forking, so workers keep sharing these pages
+
+    def serve() -> dict[str, str]:
+        kiosk = requests.kiosk
+        for k, d, p in kiosk:  # warm: each text written once, as on a kiosk in use
+            finder.kiosk_directions(k, d, p, "en")
+        warm = [
+            _timed(lambda k=k, d=d, p=p: finder.kiosk_directions(k, d, p, "en"))
+            for k, d, p in kiosk
+        ]
+        state = finder._state_at(None)
+
+        def chain_walk(k: str, d: str, p: Profile) -> None:
+            compiled = state.compiled[p]
+            state.trees[k, p].path_to(compiled.index[plan.destinations[d].node])
+
+        chain = [_timed(lambda k=k, d=d, p=p: chain_walk(k, d, p)) for k, d, p in kiosk]
+        any_samples = [
+            _timed(lambda o=o, d=d, p=p: finder.route_between(o, d, p))
+            for o, d, p in requests.any_to_any
+        ]
+        _, worker_own = _memory_mb()
+        costs = [finder.route_from_kiosk(k, d, p).duration_s for k, d, p in kiosk[:COMPARED]]
+        clock.now = EXPIRY + timedelta(seconds=1)
+        k, d, p = kiosk[0]
+        first = _timed(lambda: finder.kiosk_directions(k, d, p, "es"))  # text not cached yet
+        swapped = _timed(_join_refresh)
+        ratio = statistics.median(warm) / statistics.median(chain)
+        return {
+            "rss": f"{resident:,.0f} MB (a worker forked after it: {worker_own:,.0f} MB own)",
+            "kiosk": _percentiles_ms(warm),
+            "chain": f"{_percentiles_ms(chain)} (route is {ratio:.1f}x)",
+            "any": _percentiles_ms(any_samples),
+            "expiry": f"{_ms(first * 1000)} (new trees served {swapped:.2f} s later)",
+            "costs": _encode(costs),
+        }
+
+    build = f"{links_s + trees_s:.2f} s (links {links_s:.2f} s, trees {trees_s:.2f} s)"
+    return {"build": build, **_in_child(serve, isolated)}
+
+
+def measure_today(plan: Floorplan, requests: Requests, isolated: bool) -> dict[str, str]:
+    """Today's way: heapq trees, directions written per request, rebuild inside a request."""
+    holder: dict[str, Any] = {}
+
+    def build() -> None:
+        holder["routing"] = routing = build_graph(plan)
+        closed = routing.closed_edges(c.element for c in plan.active_closures(BEFORE))
+        holder["heapq"] = HeapqRouting.build(plan, routing, closed)
+
+    build_s = _timed(build)
+    routing: RoutingGraph = holder["routing"]
+    today: HeapqRouting = holder["heapq"]
+    resident, private = _memory_mb()
+
+    def kiosk_route(k: str, d: str, p: Profile) -> None:
+        nodes = today.path(k, p, plan.destinations[d].node)
+        directions(_route_of(plan, routing, p, nodes, k), "en")
+
+    kiosk = requests.kiosk[: max(50, len(requests.kiosk) // 10)]
+    samples = [_timed(lambda k=k, d=d, p=p: kiosk_route(k, d, p)) for k, d, p in kiosk]
+    index = today.index
+    any_samples = [
+        _timed(lambda o=o, d=d, p=p: today.astar(p, index[o], index[plan.destinations[d].node]))
+        for o, d, p in requests.any_to_any[: max(10, len(requests.any_to_any) // 3)]
+    ]
+    k, d, p = requests.kiosk[0]
+
+    def first_after_expiry() -> None:
+        today.compile(routing, p, frozenset())  # what the old request did: one profile,
+        source = today.index[plan.kiosks[k].node]  # then this kiosk's tree
+        today.trees[k, p] = heapq_dijkstra(today.successors[p], source)
+        kiosk_route(k, d, p)
+
+    costs = [
+        today.trees[k, p][0][index[plan.destinations[d].node]]
+        for k, d, p in requests.kiosk[:COMPARED]
+    ]
+    first = _timed(first_after_expiry)
+    return {
+        "costs": _encode(costs),
+        "build": f"{build_s:.2f} s",
+        "rss": f"{resident:,.0f} MB ({private:,.0f} MB own)",
+        "kiosk": _percentiles_ms(samples),
+        "any": _percentiles_ms(any_samples),
+        "expiry": f"{_ms(first * 1000)} (inside the request)",
+    }
+
+
+def measure_networkx(plan: Floorplan, requests: Requests, isolated: bool) -> dict[str, str]:
+    """Plain networkx: the graph only, one shortest_path search per request."""
+    holder: dict[str, RoutingGraph] = {}
+    build_s = _timed(lambda: holder.setdefault("routing", build_graph(plan)))
+    routing = holder["routing"]
+    resident, private = _memory_mb()
+    closed = routing.closed_edges(c.element for c in plan.active_closures(BEFORE))
+    weights = {profile: make_weight(profile, closed) for profile in Profile}
+
+    costs: list[float] = []
+
+    def kiosk_route(k: str, d: str, p: Profile, weight: Any) -> None:
+        source, target = plan.kiosks[k].node, plan.destinations[d].node
+        nodes = nx.shortest_path(routing.graph, source, target, weight=weight)
+        route = _route_of(plan, routing, p, nodes, k)
+        directions(route, "en")
+        costs.append(route.duration_s)
+
+    count = COMPARED  # a search per request is slow: few samples keep the run short
+    kiosk = requests.kiosk[:count]
+    samples = [_timed(lambda k=k, d=d, p=p: kiosk_route(k, d, p, weights[p])) for k, d, p in kiosk]
+    reference = list(costs)
+    any_samples = [
+        _timed(
+            lambda o=o, d=d, p=p: nx.shortest_path(
+                routing.graph, o, plan.destinations[d].node, weight=weights[p]
+            )
+        )
+        for o, d, p in requests.any_to_any[:count]
+    ]
+    k, d, p = requests.kiosk[0]
+    first = _timed(lambda: kiosk_route(k, d, p, make_weight(p)))
+    return {
+        "build": f"{build_s:.2f} s (graph only)",
+        "rss": f"{resident:,.0f} MB ({private:,.0f} MB own)",
+        "kiosk": _percentiles_ms(samples),
+        "any": _percentiles_ms(any_samples),
+        "expiry": f"{_ms(first * 1000)} (a search, as always)",
+        "costs": _encode(reference),
+    }
+
+
+class _Clock:
+    """The benchmark's settable clock for closures."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def _join_refresh() -> None:
+    for worker in threading.enumerate():
+        if worker.name == "wayfinding-refresh":
+            worker.join()
+
+
+MEASURES: dict[str, Callable[[Floorplan, Requests, bool], dict[str, str]]] = {
+    "Lobby": measure_lobby,
+    "today (heapq)": measure_today,
+    "networkx": measure_networkx,
+}
+
+
+def _in_child(action: Callable[[], dict[str, str]], isolated: bool) -> dict[str, str]:
+    """Run `action` in a forked process (its own memory figures), or here when not isolated."""
+    if not isolated:
+        return action()
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=lambda: sender.send(action()))
+    child.start()
+    result: dict[str, str] = receiver.recv()
+    child.join()
+    return result
+
+
+def campus_with_closure(target_nodes: int, seed: int) -> dict[str, Any]:
+    """The synthetic campus with one skybridge closed until EXPIRY."""
+    raw = synthetic_campus(target_nodes, seed=seed)
+    bridge = next(edge["id"] for edge in raw["edges"] if edge.get("kind") == "skybridge")
+    raw["closures"] = [
+        {"id": "bridge-works", "element": bridge, "reason": "works", "until": EXPIRY.isoformat()}
+    ]
+    return raw
+
+
+def measure_size(
+    target_nodes: int,
     *,
     kiosk_requests: int = 2000,
-    networkx_requests: int = 30,
     any_requests: int = 300,
     seed: int = 7,
-) -> list[Row]:
-    """Build the campus, measure everything, and return the table rows."""
-    raw = synthetic_campus(target_nodes, seed=seed)
-    rss_before = _peak_rss_mb()
-    started = time.perf_counter()
-    holder: dict[str, Any] = {}
+    isolated: bool = True,
+) -> list[list[str]]:
+    """Table rows (measurement, one cell per way, target) for one campus size."""
+    raw = campus_with_closure(target_nodes, seed)
+    holder: dict[str, Floorplan] = {}
     load_s = _timed(lambda: holder.setdefault("plan", load_floorplan(raw)))
     plan = holder["plan"]
-    precompute_s = _timed(lambda: holder.setdefault("finder", Wayfinder(plan)))
-    finder: Wayfinder = holder["finder"]
-    validate_s = _timed(lambda: holder.setdefault("report", validate(plan, finder)))
-    total_s = time.perf_counter() - started
-    rss_after = _peak_rss_mb()
-
     rng = random.Random(seed)
     kiosks = list(plan.kiosks)
     public = [d.id for d in plan.destinations.values() if d.is_public]
-    profiles = list(Profile)
-    requests = [
-        (rng.choice(kiosks), rng.choice(public), rng.choice(profiles))
-        for _ in range(kiosk_requests)
-    ]
-    for kiosk, destination, profile in requests[:50]:  # warm caches (neighbour index etc.)
-        directions(finder.route_from_kiosk(kiosk, destination, profile))
-    kiosk_samples = [
-        _timed(lambda k=k, d=d, p=p: directions(finder.route_from_kiosk(k, d, p)))
-        for k, d, p in requests
-    ]
-
-    graph = finder.routing.graph
-    weights = {profile: make_weight(profile) for profile in profiles}
-    nx_samples = [
-        _timed(
-            lambda k=k, d=d, p=p: nx.shortest_path(
-                graph, plan.kiosks[k].node, plan.destinations[d].node, weight=weights[p]
-            )
-        )
-        for k, d, p in requests[:networkx_requests]
-    ]
-
     public_nodes = [n.id for n in plan.nodes.values() if n.access.value == "public"]
-    pairs = [
-        (rng.choice(public_nodes), rng.choice(public), rng.choice(profiles))
-        for _ in range(any_requests)
-    ]
-    any_samples = [_timed(lambda o=o, d=d, p=p: finder.route_between(o, d, p)) for o, d, p in pairs]
+    profiles = list(Profile)
+    requests = Requests(
+        [
+            (rng.choice(kiosks), rng.choice(public), rng.choice(profiles))
+            for _ in range(kiosk_requests)
+        ],
+        [
+            (rng.choice(public_nodes), rng.choice(public), rng.choice(profiles))
+            for _ in range(any_requests)
+        ],
+    )
+    results = {
+        way: _in_child(lambda way=way: MEASURES[way](plan, requests, isolated), isolated)
+        for way in WAYS
+    }
+    size = f"{len(plan.nodes):,} nodes"
 
-    report = holder["report"]
+    def row(name: str, key: str, target: str = "") -> list[str]:
+        return [f"{size}: {name}", *(results[way].get(key, "") for way in WAYS), target]
+
+    big = len(plan.nodes) >= 100_000
     return [
-        Row(
-            "campus",
-            f"{len(plan.nodes):,} nodes, {graph.number_of_edges():,} directed edges, "
-            f"{len(plan.kiosks)} kiosks, {len(public)} destinations",
+        [f"{size}: load (schema + references), shared by all", f"{load_s:.1f} s", "", "", ""],
+        row(
+            f"build before serving ({len(kiosks)} kiosks x 2 profiles)",
+            "build",
+            "<= 5 s" if big else "",
         ),
-        Row("load (JSON Schema + reference checks)", f"{load_s:.1f} s"),
-        Row(
-            f"build graph + precompute trees from and to {len(plan.kiosks)} kiosks x 2 profiles",
-            f"{precompute_s:.1f} s",
-        ),
-        Row(
-            "validate, reusing the trees",
-            f"{validate_s:.1f} s ({len(report.errors)} errors, {len(report.warnings)} warnings)",
-        ),
-        Row("load + validate + precompute", f"{total_s:.1f} s", "<= 60 s"),
-        Row(
-            "peak memory (process RSS; growth during load)",
-            f"{rss_after:,.0f} MB (+{rss_after - rss_before:,.0f} MB)",
-        ),
-        Row(
-            f"kiosk route + directions, warm, p50 / p99 (n={len(kiosk_samples)})",
-            _percentiles_ms(kiosk_samples),
-            "p50 <= 1 ms",
-        ),
-        Row(
-            f"plain networkx.shortest_path per request, p50 / p99 (n={len(nx_samples)})",
-            _percentiles_ms(nx_samples),
-            "(baseline)",
-        ),
-        Row(
-            f"any-to-any route (A*), p50 / p99 (n={len(any_samples)})",
-            _percentiles_ms(any_samples),
-            "p50 <= 20 ms",
-        ),
+        row("process RSS after build (own share)", "rss", "<= 250 MB" if big else ""),
+        row("kiosk route + directions, warm, p50 / p99", "kiosk"),
+        row("predecessor-chain walk, p50 / p99", "chain", "route <= 5x"),
+        row("any-to-any route, p50 / p99", "any", "p50 <= 20 ms"),
+        row("first kiosk route after a closure expires", "expiry", "no wait"),
+        [
+            f"{size}: kiosk route costs, against networkx's",
+            _matches(results["Lobby"]["costs"], results["networkx"]["costs"]),
+            _matches(results["today (heapq)"]["costs"], results["networkx"]["costs"]),
+            "(reference)",
+            "all equal",
+        ],
     ]
 
 
-def markdown_table(rows: list[Row]) -> str:
+def markdown_table(rows: list[list[str]]) -> str:
     """The rows as a Markdown table for the README."""
-    lines = ["| measurement | result | target |", "|---|---|---|"]
-    lines += [f"| {row.measurement} | {row.result} | {row.target} |" for row in rows]
+    lines = ["| measurement | " + " | ".join(WAYS) + " | target |", "|---" * (len(WAYS) + 2) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--nodes", type=int, default=100_000, help="approximate campus size")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    print(markdown_table(run_benchmark(args.nodes, seed=args.seed)))
+    rows = [row for size in args.sizes for row in measure_size(size, seed=args.seed)]
+    print(markdown_table(rows))
 
 
 if __name__ == "__main__":

@@ -22,20 +22,26 @@ Public API
   and ``revalidate(previous, edited_raw, changed_ids)``, which rechecks one edit from what it
   changed and answers exactly as ``check_floorplan(edited_raw)`` would.
 - Files of format version 1 load as they are; ``migrate_to_current(raw)`` gives the v2 JSON.
-- ``Wayfinder(floorplan, *, costs=DEFAULT_COSTS, now=None, precompute=True)`` with
+- ``Wayfinder(floorplan, *, costs=DEFAULT_COSTS, now=None, precompute=True,
+  background_refresh=True, clock=current_time)`` with
   ``route_from_kiosk(kiosk_id, destination_id, profile="standard", now=None)``,
-  ``route_between(origin_node_or_kiosk, destination_id, profile, now=None)``,
+  ``kiosk_directions(kiosk_id, destination_id, profile, lang) -> (Route, Directions)``
+  (cached), ``route_between(origin_node_or_kiosk, destination_id, profile, now=None)``,
   ``nearest(category, origin, profile, now=None)``, ``search(text, *, lang)``,
-  ``by_category(category, *, lang)``, ``directory(lang)``, ``set_closures(closures)``,
-  ``invalidate()`` and ``precompute(now)``. Routes raise ``NoRouteError`` (``cause``,
-  ``blocking``, ``describe(lang)``) or ``UnknownPlaceError``.
+  ``by_category(category, *, lang)``, ``directory(lang)``; serving: ``precompute(now)``,
+  ``next_change(now)``, ``is_stale(now)``, ``refresh(now)``, ``refresh_in_background(now)``,
+  ``set_closures(closures)``, ``invalidate()``. Routes raise ``NoRouteError`` (``cause``,
+  ``blocking``, ``ways``: every ``BlockedWay``, ``describe(lang)``) or ``UnknownPlaceError``.
 - ``directions(route, lang="en", kiosk_heading=None) -> Directions`` (chunks of ``Step``).
 - ``render_route_svg(route, floor_id=None, ...)``, ``render_floor_svg(floorplan, floor_id)``,
   ``render_route_bitmap(route, floor_id=None, *, width_dots=384|576)``.
 
-A new floorplan version means a new ``Wayfinder``; a closure change means ``set_closures``;
-closures that expire are noticed on the next request (the ``now`` argument, default: the
-current time) and the precomputed trees are rebuilt.
+A new floorplan version means a new ``Wayfinder``, built with ``precompute()`` before it serves
+(before web workers fork). Requests without ``now`` never build a tree: they read the trees
+being served. A closure change (``set_closures``) or expiry (``next_change``) takes effect when
+``refresh()`` builds new trees off the request path and swaps them in; a request that notices
+the change first starts that refresh in the background and is answered from the current trees.
+An explicit ``now`` asks about that moment's closures (CLI, previews), built on demand.
 """
 
 from wayfinding.directions import Chunk, Directions, Step, StepKind, directions
@@ -56,13 +62,14 @@ from wayfinding.migration import CURRENT_FORMAT_VERSION, migrate_to_current
 from wayfinding.model import Closure, Destination, Floorplan, Kiosk, Profile
 from wayfinding.render_bitmap import render_route_bitmap
 from wayfinding.render_svg import render_floor_svg, render_route_svg
-from wayfinding.routing import NoRouteCause, NoRouteError, Route, Wayfinder
+from wayfinding.routing import BlockedWay, NoRouteCause, NoRouteError, Route, Wayfinder
 from wayfinding.search import DirectorySection, SearchResult
 from wayfinding.validation import ValidationReport, validate
 
 __all__ = [
     "CURRENT_FORMAT_VERSION",
     "DEFAULT_COSTS",
+    "BlockedWay",
     "CatalogMissingError",
     "CheckedFloorplan",
     "Chunk",

@@ -1,26 +1,34 @@
 """Routes: precomputed from kiosks, searched between any two places, explained when impossible.
 
-A `Wayfinder` is built once per published floorplan version. It precomputes one shortest-path
-tree per kiosk and profile, so `route_from_kiosk` only walks predecessors back from the
-destination. `route_between` (a phone's "from here") runs A*. Closures are evaluated against
-a given time; when the set of closures in force changes (a closure expires, or staff publish
-one with `set_closures`) the precomputation is thrown away and rebuilt.
+A `Wayfinder` is built once per published floorplan version, before it serves anyone:
+`precompute()` builds one shortest-path tree from and one towards each kiosk in each profile,
+so `route_from_kiosk` only walks predecessors back from the destination and `route_between`
+(a phone's "from here") runs one search that those trees bound. Requests read a single
+reference to a complete, immutable set of trees (the serving state) and never build one.
+When the set of closures in force changes (a closure starts or expires, staff publish
+closures), `refresh` builds the next state off the request path and swaps the reference in
+one assignment.
+Directions text for kiosk routes is cached per serving state, so it is written once per
+kiosk, destination, profile and language until the closures change.
 """
 
 from __future__ import annotations
 
-import enum
 import math
 import threading
-from collections.abc import Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from wayfinding.errors import UnknownPlaceError, WayfindingError
-from wayfinding.graph import DEFAULT_COSTS, CostModel, build_graph
-from wayfinding.i18n import N_, translator
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import breadth_first_order
+
+from wayfinding.errors import UnknownPlaceError
+from wayfinding.graph import DEFAULT_COSTS, CostModel, RoutingGraph, build_graph
 from wayfinding.model import (
     Access,
     Closure,
@@ -30,15 +38,27 @@ from wayfinding.model import (
     Kiosk,
     Profile,
 )
+from wayfinding.no_route import REASON_ORDER, BlockedWay, NoRouteCause, NoRouteError
 from wayfinding.search import DestinationIndex, DirectorySection, SearchResult
 from wayfinding.shortest_paths import (
+    EDGE_KINDS,
+    NO_CONNECTOR,
     CompiledProfile,
+    EdgeTable,
+    FloatArray,
     LandmarkTrees,
     ShortestPathTree,
-    astar_path,
     compile_profile,
+    reachable,
+    seconds_to,
+    shortest_path,
     shortest_path_tree,
 )
+
+if TYPE_CHECKING:
+    from wayfinding.directions import Directions
+
+__all__ = ["BlockedWay", "Hop", "NoRouteCause", "NoRouteError", "Route", "Wayfinder"]
 
 
 class Hop(NamedTuple):
@@ -94,59 +114,9 @@ class Route:
         return self.kiosk.heading if self.kiosk is not None else None
 
 
-class NoRouteCause(enum.StrEnum):
-    """Why no route exists, so the kiosk can say what to do about it."""
-
-    CLOSED = "closed"
-    NOT_STEP_FREE = "not-step-free"
-    UNREACHABLE = "unreachable"
-
-
-# One message per cause and profile; %(element)s is the name of what blocks the way.
-NO_ROUTE_MESSAGES = {
-    (NoRouteCause.CLOSED, Profile.STANDARD): N_("No route while %(element)s is closed."),
-    (NoRouteCause.CLOSED, Profile.STEP_FREE): N_("No step-free route while %(element)s is closed."),
-    (NoRouteCause.NOT_STEP_FREE, Profile.STEP_FREE): N_(
-        "No step-free route: the only way uses %(element)s."
-    ),
-    (NoRouteCause.UNREACHABLE, Profile.STANDARD): N_(
-        "%(destination)s cannot be reached from here."
-    ),
-    (NoRouteCause.UNREACHABLE, Profile.STEP_FREE): N_(
-        "%(destination)s cannot be reached from here without steps."
-    ),
-}
-
-
-class NoRouteError(WayfindingError):
-    """No route exists for this profile now; `cause` and `blocking` say why."""
-
-    def __init__(
-        self,
-        floorplan: Floorplan,
-        profile: Profile,
-        target: str,
-        cause: NoRouteCause,
-        blocking: tuple[str, ...] = (),
-    ) -> None:
-        self.floorplan = floorplan
-        self.profile = profile
-        self.target = target
-        self.cause = cause
-        self.blocking = blocking
-        super().__init__(self.describe())
-
-    def describe(self, lang: str = "en") -> str:
-        """The reason in words for visitors: "No step-free route while Elevator B is closed."."""
-        plan = self.floorplan
-        destination = plan.destinations.get(self.target)
-        target_name = destination.name if destination else plan.element_name(self.target)
-        element = plan.element_name(self.blocking[0]) if self.blocking else target_name
-        template = NO_ROUTE_MESSAGES[(self.cause, self.profile)]
-        return translator(lang).gettext(template) % {
-            "element": element.in_language(lang),
-            "destination": target_name.in_language(lang),
-        }
+def current_time() -> datetime:
+    """The current time in UTC, the default clock closures are checked against."""
+    return datetime.now(UTC)
 
 
 def as_utc(now: datetime | None) -> datetime:
@@ -156,22 +126,78 @@ def as_utc(now: datetime | None) -> datetime:
     return now.replace(tzinfo=UTC) if now.tzinfo is None else now
 
 
+# Kiosk directions kept per serving state, bounded by the hops of their routes (what their
+# memory grows with; the Hop objects themselves are shared by all routes): some tens of MB
+# however large the campus and however many kiosks, destinations and languages it has.
+DIRECTIONS_CACHE_HOPS = 1_000_000
+
+DirectionsKey = tuple[str, str, Profile, str]
+
+
+class _DirectionsCache:
+    """A thread-safe least-recently-used map of kiosk directions, bounded by route hops."""
+
+    def __init__(self, max_hops: int) -> None:
+        self._max_hops = max_hops
+        self._hops = 0
+        self._entries: OrderedDict[DirectionsKey, tuple[Route, Directions]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: DirectionsKey) -> tuple[Route, Directions] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: DirectionsKey, value: tuple[Route, Directions]) -> None:
+        with self._lock:
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self._hops -= len(previous[0].hops)
+            self._entries[key] = value
+            self._hops += len(value[0].hops)
+            while self._hops > self._max_hops and len(self._entries) > 1:
+                _, (route, _) = self._entries.popitem(last=False)
+                self._hops -= len(route.hops)
+
+
 @dataclass
 class _RoutingState:
-    """Compiled graphs and kiosk trees for one set of closed elements."""
+    """Compiled graphs and kiosk trees for one set of closed elements.
+
+    A serving state is complete before anyone reads it and never changes afterwards; other
+    states (for a `now` or closures asked about explicitly) fill in on demand.
+    """
 
     closed_elements: frozenset[str]
-    compiled: dict[Profile, CompiledProfile]
+    closures_version: int
+    valid_until: datetime | None
+    compiled: dict[Profile, CompiledProfile] = field(default_factory=dict)
+    # The same profiles with nothing closed, to tell whether a closure is what blocks a way.
+    open_compiled: dict[Profile, CompiledProfile] = field(default_factory=dict)
     trees: dict[tuple[str, Profile], ShortestPathTree] = field(default_factory=dict)
-    # Trees towards each kiosk: with `trees` they bound A* searches (see astar_path).
-    inward_trees: dict[tuple[str, Profile], ShortestPathTree] = field(default_factory=dict)
+    # Seconds from every node to each kiosk: with `trees` they bound other searches.
+    inward_seconds: dict[tuple[str, Profile], FloatArray] = field(default_factory=dict)
+    directions: _DirectionsCache = field(
+        default_factory=lambda: _DirectionsCache(DIRECTIONS_CACHE_HOPS)
+    )
+
+
+# States kept besides the serving one, for an explicit `now` with other closures in force (the
+# CLI, a preview of a closure's effect); built on demand, off the serving path.
+OTHER_STATES_KEPT = 2
 
 
 class Wayfinder:
     """Routing for one floorplan version; build once, then answer requests from lookups.
 
-    Thread-safe for concurrent requests: a change of closures swaps in a new state object,
-    while requests already running keep the one they started with.
+    Serving: `precompute()` before the first request (before web workers fork, so they share
+    the trees), then `refresh()` whenever `next_change()` comes or closures are replaced.
+    Requests that pass no `now` read the serving state and never build a tree; if they notice
+    the closures in force have changed they start one background refresh and keep answering
+    from the state they have until the new one is swapped in.
+    A Wayfinder made with `precompute=False` (the CLI) builds what each call needs on demand.
     """
 
     def __init__(
@@ -181,16 +207,25 @@ class Wayfinder:
         costs: CostModel = DEFAULT_COSTS,
         now: datetime | None = None,
         precompute: bool = True,
+        background_refresh: bool = True,
+        clock: Callable[[], datetime] = current_time,
     ) -> None:
         self.floorplan = floorplan
-        self.routing = build_graph(floorplan, costs)
+        self.clock = clock
+        self.costs = costs
+        self.edges = EdgeTable.of(floorplan, costs)
+        self.background_refresh = background_refresh
         self._closures: tuple[Closure, ...] = floorplan.closures
+        self._closures_version = 0
+        self._serving: _RoutingState | None = None
+        self._refreshing = threading.Lock()
         self._lock = threading.Lock()
-        self._states: dict[frozenset[str], _RoutingState] = {}
+        self._other_states: dict[frozenset[str], _RoutingState] = {}
+        self._hops: dict[Profile, dict[int, Hop]] = {profile: {} for profile in Profile}
         if precompute:
             self.precompute(now)
 
-    # -- precomputation -------------------------------------------------------------------
+    # -- closures and the serving state ------------------------------------------------------
 
     @property
     def closures(self) -> tuple[Closure, ...]:
@@ -198,48 +233,145 @@ class Wayfinder:
         return self._closures
 
     def set_closures(self, closures: Iterable[Closure]) -> None:
-        """Replace the closures (staff published a change); drops every precomputed tree."""
+        """Replace the closures (staff published a change).
+
+        The serving trees stay in use until `refresh()` (or the background refresh the next
+        request starts) swaps in trees built for the new closures.
+        """
         with self._lock:
             self._closures = tuple(closures)
-            self._states.clear()
+            self._closures_version += 1
+            self._other_states.clear()
 
     def invalidate(self) -> None:
-        """Drop all precomputed trees; the next request or `precompute` rebuilds them."""
-        with self._lock:
-            self._states.clear()
-
-    def precompute(self, now: datetime | None = None) -> None:
-        """Build the tree of every kiosk in every profile for the closures in force at `now`."""
-        state = self._state_at(now)
-        for kiosk in self.floorplan.kiosks.values():
-            for profile in Profile:
-                self._tree(state, kiosk, profile)
-                self._inward_tree(state, kiosk, profile)
+        """Mark the serving trees out of date, as a change of closures does; nothing is dropped."""
+        self.set_closures(self._closures)
 
     def closed_elements(self, now: datetime | None = None) -> frozenset[str]:
         """Ids of the nodes, edges and connectors closed at `now`."""
-        moment = as_utc(now)
+        moment = self._moment(now)
         return frozenset(c.element for c in self._closures if c.is_active(moment))
 
+    def next_change(self, now: datetime | None = None) -> datetime | None:
+        """When the set of closures in force next changes after `now` (None: not by itself).
+
+        Call `refresh()` at that moment, so the first visitor after it is served new trees.
+        """
+        moment = self._moment(now)
+        ends = [c.until for c in self._closures if c.until is not None and c.until > moment]
+        return min(ends, default=None)
+
+    def _moment(self, now: datetime | None) -> datetime:
+        """`now` in UTC, or the clock's time when None."""
+        return as_utc(now if now is not None else self.clock())
+
+    def precompute(self, now: datetime | None = None) -> None:
+        """Build every tree for the closures in force at `now` and serve them.
+
+        Call once before serving (before a web server forks its workers). The floorplan's
+        lookups that directions and search fill on first use are filled here too, so that a
+        forked worker shares them instead of building its own copy in a visitor's request.
+        """
+        plan = self.floorplan
+        for name, member in vars(type(plan)).items():
+            if isinstance(member, cached_property):
+                getattr(plan, name)
+        _ = self.index  # the search index, built on first use
+        with self._refreshing:
+            self._serving = self._build_state(now)
+
+    def refresh(self, now: datetime | None = None) -> bool:
+        """Rebuild off the request path if the closures in force at `now` changed; then swap.
+
+        Requests keep reading the old trees while the new ones are built and see the new
+        ones from one reference assignment on. Returns whether new trees were swapped in.
+        """
+        with self._refreshing:
+            if not self.is_stale(now):
+                return False
+            self._serving = self._build_state(now)
+            return True
+
+    def refresh_in_background(self, now: datetime | None = None) -> bool:
+        """Start `refresh(now)` on a thread if it is due and none is running; never waits."""
+        if not self.is_stale(now) or not self._refreshing.acquire(blocking=False):
+            return False
+        self._refreshing.release()
+        worker = threading.Thread(
+            target=self.refresh, args=(now,), name="wayfinding-refresh", daemon=True
+        )
+        worker.start()
+        return True
+
+    def is_stale(self, now: datetime | None = None) -> bool:
+        """Whether the serving trees are out of date at `now` (closures changed or expired)."""
+        serving = self._serving
+        if serving is None:
+            return True
+        if serving.closures_version != self._closures_version:
+            return True
+        if serving.valid_until is not None and self._moment(now) >= serving.valid_until:
+            return self.closed_elements(now) != serving.closed_elements
+        return False
+
+    def _build_state(self, now: datetime | None) -> _RoutingState:
+        """A complete state for the closures in force at `now`: every profile and kiosk."""
+        state = _RoutingState(
+            self.closed_elements(now), self._closures_version, self.next_change(now)
+        )
+        for profile in Profile:
+            self._open_compiled(state, profile)
+            for kiosk in self.floorplan.kiosks.values():
+                self._tree(state, kiosk, profile)
+                self._inward_seconds(state, kiosk, profile)
+        return state
+
     def _state_at(self, now: datetime | None) -> _RoutingState:
+        """The state a request uses: the serving one unless `now` asks for other closures."""
+        serving = self._serving
+        if now is None and serving is not None:
+            if self.background_refresh and self.is_stale(None):
+                self.refresh_in_background()
+            return serving
         return self._state_for(self.closed_elements(now))
 
     def _state_for(self, closed_elements: frozenset[str]) -> _RoutingState:
+        serving = self._serving
+        if (
+            serving is not None
+            and serving.closed_elements == closed_elements
+            and serving.closures_version == self._closures_version
+        ):
+            return serving
         with self._lock:
-            state = self._states.get(closed_elements)
+            state = self._other_states.get(closed_elements)
             if state is None:
-                # Keep the closure-free state (used to explain failures) and the latest one.
-                self._states = {k: v for k, v in self._states.items() if not k}
-                state = _RoutingState(closed_elements, {})
-                self._states[closed_elements] = state
+                while len(self._other_states) >= OTHER_STATES_KEPT:
+                    del self._other_states[next(iter(self._other_states))]
+                state = _RoutingState(closed_elements, self._closures_version, None)
+                self._other_states[closed_elements] = state
             return state
+
+    @cached_property
+    def routing(self) -> RoutingGraph:
+        """The networkx walking graph, built on first use: routes are served without it."""
+        return build_graph(self.floorplan, self.costs)
 
     def _compiled(self, state: _RoutingState, profile: Profile) -> CompiledProfile:
         compiled = state.compiled.get(profile)
         if compiled is None:
-            closed = self.routing.closed_edges(state.closed_elements)
-            compiled = compile_profile(self.routing, profile, closed)
+            compiled = compile_profile(self.edges, profile, state.closed_elements)
             state.compiled[profile] = compiled
+        return compiled
+
+    def _open_compiled(self, state: _RoutingState, profile: Profile) -> CompiledProfile:
+        compiled = state.open_compiled.get(profile)
+        if compiled is None:
+            if state.closed_elements:
+                compiled = compile_profile(self.edges, profile)
+            else:
+                compiled = self._compiled(state, profile)
+            state.open_compiled[profile] = compiled
         return compiled
 
     def _tree(self, state: _RoutingState, kiosk: Kiosk, profile: Profile) -> ShortestPathTree:
@@ -250,25 +382,23 @@ class Wayfinder:
             state.trees[(kiosk.id, profile)] = tree
         return tree
 
-    def _inward_tree(
-        self, state: _RoutingState, kiosk: Kiosk, profile: Profile
-    ) -> ShortestPathTree:
-        tree = state.inward_trees.get((kiosk.id, profile))
-        if tree is None:
+    def _inward_seconds(self, state: _RoutingState, kiosk: Kiosk, profile: Profile) -> FloatArray:
+        seconds = state.inward_seconds.get((kiosk.id, profile))
+        if seconds is None:
             compiled = self._compiled(state, profile)
-            tree = shortest_path_tree(compiled, compiled.index[kiosk.node], backwards=True)
-            state.inward_trees[(kiosk.id, profile)] = tree
-        return tree
+            seconds = seconds_to(compiled, compiled.index[kiosk.node])
+            state.inward_seconds[(kiosk.id, profile)] = seconds
+        return seconds
 
     def _landmarks(self, state: _RoutingState, profile: Profile) -> list[LandmarkTrees]:
-        """Kiosks with both trees built for this profile, as A* landmarks.
+        """Kiosks with both trees built for this profile, as landmarks that bound a search.
 
         list() snapshots a dict in one step, safe against another thread adding a tree.
         """
         outward = dict(list(state.trees.items()))
         return [
-            LandmarkTrees(outward[key], tree)
-            for key, tree in list(state.inward_trees.items())
+            LandmarkTrees(outward[key], inward)
+            for key, inward in list(state.inward_seconds.items())
             if key[1] is profile and key in outward
         ]
 
@@ -341,17 +471,48 @@ class Wayfinder:
         Raises UnknownPlaceError for ids visitors cannot use, NoRouteError with the reason when
         the destination cannot be reached in this profile at `now`.
         """
-        profile = Profile(profile)
-        kiosk = self.kiosk(kiosk_id)
+        return self._route_from_kiosk(
+            self.kiosk(kiosk_id), destination_id, Profile(profile), self._state_at(now)
+        )
+
+    def _route_from_kiosk(
+        self, kiosk: Kiosk, destination_id: str, profile: Profile, state: _RoutingState
+    ) -> Route:
         target_node, destination = self._resolve_target(destination_id)
-        state = self._state_at(now)
         compiled = self._compiled(state, profile)
         tree = self._tree(state, kiosk, profile)
-        path = tree.path_to(compiled.index[target_node])
+        target = compiled.index[target_node]
+        path = tree.path_to(target)
         if path is None:
             raise self._explain(kiosk.node, target_node, destination_id, profile, state)
-        seconds = tree.seconds[compiled.index[target_node]]
-        return self._route(compiled, path, seconds, destination, kiosk)
+        return self._route(compiled, path, float(tree.seconds[target]), destination, kiosk)
+
+    def kiosk_directions(
+        self,
+        kiosk_id: str,
+        destination_id: str,
+        profile: Profile | str = Profile.STANDARD,
+        lang: str = "en",
+    ) -> tuple[Route, Directions]:
+        """The kiosk route and its directions text in `lang`, written once and then reused.
+
+        Cached per kiosk, destination, profile and language for the trees being served (a
+        change of closures starts an empty cache; a new floorplan version is a new Wayfinder).
+        The text starts from the kiosk's own heading, as `directions(route, lang)` does.
+        """
+        # directions.py builds on Route from this module, so it is imported where it is used.
+        from wayfinding.directions import directions
+
+        profile = Profile(profile)
+        kiosk = self.kiosk(kiosk_id)
+        state = self._state_at(None)
+        key = (kiosk.id, destination_id, profile, lang)
+        cached = state.directions.get(key)
+        if cached is None:
+            route = self._route_from_kiosk(kiosk, destination_id, profile, state)
+            cached = (route, directions(route, lang))
+            state.directions.put(key, cached)
+        return cached
 
     def route_between(
         self,
@@ -360,13 +521,13 @@ class Wayfinder:
         profile: Profile | str = Profile.STANDARD,
         now: datetime | None = None,
     ) -> Route:
-        """The best route from any public node (or kiosk id) to a destination, by A*."""
+        """The best route from any public node (or kiosk id) to a destination (one search)."""
         profile = Profile(profile)
         source_node, kiosk = self._resolve_origin(origin)
         target_node, destination = self._resolve_target(destination_id)
         state = self._state_at(now)
         compiled = self._compiled(state, profile)
-        found = astar_path(
+        found = shortest_path(
             compiled,
             compiled.index[source_node],
             compiled.index[target_node],
@@ -386,8 +547,9 @@ class Wayfinder:
     ) -> Route:
         """The route to the quickest-to-reach public destination of `category` from `origin`.
 
-        `origin` is a kiosk id (answered from its tree) or a public node id. Raises
-        NoRouteError (cause unreachable) when no destination of that category can be reached.
+        `origin` is a kiosk id (answered from its tree) or a public node id (one search).
+        Raises NoRouteError (cause unreachable) when no destination of that category can be
+        reached.
         """
         profile = Profile(profile)
         source_node, kiosk = self._resolve_origin(origin)
@@ -400,41 +562,17 @@ class Wayfinder:
             raise UnknownPlaceError("category", category)
         state = self._state_at(now)
         compiled = self._compiled(state, profile)
-        targets = frozenset(compiled.index[node] for node in candidates)
+        targets = [compiled.index[node] for node in candidates]
         if kiosk is not None:
             tree = self._tree(state, kiosk, profile)
         else:
-            tree = shortest_path_tree(compiled, compiled.index[source_node], stop_at=targets)
-        best = min(targets, key=lambda target: tree.seconds[target])
+            tree = shortest_path_tree(compiled, compiled.index[source_node])
+        best = min(targets, key=lambda target: float(tree.seconds[target]))
         path = tree.path_to(best)
         if path is None:
             raise NoRouteError(self.floorplan, profile, category, NoRouteCause.UNREACHABLE)
         destination = candidates[compiled.ids[best]]
-        return self._route(compiled, path, tree.seconds[best], destination, kiosk)
-
-    def kiosk_seconds(
-        self,
-        kiosk_id: str,
-        node_ids: Iterable[str],
-        profile: Profile | str,
-        *,
-        closed_elements: frozenset[str] = frozenset(),
-    ) -> Mapping[str, float]:
-        """Walking seconds from a kiosk to each node (inf when unreachable), from its tree.
-
-        Used by validation to check every destination against every kiosk without new searches.
-        """
-        profile = Profile(profile)
-        state = self._state_for(closed_elements)
-        compiled = self._compiled(state, profile)
-        tree = self._tree(state, self.kiosk(kiosk_id), profile)
-        return {node: tree.seconds[compiled.index[node]] for node in node_ids}
-
-    def compiled_profile(
-        self, profile: Profile | str, closed_elements: frozenset[str] = frozenset()
-    ) -> CompiledProfile:
-        """The compiled adjacency for a profile and set of closures (shared, do not modify)."""
-        return self._compiled(self._state_for(closed_elements), Profile(profile))
+        return self._route(compiled, path, float(tree.seconds[best]), destination, kiosk)
 
     def _route(
         self,
@@ -444,20 +582,31 @@ class Wayfinder:
         destination: Destination | None,
         kiosk: Kiosk | None,
     ) -> Route:
-        nodes = tuple(compiled.ids[i] for i in path)
-        edge_info = self.routing.edge_info
         profile = compiled.profile
-        hops = []
-        for u, v in zip(nodes, nodes[1:], strict=False):
-            info = edge_info[u, v]
-            hop_seconds = info.seconds[profile]
-            assert hop_seconds is not None  # the search only walks usable edges
-            hops.append(
-                Hop(u, v, info.element, info.kind, info.connector, info.length_m, hop_seconds)
-            )
-        return Route(
-            self.floorplan, compiled.profile, nodes, tuple(hops), seconds, destination, kiosk
+        steps = np.array(path, dtype=np.int32)
+        rows = self.edges.rows(steps[:-1], steps[1:]).tolist()
+        known = self._hops[profile]
+        hops = tuple(known.get(row) or self._new_hop(row, profile) for row in rows)
+        nodes = tuple(compiled.ids[i] for i in path)
+        return Route(self.floorplan, profile, nodes, hops, seconds, destination, kiosk)
+
+    def _new_hop(self, row: int, profile: Profile) -> Hop:
+        """The Hop of a link, made once and shared by every route over it (and the cache)."""
+        table = self.edges
+        connector = table.element_of(row) if table.connectors[row] != NO_CONNECTOR else ""
+        u, v = table.ids[table.sources[row]], table.ids[table.targets[row]]
+        hop = Hop(
+            u,
+            v,
+            table.element_ids[table.elements[row]],
+            EDGE_KINDS[table.kinds[row]],
+            connector,
+            float(table.lengths[row]),
+            float(table.costs[profile][row]),
         )
+        return self._hops[profile].setdefault(row, hop)
+
+    # -- reasons ----------------------------------------------------------------------------
 
     def _explain(
         self,
@@ -467,37 +616,90 @@ class Wayfinder:
         profile: Profile,
         state: _RoutingState,
     ) -> NoRouteError:
-        """Find why there is no route: a closure on the way, steps, or nothing at all."""
+        """Say why there is no route: every blocked way out towards the target, and the cause.
 
-        def path_without_closures(search_profile: Profile) -> list[str] | None:
-            compiled = self._compiled(self._state_for(frozenset()), search_profile)
-            found = astar_path(compiled, compiled.index[source], compiled.index[target])
-            return None if found is None else [compiled.ids[i] for i in found[1]]
-
-        plan = self.floorplan
-        path = path_without_closures(profile) if state.closed_elements else None
-        if path is not None:
-            walked = set(zip(path, path[1:], strict=False))
-            blocking = tuple(
-                closure.element
-                for closure in self._closures
-                if closure.element in state.closed_elements
-                and walked & set(self.routing.edges_of_element.get(closure.element, ()))
-            )
-            return NoRouteError(plan, profile, target_id, NoRouteCause.CLOSED, blocking)
-        if profile is Profile.STEP_FREE:
-            path = path_without_closures(Profile.STANDARD)
-            if path is not None:
-                graph = self.routing.graph
-                stepped = tuple(
-                    dict.fromkeys(
-                        graph.edges[u, v]["connector"] or graph.edges[u, v]["id"]
-                        for u, v in zip(path, path[1:], strict=False)
-                        if not graph.edges[u, v]["step_free"]
-                    )
+        The cause is what would open a route first: lifting the closures, else allowing steps,
+        else the most common reason among the blocked ways. When lifting the closures would
+        not help, they are not blamed: the ways are told as if nothing were closed.
+        No tree is built for this.
+        """
+        compiled = self._compiled(state, profile)
+        start, goal = compiled.index[source], compiled.index[target]
+        if state.closed_elements:
+            open_compiled = self._open_compiled(state, profile)
+            if reachable(open_compiled, start)[goal]:
+                ways = self._blocked_ways(compiled, start, goal, profile, state.closed_elements)
+                return NoRouteError(
+                    self.floorplan, profile, target_id, NoRouteCause.CLOSED, ways=ways
                 )
-                return NoRouteError(plan, profile, target_id, NoRouteCause.NOT_STEP_FREE, stepped)
-        return NoRouteError(plan, profile, target_id, NoRouteCause.UNREACHABLE)
+            # Closed or not, there is no way: tell what blocks it for good.
+            compiled = open_compiled
+        ways = self._blocked_ways(compiled, start, goal, profile, frozenset())
+        reasons = {way.reason for way in ways}
+        if profile is Profile.STEP_FREE and NoRouteCause.NOT_STEP_FREE in reasons:
+            cause = NoRouteCause.NOT_STEP_FREE
+        elif reasons:
+            cause = max(REASON_ORDER, key=lambda r: sum(way.reason is r for way in ways))
+        else:
+            cause = NoRouteCause.UNREACHABLE
+        return NoRouteError(self.floorplan, profile, target_id, cause, ways=ways)
+
+    def _blocked_ways(
+        self,
+        compiled: CompiledProfile,
+        start: int,
+        goal: int,
+        profile: Profile,
+        closed_elements: frozenset[str],
+    ) -> tuple[BlockedWay, ...]:
+        """Each blocked link out of the area walkable from `start` that leads on to `goal`.
+
+        "Leads on" means a path of any links, ignoring every rule, from its far end to the
+        goal that does not come back through the walkable area.
+        """
+        table = self.edges
+        inside = np.frombuffer(reachable(compiled, start), dtype=np.uint8).astype(bool)
+        sources, targets = table.sources, table.targets
+        outside_rows = ~inside[sources] & ~inside[targets]
+        outside_links = csr_matrix(
+            (np.ones(int(outside_rows.sum())), (sources[outside_rows], targets[outside_rows])),
+            shape=(len(table.ids),) * 2,
+        )
+        leads_on = np.zeros(len(table.ids), dtype=bool)
+        leads_on[breadth_first_order(outside_links, goal, directed=False)[0]] = True
+        closed_by = {
+            row: element
+            for element in closed_elements
+            for row in table.rows_of_element(element).tolist()
+        }
+        rows_out = np.flatnonzero(inside[sources] & leads_on[targets])
+        rows_in = np.flatnonzero(inside[targets] & leads_on[sources])
+        # Links towards the visitor with no link back: one-way the other way.
+        rows_in = rows_in[table.rows(targets[rows_in], sources[rows_in]) < 0]
+        # One reason per element: the first found, links away from the visitor first.
+        found: dict[str, NoRouteCause] = {}
+        for row in rows_out.tolist():
+            reason, element = self._why_blocked(row, profile, closed_by)
+            found.setdefault(element, reason)
+        for row in rows_in.tolist():
+            stepped = profile is Profile.STEP_FREE and math.isnan(table.costs[profile][row])
+            reason = NoRouteCause.NOT_STEP_FREE if stepped else NoRouteCause.ONE_WAY
+            found.setdefault(table.element_of(row), reason)
+        ways = [BlockedWay(reason, element) for element, reason in found.items()]
+        return tuple(sorted(ways, key=lambda way: REASON_ORDER.index(way.reason)))
+
+    def _why_blocked(
+        self, row: int, profile: Profile, closed_by: Mapping[int, str]
+    ) -> tuple[NoRouteCause, str]:
+        """The lasting reason first: staff only, then steps, then a closure."""
+        table = self.edges
+        if not table.public[row]:
+            ends = (int(table.targets[row]), int(table.sources[row]))
+            staff_area = next((table.ids[n] for n in ends if not table.node_public[n]), None)
+            return NoRouteCause.STAFF_ONLY, staff_area or table.element_of(row)
+        if math.isnan(table.costs[profile][row]):
+            return NoRouteCause.NOT_STEP_FREE, table.element_of(row)
+        return NoRouteCause.CLOSED, closed_by.get(row, table.element_of(row))
 
 
 def seconds_to_minutes(seconds: float) -> int:

@@ -9,11 +9,13 @@ from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_wayfinding.py"
+from wayfinding import load_floorplan, validate
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
-def load_bench(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_wayfinding", BENCH)
+def load_bench(monkeypatch: pytest.MonkeyPatch, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look their module up
@@ -21,19 +23,38 @@ def load_bench(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     return module
 
 
-def test_benchmark_table_on_a_small_campus(monkeypatch: pytest.MonkeyPatch) -> None:
-    bench = load_bench(monkeypatch)
-    rows = bench.run_benchmark(1500, kiosk_requests=20, networkx_requests=3, any_requests=10)
+def test_the_synthetic_campus_is_a_valid_floorplan(monkeypatch: pytest.MonkeyPatch) -> None:
+    campus = load_bench(monkeypatch, "synthetic_campus")
+    report = validate(load_floorplan(campus.synthetic_campus(1500)))
+    assert (report.errors, report.warnings) == ((), ())
+
+
+def test_benchmark_table_puts_the_three_ways_side_by_side(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bench = load_bench(monkeypatch, "bench_wayfinding")
+    rows = bench.measure_size(1500, kiosk_requests=20, any_requests=10, isolated=False)
     table = bench.markdown_table(rows)
     lines = table.splitlines()
-    assert lines[:2] == ["| measurement | result | target |", "|---|---|---|"]
+    assert lines[:2] == [
+        "| measurement | Lobby | today (heapq) | networkx | target |",
+        "|---|---|---|---|---|",
+    ]
     assert len(lines) == 2 + len(rows)
-    assert "(0 errors, 0 warnings)" in table  # the synthetic campus is a valid floorplan
+    assert all(len(row) == 5 for row in rows)
     for needed in (
+        "build before serving",
+        "process RSS",
         "kiosk route + directions",
-        "networkx.shortest_path",
+        "predecessor-chain walk",
         "any-to-any",
-        "load + validate + precompute",
-        "peak memory",
+        "first kiosk route after a closure expires",
     ):
-        assert needed in table
+        row = next(line for line in lines if needed in line)
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[1], row  # Lobby's figure is always there
+        if needed not in ("predecessor-chain walk",):
+            assert cells[2] and cells[3], row  # beside today's way and plain networkx
+    costs = next(line for line in lines if "kiosk route costs" in line)
+    # Lobby's and today's routes cost exactly what networkx finds.
+    assert costs.count("20 / 20 equal") == 2, costs

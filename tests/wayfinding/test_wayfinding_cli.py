@@ -140,7 +140,11 @@ def test_route_exit_codes(
         "--profile",
         "step-free",
     )
-    assert (code, err.strip()) == (3, "No step-free route while Elevator B is closed.")
+    assert (code, err.strip()) == (
+        3,
+        "No step-free route while Elevator B is closed. "
+        "1 way has stairs or an escalator (Stair 3).",
+    )
     code, _, err = run(
         capsys,
         "route",

@@ -9,6 +9,7 @@ library's own graph building, precomputed trees and A* are all under test.
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -237,10 +238,21 @@ def test_routes_are_optimal_and_honour_every_restriction(raw: dict[str, Any]) ->
                     kinds = {hop.kind.value for hop in route.hops}
                     assert not kinds & {"stairs", "escalator"}
             else:
-                with pytest.raises(NoRouteError):
+                with pytest.raises(NoRouteError) as from_kiosk:
                     finder.route_from_kiosk("k", destination["id"], profile, NOW)
-                with pytest.raises(NoRouteError):
+                with pytest.raises(NoRouteError) as between:
                     finder.route_between(kiosk_node, destination["id"], profile, NOW)
+                for error in (from_kiosk.value, between.value):
+                    assert_reason_shows_no_ids(raw, error)
+
+
+def assert_reason_shows_no_ids(raw: dict[str, Any], error: NoRouteError) -> None:
+    """Visitors read names (or "the stairs on Main, Level 2"), never an element id."""
+    ids = {item["id"] for section in ("nodes", "edges", "connectors") for item in raw[section]}
+    for lang in ("en", "es"):
+        words = set(re.findall(r"[\w-]+", error.describe(lang)))
+        assert not words & ids, (error.describe(lang), words & ids)
+    assert len({way.element for way in error.ways}) == len(error.ways)  # each way counted once
 
 
 # Independent reading of the documented thresholds (degrees): the set of turn words allowed

@@ -89,9 +89,13 @@ def test_closed_elevator_gives_the_reason(demo_plan: Any) -> None:
     error = caught.value
     assert error.cause is NoRouteCause.CLOSED
     assert error.blocking == ("elevators-b",)
-    assert str(error) == "No step-free route while Elevator B is closed."
+    # The closure leads; the one other way out of the step-free area is counted too.
+    assert str(error) == (
+        "No step-free route while Elevator B is closed. 1 way has stairs or an escalator (Stair 3)."
+    )
     assert error.describe("es") == (
-        "No hay ruta sin escalones mientras el ascensor B no esté disponible."
+        "No hay ruta sin escalones mientras el ascensor B no esté disponible. "
+        "1 camino tiene escaleras o una escalera eléctrica (la escalera 3)."
     )
     # The stairs still work, and Maternity is reached over the skybridge instead.
     stairs = finder.route_from_kiosk("east-lobby", "childrens-ward", "standard", NOW)
@@ -144,7 +148,7 @@ def test_no_step_free_way_names_the_stairs(plan_builder: Any) -> None:
     assert str(caught.value) == "No step-free route: the only way uses the Garden Steps."
 
 
-def test_unreachable_destination(plan_builder: Any) -> None:
+def test_one_way_corridor_towards_the_kiosk_is_the_reason(plan_builder: Any) -> None:
     builder = (
         plan_builder()
         .node("a", 0, 0, kind="kiosk")
@@ -156,8 +160,12 @@ def test_unreachable_destination(plan_builder: Any) -> None:
         .destination("annex", "Annex", "c")
     )
     finder = Wayfinder(builder.load())
-    with pytest.raises(NoRouteError, match="Annex cannot be reached from here"):
+    with pytest.raises(NoRouteError) as caught:
         finder.route_from_kiosk("k", "annex")
+    assert caught.value.cause is NoRouteCause.ONE_WAY
+    assert str(caught.value) == (
+        "No route: the only way, the corridor near Annex, is one-way in the other direction."
+    )
 
 
 def test_nearest_restroom_by_route_cost(demo_finder: Wayfinder) -> None:
