@@ -28,6 +28,8 @@ SQLITE_PRAGMAS = (
     f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=FULL",
+    # Deleted rows (a purged walk-in's name) are overwritten, not left in free pages.
+    "PRAGMA secure_delete=ON",
 )
 
 
@@ -41,6 +43,18 @@ def apply_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     for pragma in SQLITE_PRAGMAS:
         cursor.execute(pragma)
     cursor.close()
+
+
+def checkpoint_sqlite_log() -> str:
+    """Copy SQLite's write-ahead log into the database and empty it, so rows a purge deleted
+    (overwritten there by `secure_delete`) survive in neither file; a no-op on PostgreSQL."""
+    if db.engine.dialect.name != "sqlite":
+        return "No write-ahead log to checkpoint (not SQLite)."
+    with db.engine.connect() as connection:
+        busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    if busy:
+        return "SQLite log checkpoint postponed: another connection is reading."
+    return "SQLite log checkpointed and emptied."
 
 
 def sqlite_file(engine: Engine) -> Path | None:

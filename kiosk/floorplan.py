@@ -9,6 +9,7 @@ background thread while requests keep using the old one, then swapped in whole.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Sequence
@@ -48,6 +49,7 @@ class PublishedFloorplan:
 _lock = threading.Lock()
 _published: dict[Path, PublishedFloorplan] = {}
 _rebuilding: dict[Path, threading.Thread] = {}
+_frozen = False
 
 
 def floorplan_path() -> Path:
@@ -168,12 +170,24 @@ def publish_at_start(app: Flask) -> None:
                 problem.issues if isinstance(problem, FloorplanError) else [problem]
             )
             raise FloorplanRefused(refusal(path, "cannot be loaded", issue_lines(lines))) from None
+    freeze_once()
     if plan.report.errors and not app.config["ALLOW_INVALID_FLOORPLAN"]:
         raise FloorplanRefused(
             refusal(path, "fails validation", issue_lines(plan.report.errors))
             + "\nFix the file (python -m wayfinding validate FILE), or set"
             " LOBBY_ALLOW_INVALID_FLOORPLAN=true to serve it anyway."
         )
+
+
+def freeze_once() -> None:
+    """After the first floorplan a process publishes, keep everything built so far out of the
+    garbage collector's reach, so workers forked after it (gunicorn --preload) share those
+    memory pages instead of copying them as the collector touches them. Once per process:
+    frozen objects are never collected, so later apps (tests, rebuilds) stay collectable."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.freeze()
 
 
 def refusal(path: Path, why: str, lines: list[str]) -> str:

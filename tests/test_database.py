@@ -103,3 +103,31 @@ def test_sqlite_engines_take_no_postgresql_pool_settings(fresh_instance: Path) -
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT 1")).scalar() == 1
         db.engine.dispose()
+
+
+def test_a_purged_name_leaves_neither_the_sqlite_file_nor_its_log(fresh_instance: Path) -> None:
+    """A walk-in's typed name, deleted with its session, must not linger in free pages or in
+    the write-ahead log after `flask housekeeping`."""
+    database = fresh_instance / "lobby.sqlite"
+    url = f"sqlite:///{database}"
+    migrate_from_empty(url)
+    app = create_app(app_config(url))
+    marker = "Zyxwvutsynthetic"
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO kiosk_sessions (id_hash, data, created_at, expires_at)"
+                    " VALUES ('x', :data, '2026-01-01', '2026-01-01')"
+                ),
+                {"data": f'{{"walk_in": {{"last_name": "{marker}"}}}}'},
+            )
+        with db.engine.connect():  # a server keeps connections open: SQLite keeps its log
+            result = app.test_cli_runner().invoke(args=["housekeeping"])
+            files = {path.name: path.read_bytes() for path in (database, Path(f"{database}-wal"))}
+        db.engine.dispose()
+    assert result.exit_code == 0, result.output
+    assert {name: marker.encode() in content for name, content in files.items()} == {
+        name: False for name in files
+    }
+    assert "1 expired session(s) ended." in result.output

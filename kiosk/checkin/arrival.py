@@ -42,7 +42,7 @@ from kiosk.printing.queue import enqueue_receipt
 from kiosk.printing.receipt import Receipt
 from kiosk.shell.links import public_url
 from kiosk.tokens import token_hash
-from wayfinding import NoRouteError, UnknownPlaceError, directions
+from wayfinding import NoRouteError, UnknownPlaceError
 
 
 class AlreadyCheckedIn(Exception):
@@ -175,8 +175,7 @@ def ticket_receipt_for(
     """The ticket receipt with directions from this kiosk to the department."""
     finder, origin = current_wayfinder(), place_of(kiosk)
     try:
-        route = finder.route_from_kiosk(origin.id, department.destination_id)
-        steps = directions(route, lang, origin.heading)
+        route, steps = finder.kiosk_directions(origin.id, department.destination_id, lang=lang)
     except (UnknownPlaceError, NoRouteError):
         route, steps = None, None
     facility = facility_context()

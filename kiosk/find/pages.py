@@ -11,6 +11,7 @@ from flask import Response, abort, render_template, url_for
 from kiosk.floorplan import current_wayfinder
 from kiosk.shell.links import public_url
 from wayfinding import (
+    Directions,
     Kiosk,
     NoRouteError,
     Profile,
@@ -40,6 +41,15 @@ def route_to_destination(origin: str, destination_id: str, profile: Profile) -> 
     return finder.route_between(origin, destination_id, profile)
 
 
+def route_directions(route: Route, lang: str, origin: Kiosk | None) -> Directions:
+    """The steps of `route` in `lang`. From a kiosk they come from the wayfinder's cache (written
+    once per kiosk, destination, profile and language), turn words relative to its heading."""
+    if origin is not None and route.destination is not None:
+        finder = current_wayfinder()
+        return finder.kiosk_directions(origin.id, route.destination.id, route.profile, lang)[1]
+    return directions(route, lang=lang)
+
+
 def floor_changes(route: Route) -> int:
     """How many times the route changes floor (shown in the summary)."""
     return max(len(route.floors) - 1, 0)
@@ -58,9 +68,7 @@ def route_page_context(
         "route": route,
         "destination": route.destination,
         "destination_name": route.destination.name.in_language(lang),
-        "directions": directions(
-            route, lang=lang, kiosk_heading=origin.heading if origin else None
-        ),
+        "directions": route_directions(route, lang, origin),
         "floor_changes": floor_changes(route),
         "profile": route.profile,
         "step_free": route.profile is Profile.STEP_FREE,

@@ -14,7 +14,7 @@ from flask import session
 from kiosk.extensions import db
 from kiosk.facility import facility_context
 from kiosk.find.analytics import record_event
-from kiosk.find.pages import phone_link_url
+from kiosk.find.pages import phone_link_url, route_directions
 from kiosk.find.phone_links import RouteKey, phone_link_for
 from kiosk.find.receipt import DirectionsPrintout, directions_receipt
 from kiosk.models import Kiosk
@@ -24,7 +24,7 @@ from kiosk.printing.profiles import printer_profile
 from kiosk.printing.queue import enqueue_receipt
 from kiosk.printing.status import printer_is_offline
 from wayfinding import Kiosk as WayfindingKiosk
-from wayfinding import Route, directions
+from wayfinding import Route
 
 # A second tap on "Print" within this time is taken as a double tap, not a second copy.
 DOUBLE_TAP_SECONDS = 15
@@ -75,7 +75,7 @@ def queue_directions_receipt(
         return PrintOutcome.ALREADY_PRINTING
     token = phone_link_for(RouteKey(origin.id, destination.id, route.profile.value, lang))
     printout = directions_printout(device, route, origin, lang, phone_link_url(token))
-    receipt = directions_receipt(route, directions(route, lang, origin.heading), printout)
+    receipt = directions_receipt(route, route_directions(route, lang, origin), printout)
     enqueue_receipt(device, receipt)
     record_event(
         WayfindingEventKind.ROUTE_PRINTED,

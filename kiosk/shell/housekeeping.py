@@ -15,6 +15,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from kiosk.database import checkpoint_sqlite_log
 from kiosk.models.types import utcnow
 from kiosk.shell.sessions import purge_expired_sessions
 
@@ -43,6 +44,8 @@ def housekeeping_command() -> None:
     now = utcnow()
     for task in _tasks:
         click.echo(task(now))
+    # Last, so what the tasks above deleted leaves SQLite's log too.
+    click.echo(checkpoint_sqlite_log())
 
 
 def init_app(app: Flask) -> None:
