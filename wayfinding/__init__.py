@@ -59,7 +59,7 @@ from wayfinding.geometry import Side, Turn
 from wayfinding.graph import DEFAULT_COSTS, CostModel
 from wayfinding.loader import load_floorplan
 from wayfinding.migration import CURRENT_FORMAT_VERSION, migrate_to_current
-from wayfinding.model import Closure, Destination, Floorplan, Kiosk, Profile
+from wayfinding.model import Closure, Destination, Floorplan, Kiosk, LocalizedName, Profile
 from wayfinding.render_bitmap import render_route_bitmap
 from wayfinding.render_svg import render_floor_svg, render_route_svg
 from wayfinding.routing import BlockedWay, NoRouteCause, NoRouteError, Route, Wayfinder
@@ -82,6 +82,7 @@ __all__ = [
     "FloorplanError",
     "Issue",
     "Kiosk",
+    "LocalizedName",
     "NoRouteCause",
     "NoRouteError",
     "Profile",

@@ -18,7 +18,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
@@ -36,6 +36,7 @@ from wayfinding.model import (
     EdgeKind,
     Floorplan,
     Kiosk,
+    LocalizedName,
     Profile,
 )
 from wayfinding.no_route import REASON_ORDER, BlockedWay, NoRouteCause, NoRouteError
@@ -112,6 +113,15 @@ class Route:
     def start_heading(self) -> float | None:
         """The compass direction the user faces at the start, known at a kiosk."""
         return self.kiosk.heading if self.kiosk is not None else None
+
+    def shown_as(self, name: LocalizedName) -> Route:
+        """The same route with its destination called `name` wherever it is said or drawn —
+        the last direction, the map labels — for a caller who must not show the real name (a
+        patient's ticket to a clinic whose name would reveal a condition says "Suite 2B")."""
+        if self.destination is None:
+            return self
+        shown = replace(self.destination, name=name, short_name=name)
+        return replace(self, destination=shown)
 
 
 def current_time() -> datetime:

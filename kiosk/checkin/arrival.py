@@ -21,10 +21,10 @@ from kiosk.checkin.codes import mark_code_used
 from kiosk.checkin.flow import CheckinFlow
 from kiosk.checkin.identity import fold_name
 from kiosk.checkin.ticket_receipt import TicketPrintout, ticket_receipt
+from kiosk.checkin.ticket_route import ticket_route
 from kiosk.checkin.tickets import TicketAlreadyIssued, issue_ticket, ticket_token
 from kiosk.extensions import db
 from kiosk.facility import facility_context, local_date
-from kiosk.floorplan import current_wayfinder, place_of
 from kiosk.models import (
     Appointment,
     AppointmentStatus,
@@ -42,7 +42,6 @@ from kiosk.printing.queue import enqueue_receipt
 from kiosk.printing.receipt import Receipt
 from kiosk.shell.links import public_url
 from kiosk.tokens import token_hash
-from wayfinding import NoRouteError, UnknownPlaceError
 
 
 class AlreadyCheckedIn(Exception):
@@ -173,11 +172,8 @@ def ticket_receipt_for(
     wait_minutes: int,
 ) -> Receipt:
     """The ticket receipt with directions from this kiosk to the department."""
-    finder, origin = current_wayfinder(), place_of(kiosk)
-    try:
-        route, steps = finder.kiosk_directions(origin.id, department.destination_id, lang=lang)
-    except (UnknownPlaceError, NoRouteError):
-        route, steps = None, None
+    found = ticket_route(kiosk, department, lang)
+    route, steps = found if found is not None else (None, None)
     facility = facility_context()
     printout = TicketPrintout(
         facility_name=facility["facility_name"],

@@ -10,13 +10,13 @@ from flask import url_for
 from flask_babel import format_time
 from sqlalchemy import select
 
+from kiosk.checkin.ticket_route import ticket_route
 from kiosk.checkin.tickets import waiting_ahead
 from kiosk.extensions import db
-from kiosk.floorplan import current_wayfinder, place_of
 from kiosk.models import Appointment, CheckIn, InsuranceCoverage, Kiosk
 from kiosk.printing.status import printer_is_offline
 from kiosk.shell.links import public_url
-from wayfinding import Directions, NoRouteError, UnknownPlaceError, directions
+from wayfinding import Directions
 
 
 def masked_tail(value: str) -> str:
@@ -84,18 +84,14 @@ class TicketView:
 
 def issued_ticket_views(done: list[list[Any]], kiosk: Kiosk, lang: str) -> list[TicketView]:
     """Views of the tickets this session's check-in produced."""
-    finder, origin = current_wayfinder(), place_of(kiosk)
     views = []
     for check_in_id, token in done:
         check_in = db.session.get(CheckIn, check_in_id)
         assert check_in is not None
         ticket = check_in.ticket
         department = ticket.department
-        try:
-            route = finder.route_from_kiosk(origin.id, department.destination_id)
-            steps: Directions | None = directions(route, lang, origin.heading)
-        except (UnknownPlaceError, NoRouteError):
-            steps = None
+        found = ticket_route(kiosk, department, lang)
+        steps = found[1] if found is not None else None
         ahead = waiting_ahead(department.id, ticket.service_date, ticket.number)
         views.append(
             TicketView(

@@ -140,8 +140,9 @@ DEMO_DEPARTMENTS = (
     DemoDepartment(
         code="oncology",
         names={"en": "Oncology", "es": "Oncología"},
-        ticket_prefix="O",
-        # The department's name would reveal a condition on a ticket or public board.
+        ticket_prefix="S",
+        # The department's name would reveal a condition on a ticket or public board, and so
+        # would its initial as the ticket prefix ("O-002"): both follow the neutral label.
         location_label="Suite 2B",
         arrival_notes=BRING_MEDICINES,
     ),

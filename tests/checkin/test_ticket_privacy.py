@@ -1,5 +1,6 @@
 """Tickets carry no protected health information: checked on the printer bytes of 1,000
-generated patients' check-ins."""
+generated patients' check-ins, half of them to a department whose name would reveal a condition
+and so is shown by its neutral label only."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from kiosk.checkin.arrival import complete_check_in
 from kiosk.checkin.flow import CheckinFlow
 from kiosk.extensions import db
-from kiosk.models import Kiosk, PrintJob
+from kiosk.models import Department, Kiosk, PrintJob
 from kiosk.models.types import utcnow
 from kiosk.printing.preview import receipt_text
 from tests.checkin_helpers import book_patient
@@ -37,6 +38,29 @@ patients = st.fixed_dictionaries(
         "member_id": st.from_regex(r"[A-Z]{3}[0-9]{8,10}", fullmatch=True),
     }
 )
+
+
+# The real names of the neutral-labelled department, in the app and in the demo floorplan.
+NEUTRAL_DEPARTMENT = "oncology"
+NEUTRAL_LABEL = "Suite 2B"
+REAL_NAMES = ("oncology", "oncología", "oncologia", "cancer", "cáncer")
+
+
+def neutral_department() -> Department:
+    """The demo hospital's oncology clinic, shown on tickets as "Suite 2B" (prefix S)."""
+    existing = db.session.query(Department).filter_by(code=NEUTRAL_DEPARTMENT).one_or_none()
+    if existing is not None:
+        return existing
+    department = Department(
+        code=NEUTRAL_DEPARTMENT,
+        names={"en": "Oncology", "es": "Oncología"},
+        destination_id=NEUTRAL_DEPARTMENT,
+        location_label=NEUTRAL_LABEL,
+        ticket_prefix="S",
+    )
+    db.session.add(department)
+    db.session.commit()
+    return department
 
 
 def phi_fragments(patient: dict[str, object]) -> list[str]:
@@ -62,12 +86,19 @@ def phi_fragments(patient: dict[str, object]) -> list[str]:
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(patient=patients)
+@given(patient=patients, department_code=st.sampled_from(["imaging", NEUTRAL_DEPARTMENT]))
 def test_tickets_of_generated_patients_hold_none_of_their_data(
-    app: Flask, database_url: str, patient: dict[str, object]
+    app: Flask, database_url: str, patient: dict[str, object], department_code: str
 ) -> None:
     patient = {**patient, "mrn": f"{patient['mrn']}-{next(mrn_numbers)}"}
-    booked = book_patient(app, **patient, starts_in_minutes=(5,))  # type: ignore[arg-type]
+    with app.app_context():
+        neutral_department()
+    booked = book_patient(
+        app,
+        **patient,  # type: ignore[arg-type]
+        starts_in_minutes=(5,),
+        department_code=department_code,
+    )
     with app.test_request_context():
         kiosk = db.session.query(Kiosk).filter_by(name="main-lobby").one_or_none()
         if kiosk is None:
@@ -91,6 +122,11 @@ def test_tickets_of_generated_patients_hold_none_of_their_data(
     (link,) = QR_DATA.findall(printed)
     assert STATUS_LINK.fullmatch(link), link
     words = QR_DATA.sub("", printed).casefold()
-    assert re.search(r"^r-\d{3,}$", words, re.MULTILINE)  # the ticket number is there
+    assert re.search(r"^[rs]-\d{3,}$", words, re.MULTILINE)  # the ticket number is there
     for fragment in phi_fragments(patient):
         assert fragment.casefold() not in words, fragment
+    if department_code == NEUTRAL_DEPARTMENT:
+        assert NEUTRAL_LABEL.casefold() in words
+        assert re.search(r"^s-\d{3,}$", words, re.MULTILINE)
+    for real_name in REAL_NAMES:
+        assert real_name not in words, real_name
