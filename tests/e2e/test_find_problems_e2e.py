@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from kiosk import floorplan
 from kiosk.floorplan import DEMO_FLOORPLAN
 from tests.e2e.conftest import LiveServer, accessibility_violations
 from tests.e2e.test_find_e2e import make_this_screen_a_kiosk
@@ -28,6 +29,7 @@ def close_the_elevators(plan_path: Path, plan: dict[str, object]) -> None:
     plan_path.write_text(json.dumps(plan))
     later = time.time_ns() + 1_000_000_000
     os.utime(plan_path, ns=(later, later))
+    floorplan.rebuild_in_background(plan_path).join()  # published off the request path
 
 
 def test_print_after_the_route_closed_says_why_on_screen(
