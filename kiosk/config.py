@@ -108,6 +108,24 @@ DEFAULTS: dict[str, Any] = {
     # Days a print job keeps its receipt bytes (~60 kB with a map) after it ended; the row
     # itself stays for the history. `flask housekeeping` drops them.
     "PRINT_JOB_RETENTION_DAYS": 7,
+    # The print queue and printers (read by kiosk.printing.settings):
+    # Connect, send and status-read timeout per operation.
+    "PRINTER_TIMEOUT_SECONDS": 5.0,
+    # After this many attempts a job is marked failed (staff can reprint it).
+    "PRINT_MAX_ATTEMPTS": 5,
+    # Retry n waits base * 2**(n-1) seconds, at most the cap: 2, 4, 8, 16 s by default.
+    "PRINT_BACKOFF_BASE_SECONDS": 2.0,
+    "PRINT_BACKOFF_CAP_SECONDS": 60.0,
+    # A job still "printing" this long after it was claimed belonged to a worker that died.
+    "PRINT_LEASE_SECONDS": 120.0,
+    # How often an idle worker looks for due jobs.
+    "PRINT_POLL_SECONDS": 1.0,
+    # How often an idle worker asks an offline printer whether it is back.
+    "PRINTER_PROBE_SECONDS": 30.0,
+    # Where dummy:// writes receipts; empty means <instance>/receipts.
+    "PRINT_RECEIPTS_FOLDER": "",
+    # How often `flask print-worker --all` looks for printers of newly enrolled kiosks.
+    "PRINT_DISCOVERY_SECONDS": 60.0,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # PostgreSQL connection pool, per worker process (see database_pool_options). A request may
     # hold two connections at once (its ORM session, and the session purge on its own), so

@@ -7,7 +7,7 @@ it prints, then poll `delivery.delivery_state(job_id)` to know what to tell the 
 `printer_is_offline(uri)` tells a kiosk to offer the QR code instead. `flask print-worker --all`
 (or `--printer URI`, repeatable) prints; `jobs` holds what the staff "Printers" screen and
 `flask print-jobs` show. Old receipts' bytes are dropped by `flask housekeeping`
-(`PRINT_JOB_RETENTION_DAYS`). See `settings.DEFAULTS` for the queue's configuration keys.
+(`PRINT_JOB_RETENTION_DAYS`). The queue's settings are in `kiosk.config.DEFAULTS`.
 
 What "printed" means
 --------------------

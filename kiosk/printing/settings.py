@@ -14,6 +14,8 @@ from typing import Any
 
 from flask import current_app
 
+from kiosk.config import DEFAULTS
+
 PRINTER_TIMEOUT_SECONDS = "PRINTER_TIMEOUT_SECONDS"
 PRINT_MAX_ATTEMPTS = "PRINT_MAX_ATTEMPTS"
 PRINT_BACKOFF_BASE_SECONDS = "PRINT_BACKOFF_BASE_SECONDS"
@@ -23,26 +25,6 @@ PRINT_POLL_SECONDS = "PRINT_POLL_SECONDS"
 PRINTER_PROBE_SECONDS = "PRINTER_PROBE_SECONDS"
 PRINT_RECEIPTS_FOLDER = "PRINT_RECEIPTS_FOLDER"
 PRINT_DISCOVERY_SECONDS = "PRINT_DISCOVERY_SECONDS"
-
-DEFAULTS: dict[str, Any] = {
-    # Connect, send and status-read timeout per operation.
-    PRINTER_TIMEOUT_SECONDS: 5.0,
-    # After this many attempts a job is marked failed (staff can reprint it).
-    PRINT_MAX_ATTEMPTS: 5,
-    # Retry n waits base * 2**(n-1) seconds, at most the cap: 2, 4, 8, 16 s by default.
-    PRINT_BACKOFF_BASE_SECONDS: 2.0,
-    PRINT_BACKOFF_CAP_SECONDS: 60.0,
-    # A job still "printing" this long after it was claimed belonged to a worker that died.
-    PRINT_LEASE_SECONDS: 120.0,
-    # How often an idle worker looks for due jobs.
-    PRINT_POLL_SECONDS: 1.0,
-    # How often an idle worker asks an offline printer whether it is back.
-    PRINTER_PROBE_SECONDS: 30.0,
-    # Where dummy:// writes receipts; empty means <instance>/receipts.
-    PRINT_RECEIPTS_FOLDER: "",
-    # How often `flask print-worker --all` looks for printers of newly enrolled kiosks.
-    PRINT_DISCOVERY_SECONDS: 60.0,
-}
 
 
 @dataclass(frozen=True)
@@ -64,7 +46,7 @@ class PrintSettings:
     @classmethod
     def from_config(cls, config: Mapping[str, Any], instance_path: str) -> PrintSettings:
         def setting(key: str) -> Any:
-            return config.get(key, DEFAULTS[key])
+            return config.get(key, DEFAULTS[key])  # a bare mapping (tests) falls back
 
         return cls(
             printer_timeout=float(setting(PRINTER_TIMEOUT_SECONDS)),
