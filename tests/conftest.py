@@ -20,7 +20,7 @@ os.environ["LOBBY_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="lobby-test-instance
 
 from kiosk import create_app  # noqa: E402
 from kiosk.extensions import db  # noqa: E402
-from tests.checkin.checkin_helpers import FACILITY_TIMEZONE  # noqa: E402
+from tests.builders import FACILITY_TIMEZONE  # noqa: E402
 from tests.helpers import (  # noqa: E402
     DEFAULT_TEST_POSTGRES_URL,
     app_config,

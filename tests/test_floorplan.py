@@ -16,10 +16,10 @@ from kiosk import create_app, floorplan
 from kiosk.checkin.arrival import ticket_receipt_for
 from kiosk.extensions import db
 from kiosk.floorplan import DEMO_FLOORPLAN, FloorplanRefused, place_of
-from kiosk.models import Department, Kiosk
 from kiosk.printing.escpos_render import render_escpos
 from kiosk.printing.preview import receipt_text
 from kiosk.printing.profiles import DEFAULT_PROFILE
+from tests.builders import add_department, add_kiosk
 from tests.helpers import app_config
 
 
@@ -84,10 +84,8 @@ def test_an_allowed_invalid_floorplan_shows_its_errors_in_healthz(
 
 def test_healthz_lists_kiosks_whose_place_the_floorplan_lacks(app: Flask) -> None:
     with app.app_context():
-        db.session.add_all(
-            [Kiosk(name="main-lobby", place="main-lobby"), Kiosk(name="old", place="gone")]
-        )
-        db.session.commit()
+        add_kiosk()
+        add_kiosk("gone", name="old")
     body = app.test_client().get("/healthz").get_json()
     assert body["floorplan"]["kiosks_off_floorplan"] == ["old"]
     assert body["floorplan"]["version"]
@@ -113,12 +111,8 @@ def test_a_kiosk_whose_place_is_missing_prints_directions_from_where_find_routes
 ) -> None:
     """Before: the find screens routed from the default spot while the ticket had none."""
     with app.test_request_context():
-        kiosk = Kiosk(name="renamed", place="no-such-place", printer_uri="dummy://")
-        department = Department(
-            code="imaging", names={"en": "Imaging"}, destination_id="imaging", ticket_prefix="R"
-        )
-        db.session.add_all([kiosk, department])
-        db.session.commit()
+        kiosk = add_kiosk("no-such-place", name="renamed")
+        department = add_department()
         origin = place_of(kiosk)
         assert origin.id == place_of(None).id
         receipt = ticket_receipt_for(

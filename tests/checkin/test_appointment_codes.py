@@ -23,7 +23,7 @@ from kiosk.config import DEFAULTS
 from kiosk.extensions import db
 from kiosk.facility import facility_timezone
 from kiosk.models import Appointment
-from tests.checkin.checkin_helpers import NOW, add_department, add_patient, book, minutes
+from tests.builders import NOW, add_department, add_patient, book, minutes
 
 DISPLAY_FORM = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
 canonical_codes = st.text(alphabet=CODE_ALPHABET, min_size=8, max_size=8)

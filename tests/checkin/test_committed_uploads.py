@@ -21,8 +21,9 @@ from kiosk.extensions import db
 from kiosk.models import CheckIn, Consent, InsuranceCoverage, KioskSession
 from kiosk.models.types import utcnow
 from kiosk.uploads.secure_store import StoredFileMissing, store_for
+from tests.builders import book_patient
 from tests.checkin.test_flow import jpeg_card, signature_data_url
-from tests.checkin_helpers import KioskVisit, book_patient, ticket_labels
+from tests.flows import KioskVisit, ticket_labels
 
 SESSION_COOKIE = "lobby_session"
 

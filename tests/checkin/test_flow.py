@@ -29,7 +29,8 @@ from kiosk.models import (
 )
 from kiosk.printing.preview import receipt_text
 from kiosk.uploads.secure_store import store_for
-from tests.checkin_helpers import KioskVisit, book_patient, ticket_labels
+from tests.builders import add_department, book_patient
+from tests.flows import KioskVisit, ticket_labels
 
 
 def count(app: Flask, model: type) -> int:
@@ -268,10 +269,7 @@ def test_nothing_is_readable_after_the_screen_resets(app: Flask) -> None:
 
 def test_walk_in_gets_a_ticket_and_is_flagged_unverified(app: Flask) -> None:
     with app.app_context():
-        from tests.checkin_helpers import department
-
-        department("laboratory", "laboratory", "L")
-        db.session.commit()
+        add_department("laboratory", "L")
     visit = KioskVisit(app)
     assert visit.post("/check-in/walk-in", first_name="Sam", last_name="1234").status_code == 422
     visit.post("/check-in/walk-in", first_name="Sam", last_name="Walker")

@@ -13,9 +13,9 @@ from flask import Flask
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kiosk.extensions import db
+from tests.builders import BookedPatient, add_department, book_patient
 from tests.checkin.test_flow import jpeg_card
-from tests.checkin_helpers import BookedPatient, KioskVisit, book_patient, department
+from tests.flows import KioskVisit
 
 # Unicode digits of other scripts and superscripts, letter-like numbers, controls (CR, LF, NUL,
 # DEL ...), format characters (BOM, zero-width joiner) and every kind of separator, mixed with
@@ -114,8 +114,7 @@ def fuzzed_kiosk(app: Flask) -> tuple[KioskVisit, BookedPatient]:
     )
     patient = book_patient(app, starts_in_minutes=(10, 40))
     with app.app_context():
-        department("laboratory", "laboratory", "L")
-        db.session.commit()
+        add_department("laboratory", "L")
     return KioskVisit(app), patient
 
 

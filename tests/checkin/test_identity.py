@@ -24,15 +24,7 @@ from kiosk.checkin.identity import (
 )
 from kiosk.extensions import db
 from kiosk.models import Appointment, AppointmentStatus, Department, Patient
-from tests.checkin.checkin_helpers import (
-    NOW,
-    add_department,
-    add_kiosk,
-    add_patient,
-    audit_events,
-    book,
-    minutes,
-)
+from tests.builders import NOW, add_department, add_kiosk, add_patient, audit_events, book, minutes
 
 ANA_BORN = date(1984, 3, 12)
 
@@ -234,7 +226,7 @@ def test_a_code_works_only_while_its_own_appointment_can_be_checked_in(
 def test_every_lookup_is_audited_with_the_method_only(
     checkin_app: Flask, ana: Patient, imaging: Department
 ) -> None:
-    kiosk_id = add_kiosk()
+    kiosk_id = add_kiosk().id
     _, code = book(ana, imaging, NOW + minutes(10))
     identify_by_code(code, kiosk_id=kiosk_id, now=NOW)
     identify_by_name_and_birth_date("Núñez", date(1999, 9, 9), kiosk_id=kiosk_id, now=NOW)

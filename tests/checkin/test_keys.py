@@ -13,7 +13,8 @@ from flask.testing import FlaskClient
 from kiosk import create_app
 from kiosk.extensions import db
 from kiosk.keys import PURPOSES, purpose_key
-from tests.checkin_helpers import KioskVisit, book_patient
+from tests.builders import book_patient
+from tests.flows import KioskVisit
 from tests.helpers import app_config, csrf_token_from
 
 

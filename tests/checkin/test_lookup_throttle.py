@@ -23,15 +23,7 @@ from kiosk.checkin.throttle import lift_lockout, throttle_bucket
 from kiosk.extensions import db
 from kiosk.models import LookupAttempt
 from kiosk.models.types import utcnow
-from tests.checkin.checkin_helpers import (
-    NOW,
-    add_department,
-    add_kiosk,
-    add_patient,
-    audit_events,
-    book,
-    minutes,
-)
+from tests.builders import NOW, add_department, add_kiosk, add_patient, audit_events, book, minutes
 
 ANA_BORN = date(1984, 3, 12)
 # How long one lookup takes a person at the keypad, at the very fastest.
@@ -54,7 +46,7 @@ def known_identity(kiosk_id: int, at: datetime) -> IdentifyOutcome:
 
 @pytest.fixture
 def kiosk_id(checkin_app: Flask) -> int:
-    return add_kiosk("main-lobby")
+    return add_kiosk("main-lobby").id
 
 
 @pytest.fixture
@@ -140,7 +132,7 @@ def test_one_failure_a_minute_never_blocks_the_next_patient(kiosk_id: int, ana: 
 
 
 def test_guesses_at_one_name_are_limited_across_all_kiosks(checkin_app: Flask) -> None:
-    kiosks = [add_kiosk(f"lobby-{n}") for n in range(6)]
+    kiosks = [add_kiosk(f"lobby-{n}").id for n in range(6)]
     answers = [wrong_guess(k, NOW + timedelta(seconds=n), "Núñez") for n, k in enumerate(kiosks)]
     assert [a.throttled for a in answers] == [False] * 5 + [True]
     assert answers[4].retry_after_seconds == 3596 and answers[5].retry_after_seconds == 3595

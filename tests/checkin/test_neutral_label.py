@@ -11,9 +11,9 @@ from flask import Flask
 
 from kiosk.extensions import db
 from kiosk.models import Department
+from tests.builders import book_patient
 from tests.checkin.test_ticket_privacy import NEUTRAL_LABEL, REAL_NAMES, neutral_department
-from tests.checkin_helpers import KioskVisit, book_patient
-from tests.helpers import csrf_token_from
+from tests.flows import KioskVisit, choose_spanish
 
 TICKET_PAGE = re.compile(r'src="(/t/[^"/]+)/qr\.svg"')
 
@@ -30,8 +30,7 @@ def test_the_done_screen_and_ticket_page_say_only_the_neutral_label(app: Flask, 
     booked = book_patient(app, department_code="oncology")
     visit = KioskVisit(app)
     if lang == "es":
-        home = visit.client.get("/").get_data(as_text=True)
-        visit.client.post("/language", data={"lang": "es", "csrf_token": csrf_token_from(home)})
+        choose_spanish(visit.client)
         visit.reload()
     done = visit.check_in_by_code(booked.code).get_data(as_text=True)
     assert NEUTRAL_LABEL in done and re.search(r"S-\d{3}", done)

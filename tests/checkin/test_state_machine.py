@@ -23,7 +23,8 @@ from sqlalchemy import func, select
 
 from kiosk.extensions import db
 from kiosk.models import CheckIn, PrintJob
-from tests.checkin_helpers import BookedPatient, KioskVisit, book_patient
+from tests.builders import BookedPatient, book_patient
+from tests.flows import KioskVisit
 
 ALLOWED_STATUSES = {200, 303, 409, 422, 429}
 SCREENS = (

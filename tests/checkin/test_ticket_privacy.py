@@ -19,7 +19,7 @@ from kiosk.extensions import db
 from kiosk.models import Department, Kiosk, PrintJob
 from kiosk.models.types import utcnow
 from kiosk.printing.preview import receipt_text
-from tests.checkin_helpers import book_patient
+from tests.builders import add_kiosk, book_patient
 
 PATIENTS = 1000
 QR_DATA = re.compile(r"\[QR: ([^\]]*)\]")
@@ -102,9 +102,7 @@ def test_tickets_of_generated_patients_hold_none_of_their_data(
     with app.test_request_context():
         kiosk = db.session.query(Kiosk).filter_by(name="main-lobby").one_or_none()
         if kiosk is None:
-            kiosk = Kiosk(name="main-lobby", place="main-lobby")
-            db.session.add(kiosk)
-            db.session.commit()
+            kiosk = add_kiosk()
         flow = CheckinFlow(
             patient_id=booked.patient_id,
             chosen_ids=list(booked.appointment_ids),

@@ -18,7 +18,8 @@ from kiosk.models import (
 )
 from kiosk.printing.preview import QRSymbol, read_paper
 from kiosk.printing.profiles import printer_profile
-from tests.checkin_helpers import KioskVisit, book_patient
+from tests.builders import book_patient
+from tests.flows import KioskVisit
 
 
 def printed_qr_path(app: Flask) -> str:

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from kiosk.extensions import db
 from kiosk.models import InsuranceCoverage
 from kiosk.uploads.secure_store import store_for
-from tests.checkin_helpers import KioskVisit, book_patient
+from tests.builders import book_patient
+from tests.flows import KioskVisit
 from tests.uploads.test_card_images import CORPUS
 
 

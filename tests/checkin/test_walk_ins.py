@@ -17,15 +17,15 @@ from kiosk.checkin import walk_in
 from kiosk.extensions import db
 from kiosk.models import AuditEvent, CheckIn, KioskSession, Patient
 from kiosk.models.types import utcnow
+from tests.builders import add_department
 from tests.checkin.test_committed_uploads import same_screen
-from tests.checkin_helpers import KioskVisit, department, ticket_labels
+from tests.flows import KioskVisit, ticket_labels
 
 
 @pytest.fixture
 def laboratory(app: Flask) -> str:
     with app.app_context():
-        department("laboratory", "laboratory", "L")
-        db.session.commit()
+        add_department("laboratory", "L")
     return "laboratory"
 
 

@@ -15,7 +15,7 @@ from kiosk.demo.patients import DEMO_DEPARTMENTS, DEMO_PATIENTS, DemoCheckIn, se
 from kiosk.extensions import db
 from kiosk.floorplan import current_wayfinder
 from kiosk.models import Appointment, AppointmentStatus, Department, InsuranceCoverage, Patient
-from tests.checkin.checkin_helpers import FACILITY_TIMEZONE, NOW
+from tests.builders import FACILITY_TIMEZONE, NOW
 
 FACILITY = ZoneInfo(FACILITY_TIMEZONE)
 

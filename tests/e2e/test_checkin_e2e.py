@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from kiosk.extensions import db
 from kiosk.models import CheckIn, InsuranceCoverage, PrintJob, PrintJobStatus
-from tests.checkin_helpers import book_patient
+from tests.builders import book_patient
 from tests.e2e.conftest import LiveServer, accessibility_violations
 from tests.e2e.test_find_e2e import make_this_screen_a_kiosk
 

@@ -17,7 +17,7 @@ from kiosk.find.phone_links import link_period
 from kiosk.models.types import utcnow
 from kiosk.models.wayfinding import PhoneRouteLink
 from tests.find.screen_qr import phone_path_on_screen
-from tests.helpers import csrf_token_from
+from tests.flows import choose_spanish
 
 phone_path = phone_path_on_screen
 
@@ -86,11 +86,6 @@ def test_phone_maps_are_served_per_floor_of_the_route(app: Flask, client: FlaskC
 def link_rows(app: Flask) -> list[PhoneRouteLink]:
     with app.app_context():
         return list(db.session.scalars(select(PhoneRouteLink)))
-
-
-def choose_spanish(client: FlaskClient) -> None:
-    token = csrf_token_from(client.get("/").get_data(as_text=True))
-    client.post("/language", data={"lang": "es", "csrf_token": token})
 
 
 def test_showing_route_screens_writes_no_phone_link(app: Flask, client: FlaskClient) -> None:

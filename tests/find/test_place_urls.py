@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from kiosk.extensions import db
 from kiosk.floorplan import current_wayfinder
 from kiosk.models import PhoneRouteLink, PrintJob, WayfindingEvent
+from tests.builders import enrolled_client
 from tests.helpers import csrf_token_from
-from tests.kiosk_helpers import enrolled_kiosk_client
 
 WRITTEN_TABLES = (PhoneRouteLink, WayfindingEvent, PrintJob)
 
@@ -71,7 +71,7 @@ def visit(client: FlaskClient, csrf: str, method: str, path: str) -> int:
 @pytest.fixture
 def kiosk(app: Flask) -> tuple[FlaskClient, str]:
     """An enrolled kiosk with a printer (so "Print" gets as far as it can) and its CSRF token."""
-    client = enrolled_kiosk_client(app)
+    client = enrolled_client(app)
     return client, csrf_token_from(client.get("/find/").get_data(as_text=True))
 
 

@@ -20,9 +20,10 @@ from kiosk.floorplan import DEMO_FLOORPLAN
 from kiosk.models import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
 from kiosk.models.wayfinding import WayfindingEvent, WayfindingEventKind
 from kiosk.printing.preview import receipt_text, render_preview
+from tests.builders import enrolled_client
 from tests.find.screen_qr import phone_path_on_screen
+from tests.flows import choose_spanish
 from tests.helpers import csrf_token_from
-from tests.kiosk_helpers import enrolled_kiosk_client
 
 
 def press_print(client: FlaskClient, destination: str = "imaging", htmx: bool = True) -> str:
@@ -42,13 +43,8 @@ def jobs(app: Flask) -> list[PrintJob]:
         return list(db.session.scalars(select(PrintJob).order_by(PrintJob.id)))
 
 
-def choose_spanish(client: FlaskClient) -> None:
-    token = csrf_token_from(client.get("/").get_data(as_text=True))
-    client.post("/language", data={"lang": "es", "csrf_token": token})
-
-
 def test_print_queues_one_receipt_with_the_steps_shown_on_screen(app: Flask) -> None:
-    kiosk = enrolled_kiosk_client(app)
+    kiosk = enrolled_client(app)
     screen = kiosk.get("/find/to/imaging").get_data(as_text=True)
     message = press_print(kiosk)
     assert "Printing your directions" in message
@@ -62,7 +58,7 @@ def test_print_queues_one_receipt_with_the_steps_shown_on_screen(app: Flask) -> 
 
 
 def test_spanish_receipt_prints_accented_steps(app: Flask) -> None:
-    kiosk = enrolled_kiosk_client(app)
+    kiosk = enrolled_client(app)
     choose_spanish(kiosk)
     press_print(kiosk)
     (job,) = jobs(app)
@@ -72,7 +68,7 @@ def test_spanish_receipt_prints_accented_steps(app: Flask) -> None:
 
 
 def test_receipt_qr_code_opens_the_same_route_on_a_phone(app: Flask) -> None:
-    kiosk = enrolled_kiosk_client(app)
+    kiosk = enrolled_client(app)
     screen = kiosk.get("/find/to/imaging").get_data(as_text=True)
     press_print(kiosk)
     (job,) = jobs(app)
@@ -91,14 +87,14 @@ def test_receipt_qr_code_opens_the_same_route_on_a_phone(app: Flask) -> None:
 
 
 def test_double_tap_prints_once(app: Flask) -> None:
-    kiosk = enrolled_kiosk_client(app)
+    kiosk = enrolled_client(app)
     press_print(kiosk)
     assert "already printing" in press_print(kiosk)
     assert len(jobs(app)) == 1
 
 
 def test_print_without_javascript_returns_to_the_route_with_the_message(app: Flask) -> None:
-    kiosk = enrolled_kiosk_client(app)
+    kiosk = enrolled_client(app)
     press_print(kiosk, htmx=False)
     assert "Printing your directions" in kiosk.get("/find/to/imaging").get_data(as_text=True)
 
@@ -109,7 +105,7 @@ def test_visitor_screen_without_printer_offers_the_qr_code(app: Flask, client: F
 
 
 def test_offline_printer_is_reported_and_nothing_is_queued(app: Flask) -> None:
-    kiosk = enrolled_kiosk_client(app)
+    kiosk = enrolled_client(app)
     with app.app_context():
         db.session.add(
             PrinterStatus(printer_uri="dummy://", state=PrinterState.OFFLINE, last_error="offline")
@@ -121,14 +117,14 @@ def test_offline_printer_is_reported_and_nothing_is_queued(app: Flask) -> None:
 
 def test_hanging_network_printer_does_not_slow_the_kiosk(app: Flask) -> None:
     """The request only writes the job; the printer (a port that never answers) is not touched."""
-    kiosk = enrolled_kiosk_client(app, printer_uri="network://192.0.2.1:9100")
+    kiosk = enrolled_client(app, printer_uri="network://192.0.2.1:9100")
     assert "Printing your directions" in press_print(kiosk)
     (job,) = jobs(app)
     assert job.status is PrintJobStatus.QUEUED and job.attempts == 0
 
 
 def test_printing_is_counted_without_personal_data(app: Flask) -> None:
-    kiosk = enrolled_kiosk_client(app)
+    kiosk = enrolled_client(app)
     press_print(kiosk)
     with app.app_context():
         kinds = list(db.session.scalars(select(WayfindingEvent.kind)))
@@ -136,7 +132,7 @@ def test_printing_is_counted_without_personal_data(app: Flask) -> None:
 
 
 def test_htmx_print_of_an_unknown_place_says_so_in_the_status_area_with_404(app: Flask) -> None:
-    kiosk = enrolled_kiosk_client(app)
+    kiosk = enrolled_client(app)
     token = csrf_token_from(kiosk.get("/find/to/imaging").get_data(as_text=True))
     response = kiosk.post(
         "/find/to/no-such-place/print", data={"csrf_token": token}, headers={"HX-Request": "true"}
@@ -155,7 +151,7 @@ def test_htmx_print_of_a_route_closed_since_the_screen_says_why_with_409(
     plan = json.loads(DEMO_FLOORPLAN.read_text())
     plan_path.write_text(json.dumps(plan))
     app.config["FLOORPLAN_PATH"] = str(plan_path)
-    kiosk = enrolled_kiosk_client(app)
+    kiosk = enrolled_client(app)
     screen = kiosk.get("/find/to/imaging").get_data(as_text=True)
     kiosk.post(
         "/find/step-free",
@@ -181,7 +177,7 @@ def test_htmx_print_of_a_route_closed_since_the_screen_says_why_with_409(
 
 
 def test_print_problem_without_javascript_is_the_whole_page_with_its_status(app: Flask) -> None:
-    kiosk = enrolled_kiosk_client(app)
+    kiosk = enrolled_client(app)
     token = csrf_token_from(kiosk.get("/find/to/imaging").get_data(as_text=True))
     response = kiosk.post("/find/to/no-such-place/print", data={"csrf_token": token})
     assert response.status_code == 404

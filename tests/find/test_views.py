@@ -17,6 +17,7 @@ from kiosk.extensions import db
 from kiosk.find.views import SEARCH_MAX_CHARS
 from kiosk.floorplan import DEMO_FLOORPLAN
 from kiosk.models.wayfinding import WayfindingEvent, WayfindingEventKind
+from tests.flows import choose_spanish
 from tests.helpers import csrf_token_from
 
 
@@ -27,11 +28,6 @@ def set_step_free(client: FlaskClient, on: bool, next_path: str = "/find/") -> N
         data={"step_free": "on" if on else "off", "next": next_path, "csrf_token": token},
     )
     assert response.status_code == 303 and response.headers["Location"] == next_path
-
-
-def choose_spanish(client: FlaskClient) -> None:
-    token = csrf_token_from(client.get("/").get_data(as_text=True))
-    client.post("/language", data={"lang": "es", "csrf_token": token})
 
 
 def events(app: Flask) -> list[WayfindingEvent]:

@@ -1,4 +1,4 @@
-"""Receipts, kiosks and settings shared by the printing tests."""
+"""Receipts and settings shared by the printing tests."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ from flask import Flask
 from flask_babel import force_locale
 from PIL import Image, ImageDraw
 
-from kiosk.extensions import db
 from kiosk.find.receipt import DirectionsPrintout, directions_receipt
 from kiosk.floorplan import current_wayfinder, here
-from kiosk.models import Kiosk
 from kiosk.models.types import utcnow
 from kiosk.printing.escpos_render import render_escpos
 from kiosk.printing.profiles import printer_profile
@@ -78,16 +76,6 @@ def queue_ticket() -> Receipt:
         Title("A-042"),
         Text("Radiología · Planta 3 · espera estimada 10 min", align=Align.CENTER),
     )
-
-
-def add_kiosk(printer_uri: str = "dummy://", profile: str = "TM-T20II") -> Kiosk:
-    """A committed kiosk using the given printer."""
-    kiosk = Kiosk(
-        name=f"kiosk-{printer_uri}-{profile}", printer_uri=printer_uri, printer_profile=profile
-    )
-    db.session.add(kiosk)
-    db.session.commit()
-    return kiosk
 
 
 def real_directions_payload(app: Flask, destination: str = "imaging") -> bytes:

@@ -14,17 +14,22 @@ from kiosk.printing.delivery import DeliveryState, delivery_state
 from kiosk.printing.queue import enqueue_receipt
 from kiosk.printing.settings import current_settings
 from kiosk.printing.worker import PrintWorker
+from tests.builders import add_kiosk
 from tests.printing.fake_printer import FakePrinter, Mode, refused_uri
 from tests.printing.printing_helpers import (
     SILENT_PROFILE,
     STATUS_ANSWERING_PROFILE,
-    add_kiosk,
     queue_ticket,
 )
 
 
 def queue_one(printer_uri: str, profile: str = STATUS_ANSWERING_PROFILE) -> int:
-    job = enqueue_receipt(add_kiosk(printer_uri, profile), queue_ticket())
+    job = enqueue_receipt(
+        add_kiosk(
+            name=f"kiosk-{printer_uri}-{profile}", printer_uri=printer_uri, printer_profile=profile
+        ),
+        queue_ticket(),
+    )
     db.session.commit()
     return job.id
 

@@ -15,13 +15,17 @@ from sqlalchemy import select
 from kiosk.extensions import db
 from kiosk.models import PrintJob, PrintJobStatus
 from kiosk.printing.queue import enqueue_receipt
+from tests.builders import add_kiosk
 from tests.printing.fake_printer import refused_uri
-from tests.printing.printing_helpers import add_kiosk, spanish_directions_receipt
+from tests.printing.printing_helpers import spanish_directions_receipt
 
 
 def queue_directions(app: Flask, printer_uri: str = "dummy://") -> int:
     with app.app_context():
-        job = enqueue_receipt(add_kiosk(printer_uri), spanish_directions_receipt())
+        job = enqueue_receipt(
+            add_kiosk(name=f"kiosk-{printer_uri}", printer_uri=printer_uri),
+            spanish_directions_receipt(),
+        )
         db.session.commit()
         return job.id
 

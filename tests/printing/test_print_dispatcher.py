@@ -19,8 +19,9 @@ from kiosk.printing.dispatcher import PrintDispatcher
 from kiosk.printing.printer_lock import PrinterLock
 from kiosk.printing.queue import enqueue_receipt
 from kiosk.printing.settings import current_settings
+from tests.builders import add_kiosk
 from tests.printing.fake_printer import FakePrinter, Mode
-from tests.printing.printing_helpers import add_kiosk, queue_ticket
+from tests.printing.printing_helpers import queue_ticket
 from tests.printing.test_print_queue import DEADLINE_SECONDS, job, wait_until
 
 
@@ -39,7 +40,7 @@ def queue_on(kiosk: Kiosk) -> int:
 
 
 def queue_for(printer_uri: str) -> int:
-    return queue_on(add_kiosk(printer_uri))
+    return queue_on(add_kiosk(name=f"kiosk-{printer_uri}", printer_uri=printer_uri))
 
 
 def test_one_dispatcher_prints_for_every_printer_while_one_of_them_hangs(
@@ -172,7 +173,7 @@ def test_a_second_dispatcher_takes_over_a_printer_when_the_first_stops(
             thread.join(DEADLINE_SECONDS)
 
     with dispatcher_running() as stop_first, dispatcher_running(), print_app.app_context():
-        kiosk = add_kiosk(fake_printer.uri)
+        kiosk = add_kiosk(name=f"kiosk-{fake_printer.uri}", printer_uri=fake_printer.uri)
         first_job = queue_on(kiosk)
         wait_until(lambda: job(first_job).status is PrintJobStatus.PRINTED)
         stop_first.set()

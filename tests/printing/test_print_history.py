@@ -14,7 +14,8 @@ from kiosk.models import Kiosk, PrintJob, PrintJobStatus
 from kiosk.models.types import utcnow
 from kiosk.printing.queue import enqueue_receipt
 from kiosk.shell.health import pending_print_jobs_query
-from tests.printing.printing_helpers import add_kiosk, queue_ticket
+from tests.builders import add_kiosk
+from tests.printing.printing_helpers import queue_ticket
 
 PENDING_INDEX = "ix_print_jobs_status_printer_due"
 DAY = timedelta(days=1)

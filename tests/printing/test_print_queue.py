@@ -23,11 +23,11 @@ from kiosk.printing.queue import ABANDONED_ERROR, backoff_delay, enqueue_receipt
 from kiosk.printing.settings import current_settings
 from kiosk.printing.status import printer_is_offline, printer_status
 from kiosk.printing.worker import NOT_CONFIRMED_ERROR, PrintWorker
+from tests.builders import add_kiosk
 from tests.printing.fake_printer import QUERY_PRINTER_STATUS, FakePrinter, Mode, refused_uri
 from tests.printing.printing_helpers import (
     SILENT_PROFILE,
     STATUS_ANSWERING_PROFILE,
-    add_kiosk,
     queue_ticket,
     spanish_directions_receipt,
 )
@@ -39,7 +39,7 @@ DEADLINE_SECONDS = 20.0
 
 def queue_receipts(printer_uri: str, count: int = 1) -> list[int]:
     """Queue Spanish directions with a map (tens of kilobytes, like real receipts)."""
-    kiosk = add_kiosk(printer_uri)
+    kiosk = add_kiosk(name=f"kiosk-{printer_uri}", printer_uri=printer_uri)
     jobs = [enqueue_receipt(kiosk, spanish_directions_receipt()) for _ in range(count)]
     db.session.commit()
     return [job.id for job in jobs]
@@ -49,7 +49,9 @@ def queue_tickets(
     printer_uri: str, count: int = 1, profile: str = STATUS_ANSWERING_PROFILE
 ) -> list[int]:
     """Queue short, text-only receipts (a few hundred bytes, like a queue ticket)."""
-    kiosk = add_kiosk(printer_uri, profile)
+    kiosk = add_kiosk(
+        name=f"kiosk-{printer_uri}-{profile}", printer_uri=printer_uri, printer_profile=profile
+    )
     jobs = [enqueue_receipt(kiosk, queue_ticket()) for _ in range(count)]
     db.session.commit()
     return [job.id for job in jobs]

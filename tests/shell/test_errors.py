@@ -8,12 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import csrf_token_from
-
-
-def switch_to_spanish(client: FlaskClient) -> None:
-    token = csrf_token_from(client.get("/").get_data(as_text=True))
-    client.post("/language", data={"lang": "es", "csrf_token": token})
+from tests.flows import choose_spanish
 
 
 def test_unknown_url_gets_the_generic_page(client: FlaskClient) -> None:
@@ -26,7 +21,7 @@ def test_unknown_url_gets_the_generic_page(client: FlaskClient) -> None:
 
 
 def test_unknown_url_page_is_in_spanish_after_choosing_spanish(client: FlaskClient) -> None:
-    switch_to_spanish(client)
+    choose_spanish(client)
     body = client.get("/nope").get_data(as_text=True)
     assert "No encontramos esa página" in body
     assert 'lang="es"' in body
@@ -62,7 +57,7 @@ def test_server_error_shows_generic_page_without_trace(
 
 def test_server_error_page_is_in_spanish_for_a_spanish_session(failing_app: Flask) -> None:
     client = failing_app.test_client()
-    switch_to_spanish(client)
+    choose_spanish(client)
     assert "Algo salió mal por nuestra parte" in client.get("/explode").get_data(as_text=True)
 
 

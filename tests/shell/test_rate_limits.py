@@ -18,8 +18,9 @@ from flask.testing import FlaskClient
 from kiosk import create_app
 from kiosk.config import DEFAULTS
 from kiosk.extensions import db
+from tests.builders import enrolled_client
+from tests.flows import choose_spanish
 from tests.helpers import app_config, csrf_token_from, empty_all_tables
-from tests.kiosk_helpers import enrolled_kiosk_client
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 REDIS_HINT = (
@@ -67,8 +68,7 @@ def test_search_over_its_limit_gets_the_friendly_page_in_the_persons_language(
     make_app: Callable[..., Flask],
 ) -> None:
     client = make_app(RATE_LIMITS={"find.search": "3 per minute"}).test_client()
-    token = csrf_token_from(client.get("/").get_data(as_text=True))
-    client.post("/language", data={"lang": "es", "csrf_token": token})
+    choose_spanish(client)
     assert [search(client) for _ in range(3)] == [200, 200, 200]
     response = client.get("/find/search?q=xray")
     assert response.status_code == 429
@@ -81,8 +81,8 @@ def test_search_over_its_limit_gets_the_friendly_page_in_the_persons_language(
 
 def test_each_enrolled_kiosk_has_its_own_allowance(make_app: Callable[..., Flask]) -> None:
     app = make_app(RATE_LIMITS={"find.search": "2 per minute"})
-    lobby = enrolled_kiosk_client(app, "main-lobby")
-    clinic = enrolled_kiosk_client(app, "clinic-entrance")
+    lobby = enrolled_client(app, "main-lobby")
+    clinic = enrolled_client(app, "clinic-entrance")
     assert [search(lobby) for _ in range(3)] == [200, 200, 429]
     assert [search(clinic) for _ in range(2)] == [200, 200]
 
@@ -104,7 +104,7 @@ def test_browsers_without_an_enrolled_kiosk_count_by_address(
 
 def test_forms_are_limited_on_submission_not_on_display(make_app: Callable[..., Flask]) -> None:
     app = make_app(RATE_LIMITS={"checkin.by_code": "2 per minute"})
-    kiosk = enrolled_kiosk_client(app)
+    kiosk = enrolled_client(app)
     pages = [kiosk.get("/check-in/code") for _ in range(4)]
     assert {page.status_code for page in pages} == {200}
     token = csrf_token_from(pages[0].get_data(as_text=True))
@@ -120,7 +120,7 @@ def test_every_endpoint_of_the_default_table_is_limited(
     make_app: Callable[..., Flask], endpoint: str
 ) -> None:
     app = make_app(RATE_LIMITS={endpoint: "1 per minute"})
-    kiosk = enrolled_kiosk_client(app)
+    kiosk = enrolled_client(app)
     method, path = LIMITED_REQUESTS[endpoint]
     token = csrf_token_from(kiosk.get("/").get_data(as_text=True))
     statuses = [

@@ -16,13 +16,8 @@ from kiosk.models import KioskSession
 from kiosk.models.types import utcnow
 from kiosk.shell.sessions import end_user_sessions, start_staff_session
 from kiosk.uploads.secure_store import store_for
+from tests.flows import choose_spanish
 from tests.helpers import csrf_token_from
-
-
-def start_spanish_session(client: FlaskClient) -> str:
-    token = csrf_token_from(client.get("/").get_data(as_text=True))
-    client.post("/language", data={"lang": "es", "csrf_token": token})
-    return token
 
 
 def session_rows(app: Flask) -> int:
@@ -33,7 +28,7 @@ def session_rows(app: Flask) -> int:
 def test_session_data_lives_on_the_server_not_in_the_cookie(
     app: Flask, client: FlaskClient
 ) -> None:
-    start_spanish_session(client)
+    choose_spanish(client)
     cookie = client.get_cookie("lobby_session")
     assert cookie is not None
     assert "es" not in cookie.value and "lang" not in cookie.value
@@ -46,7 +41,7 @@ def test_session_data_lives_on_the_server_not_in_the_cookie(
 def test_reset_deletes_the_session_and_returns_home_in_the_default_language(
     app: Flask, client: FlaskClient
 ) -> None:
-    start_spanish_session(client)
+    choose_spanish(client)
     token = csrf_token_from(client.get("/").get_data(as_text=True))
     response = client.post("/reset", data={"csrf_token": token})
     assert response.status_code == 303 and response.headers["Location"] == "/"
@@ -57,7 +52,7 @@ def test_reset_deletes_the_session_and_returns_home_in_the_default_language(
 def test_replaying_the_old_cookie_after_reset_shows_nothing(
     app: Flask, client: FlaskClient
 ) -> None:
-    start_spanish_session(client)
+    choose_spanish(client)
     old_cookie = client.get_cookie("lobby_session")
     assert old_cookie is not None
     token = csrf_token_from(client.get("/").get_data(as_text=True))
@@ -74,7 +69,7 @@ def test_replaying_the_old_cookie_after_reset_shows_nothing(
 def test_idle_session_expires_on_the_server_even_if_the_screen_script_failed(
     app: Flask, client: FlaskClient
 ) -> None:
-    start_spanish_session(client)
+    choose_spanish(client)
     with app.app_context():
         db.session.execute(update(KioskSession).values(expires_at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
@@ -84,7 +79,7 @@ def test_idle_session_expires_on_the_server_even_if_the_screen_script_failed(
 def test_activity_keeps_the_session_alive_for_the_idle_time(
     app: Flask, client: FlaskClient
 ) -> None:
-    start_spanish_session(client)
+    choose_spanish(client)
     client.get("/help")
     with app.app_context():
         expires_at = db.session.scalar(select(KioskSession.expires_at))
@@ -101,7 +96,7 @@ def test_activity_keeps_the_session_alive_for_the_idle_time(
 def test_untouched_home_screen_does_not_arm_the_idle_reset(client: FlaskClient) -> None:
     assert 'data-idle-reset="off"' in client.get("/").get_data(as_text=True)
     assert 'data-idle-reset="on"' in client.get("/help").get_data(as_text=True)
-    start_spanish_session(client)
+    choose_spanish(client)
     assert 'data-idle-reset="on"' in client.get("/").get_data(as_text=True)
 
 
@@ -117,7 +112,7 @@ def test_card_photos_of_a_session_that_expired_on_the_server_are_deleted_by_hous
     """A screen that crashed or lost power never sends its reset: the server's expiry must
     still take the unfinished check-in's card photos and signature with it."""
     app.config["PROTECTED_FILES_DIR"] = str(tmp_path / "protected")
-    start_spanish_session(client)
+    choose_spanish(client)
     with app.app_context():
         store = store_for(app)
         front = store.put(b"front of a card", purpose="card_front")
@@ -138,7 +133,7 @@ def test_a_new_session_also_purges_expired_ones_with_their_uploads(
     app.config.update(
         PROTECTED_FILES_DIR=str(tmp_path / "protected"), SESSION_PURGE_EVERY_SECONDS=0
     )
-    start_spanish_session(client)
+    choose_spanish(client)
     with app.app_context():
         photo = store_for(app).put(b"front of a card", purpose="card_front")
         db.session.execute(
@@ -146,22 +141,22 @@ def test_a_new_session_also_purges_expired_ones_with_their_uploads(
         )
         db.session.commit()
     expire_every_session(app)
-    start_spanish_session(app.test_client())
+    choose_spanish(app.test_client())
     assert session_rows(app) == 1
     assert not (tmp_path / "protected" / photo).exists()
 
 
 def test_new_sessions_purge_at_most_once_a_minute(app: Flask, client: FlaskClient) -> None:
-    start_spanish_session(client)
+    choose_spanish(client)
     expire_every_session(app)
-    start_spanish_session(app.test_client())
+    choose_spanish(app.test_client())
     assert session_rows(app) == 2  # the expired one waits for the next purge or housekeeping
 
 
 def test_a_page_view_within_seconds_of_the_last_does_not_write_the_session(
     app: Flask, client: FlaskClient
 ) -> None:
-    start_spanish_session(client)
+    choose_spanish(client)
     with app.app_context():
         first = db.session.scalar(select(KioskSession.expires_at))
     for _ in range(3):
@@ -185,7 +180,8 @@ def test_staff_sessions_idle_out_after_fifteen_minutes_and_end_after_twelve_hour
     app: Flask, client: FlaskClient
 ) -> None:
     staff_sign_in_route(app)
-    before_id = start_spanish_session(client) and client.get_cookie("lobby_session")
+    choose_spanish(client)
+    before_id = client.get_cookie("lobby_session")
     assert before_id is not None
     client.get("/staff-sign-in-for-test")
     after_id = client.get_cookie("lobby_session")
@@ -212,7 +208,7 @@ def test_ending_a_users_sessions_signs_them_out_everywhere(app: Flask) -> None:
     for desk in desks:
         desk.get("/staff-sign-in-for-test")
     kiosk = app.test_client()
-    start_spanish_session(kiosk)
+    choose_spanish(kiosk)
     with app.app_context():
         assert end_user_sessions(7) == 2
     assert session_rows(app) == 1
