@@ -78,8 +78,10 @@ FLOW_FIELDS = frozenset(field_info.name for field_info in fields(CheckinFlow))
 def flow_from(raw: Mapping[str, Any]) -> CheckinFlow:
     """The flow stored in a session. Keys this version does not know (a session written by a
     newer or older release, around an upgrade) are ignored, so the session-end cleanup still
-    finds the uploads to delete."""
+    finds the uploads to delete. A done ticket from a release that did not keep its print job
+    gets None for it."""
     known = {name: value for name, value in raw.items() if name in FLOW_FIELDS}
+    known["done"] = [[*entry, None][:3] for entry in known.get("done", [])]
     return CheckinFlow(**known)
 
 

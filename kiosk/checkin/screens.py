@@ -88,10 +88,10 @@ TICKET_DELIVERY_MESSAGES = {
 
 
 def ticket_delivery(print_job_id: int | None) -> DeliveryNotice:
-    """The done screen's status of one ticket receipt (a check-in without a linked job, from
-    before jobs were linked, is FAILED: the screen cannot promise paper)."""
+    """The done screen's status of one ticket receipt. A check-in from before jobs were linked
+    to it was queued but cannot be followed: SENT, the truth without a promise of paper."""
     if print_job_id is None:
-        state, poll_url = DeliveryState.FAILED, ""
+        state, poll_url = DeliveryState.SENT, ""
     else:
         state = delivery_state(print_job_id)
         poll_url = url_for("checkin.print_status", job_id=print_job_id)

@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from kiosk.checkin.flow import flow_from
 from kiosk.extensions import db
 from kiosk.models import CheckIn
 from tests.checkin_helpers import KioskVisit, book_patient
@@ -148,3 +149,9 @@ def test_a_repeated_final_tap_keeps_the_ticket_print_status(app: Flask) -> None:
     assert visit.post("/check-in/consent", method="tap").status_code == 303
     assert POLL_URL.search(visit.client.get("/check-in/done").get_data(as_text=True))
     assert "Printing your ticket…" in status(visit, job_id)
+
+
+def test_a_done_ticket_stored_by_an_earlier_release_has_no_print_job_to_ask_about() -> None:
+    flow = flow_from({"done": [[7, "ticket-token"]], "patient_id": 3})
+    assert flow.done == [[7, "ticket-token", None]] and flow.print_job_ids() == set()
+    assert flow_from({"done": [[7, "ticket-token", 12]]}).print_job_ids() == {12}
