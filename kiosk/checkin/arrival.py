@@ -54,6 +54,8 @@ class IssuedTicket:
 
     check_in_id: int
     token: str
+    # The ticket receipt's print job (None only for check-ins from before jobs were linked).
+    print_job_id: int | None
 
 
 def record_answers(flow: CheckinFlow, patient_id: int, kiosk: Kiosk) -> None:
@@ -117,24 +119,26 @@ def ticket_for(
     kiosk, lang, now = arrival.kiosk, arrival.lang, arrival.now
     token = ticket_token(arrival.ticket_secret, ticket_label_for(appointment_id))
     ticket = issue_ticket(department, local_date(now), lang, token)
-    check_in = CheckIn(
-        appointment_id=appointment_id,
-        patient_id=patient_id,
-        kiosk_id=kiosk.id,
-        ticket_id=ticket.id,
-        insurance_choice=insurance_choice,
-        checked_in_at=now,
-    )
-    db.session.add(check_in)
-    db.session.flush()
-    enqueue_receipt(
+    job = enqueue_receipt(
         kiosk,
         ticket_receipt_for(
             ticket.label, department, token, kiosk, lang, now, ticket.estimated_wait_minutes
         ),
     )
+    db.session.flush()
+    check_in = CheckIn(
+        appointment_id=appointment_id,
+        patient_id=patient_id,
+        kiosk_id=kiosk.id,
+        ticket_id=ticket.id,
+        print_job_id=job.id,
+        insurance_choice=insurance_choice,
+        checked_in_at=now,
+    )
+    db.session.add(check_in)
+    db.session.flush()
     record_audit("check_in", kiosk_id=kiosk.id, patient_id=patient_id, check_in=check_in.id)
-    return IssuedTicket(check_in.id, token)
+    return IssuedTicket(check_in.id, token, job.id)
 
 
 def tickets_already_issued(
@@ -152,14 +156,14 @@ def tickets_already_issued(
         )
     }
     rows = db.session.execute(
-        select(CheckIn.id, QueueTicket.token_hash)
+        select(CheckIn.id, CheckIn.print_job_id, QueueTicket.token_hash)
         .join(QueueTicket, CheckIn.ticket_id == QueueTicket.id)
         .where(QueueTicket.token_hash.in_(tokens))
         .order_by(CheckIn.id)
     ).all()
     if len(rows) != len(appointment_ids):
         return []
-    return [IssuedTicket(row.id, tokens[row.token_hash]) for row in rows]
+    return [IssuedTicket(row.id, tokens[row.token_hash], row.print_job_id) for row in rows]
 
 
 def ticket_receipt_for(

@@ -57,9 +57,14 @@ class CheckinFlow:
     group_number: str = ""
     consent_method: str = ""  # "signature" or "tap"
     signature_file: str = ""
-    # After the check-in commits: the tickets the done screen shows, as [check-in id, token].
+    # After the check-in commits: the tickets the done screen shows, as [check-in id, token,
+    # print job id]; only this session may ask how those print jobs went.
     done: list[list[Any]] = field(default_factory=list)
     walk_in: dict[str, str] = field(default_factory=dict)
+
+    def print_job_ids(self) -> set[int]:
+        """The print jobs of this check-in's ticket receipts."""
+        return {job_id for _check_in_id, _token, job_id in self.done if job_id is not None}
 
     def expired(self) -> bool:
         """A check-in that has taken longer than the cap starts over (a forgotten screen)."""
@@ -73,8 +78,10 @@ FLOW_FIELDS = frozenset(field_info.name for field_info in fields(CheckinFlow))
 def flow_from(raw: Mapping[str, Any]) -> CheckinFlow:
     """The flow stored in a session. Keys this version does not know (a session written by a
     newer or older release, around an upgrade) are ignored, so the session-end cleanup still
-    finds the uploads to delete."""
+    finds the uploads to delete. A done ticket from a release that did not keep its print job
+    gets None for it."""
     known = {name: value for name, value in raw.items() if name in FLOW_FIELDS}
+    known["done"] = [[*entry, None][:3] for entry in known.get("done", [])]
     return CheckinFlow(**known)
 
 

@@ -8,12 +8,14 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import format_time
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kiosk.checkin.ticket_route import ticket_route
 from kiosk.checkin.tickets import waiting_ahead
 from kiosk.extensions import db
 from kiosk.models import Appointment, CheckIn, InsuranceCoverage, Kiosk
+from kiosk.printing.delivery import DeliveryNotice, DeliveryState, delivery_state
 from kiosk.printing.status import printer_is_offline
 from kiosk.shell.links import public_url
 from wayfinding import Directions
@@ -67,6 +69,40 @@ def insurance_on_file(patient_id: int | None) -> InsuranceOnFile | None:
     return InsuranceOnFile(coverage.payer, masked_tail(coverage.member_id))
 
 
+# What the done screen says about the ticket receipt: "take it" only once the printer proved
+# it read the receipt.
+TICKET_DELIVERY_MESSAGES = {
+    DeliveryState.PRINTING: _l("Printing your ticket…"),
+    DeliveryState.RETRYING: _l(
+        "The printer is having trouble; we are trying again. You can scan the QR code meanwhile."
+    ),
+    DeliveryState.SENT: _l(
+        "Your ticket was sent to the printer. If it does not come out, scan the QR code or ask"
+        " at the desk."
+    ),
+    DeliveryState.PRINTED: _l("Take your ticket below."),
+    DeliveryState.FAILED: _l(
+        "We could not print your ticket. Scan the QR code or ask at the front desk."
+    ),
+}
+
+
+def ticket_delivery(print_job_id: int | None) -> DeliveryNotice:
+    """The done screen's status of one ticket receipt. A check-in from before jobs were linked
+    to it was queued but cannot be followed: SENT, the truth without a promise of paper."""
+    if print_job_id is None:
+        state, poll_url = DeliveryState.SENT, ""
+    else:
+        state = delivery_state(print_job_id)
+        poll_url = url_for("checkin.print_status", job_id=print_job_id)
+    return DeliveryNotice(
+        state=state,
+        message=str(TICKET_DELIVERY_MESSAGES[state]),
+        poll_url=poll_url,
+        check_url=url_for("checkin.done"),
+    )
+
+
 @dataclass(frozen=True)
 class TicketView:
     """The done screen for one ticket: no patient data at all."""
@@ -80,12 +116,13 @@ class TicketView:
     qr_path: str
     directions: Directions | None
     printer_offline: bool
+    delivery: DeliveryNotice
 
 
 def issued_ticket_views(done: list[list[Any]], kiosk: Kiosk, lang: str) -> list[TicketView]:
-    """Views of the tickets this session's check-in produced."""
+    """Views of the tickets this session's check-in produced (`CheckinFlow.done` entries)."""
     views = []
-    for check_in_id, token in done:
+    for check_in_id, token, print_job_id in done:
         check_in = db.session.get(CheckIn, check_in_id)
         assert check_in is not None
         ticket = check_in.ticket
@@ -104,6 +141,7 @@ def issued_ticket_views(done: list[list[Any]], kiosk: Kiosk, lang: str) -> list[
                 qr_path=url_for("ticket_status.qr_code", token=token),
                 directions=steps,
                 printer_offline=printer_is_offline(kiosk.printer_uri),
+                delivery=ticket_delivery(print_job_id),
             )
         )
     return views

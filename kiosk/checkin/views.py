@@ -12,7 +12,7 @@ import binascii
 import io
 
 import zxingcpp
-from flask import Blueprint, current_app, g, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from PIL import Image
 from werkzeug.wrappers import Response
@@ -46,6 +46,7 @@ from kiosk.checkin.screens import (
     insurance_on_file,
     issued_ticket_views,
     masked_tail,
+    ticket_delivery,
 )
 from kiosk.checkin.throttle import unblock_command
 from kiosk.extensions import db
@@ -425,7 +426,7 @@ def finish(flow: CheckinFlow) -> Response | tuple[str, int]:
         abandon_flow()
         return render_template("kiosk/checkin/already.html"), 409
     discard_unreferenced_uploads(flow)  # a losing double tap's own signature
-    flow.done = [[ticket.check_in_id, ticket.token] for ticket in issued]
+    flow.done = [[ticket.check_in_id, ticket.token, ticket.print_job_id] for ticket in issued]
     save_flow(flow)
     return see_other(url_for("checkin.done"))
 
@@ -438,3 +439,14 @@ def done() -> Response | str:
         return restart()
     tickets = issued_ticket_views(flow.done, g.kiosk, select_locale())
     return render_template("kiosk/checkin/done.html", tickets=tickets)
+
+
+@bp.get("/done/print-status/<int:job_id>")
+def print_status(job_id: int) -> str:
+    """How one of this check-in's ticket receipts is printing, for the done screen to poll.
+
+    Only the session whose check-in queued the job may ask (any other gets a 404)."""
+    flow = load_flow()
+    if flow is None or job_id not in flow.print_job_ids():
+        abort(404)
+    return render_template("kiosk/_print_delivery.html", notice=ticket_delivery(job_id))

@@ -142,6 +142,6 @@ def department() -> Response | str:
         ArrivalContext(g.kiosk, select_locale(), utcnow(), flow.ticket_secret),
     )
     flow.walk_in = {}
-    flow.done = [[ticket.check_in_id, ticket.token]]
+    flow.done = [[ticket.check_in_id, ticket.token, ticket.print_job_id]]
     save_flow(flow)
     return see_other(url_for("checkin.done"))

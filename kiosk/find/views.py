@@ -33,9 +33,15 @@ from kiosk.find.pages import (
     route_to_destination,
 )
 from kiosk.find.phone_links import RouteKey, phone_link_for
-from kiosk.find.printout import PrintOutcome, queue_directions_receipt
+from kiosk.find.printout import (
+    PrintOutcome,
+    printed_destination,
+    queue_directions_receipt,
+    receipt_delivery,
+)
 from kiosk.floorplan import current_wayfinder, here
 from kiosk.models.wayfinding import WayfindingEventKind
+from kiosk.printing.delivery import DeliveryNotice
 from kiosk.shell.home import safe_return_path
 from kiosk.shell.i18n import select_locale
 from kiosk.shell.links import is_htmx, qr_code_response, see_other
@@ -46,8 +52,8 @@ bp = Blueprint("find", __name__, url_prefix="/find")
 SEARCH_MAX_CHARS = 80
 # A search counts in the analytics once its results have been on screen this long untouched.
 SEARCH_SETTLE_SECONDS = 2
+# What a tap on "Print" says when no receipt is on its way (one that is says its delivery).
 PRINT_MESSAGES = {
-    PrintOutcome.QUEUED: _l("Printing your directions. Please take the receipt from the printer."),
     PrintOutcome.ALREADY_PRINTING: _l("Your directions are already printing."),
     PrintOutcome.NO_PRINTER: _l(
         "This screen has no printer. Scan the QR code to take the directions with you."
@@ -212,7 +218,18 @@ def route(destination_id: str) -> str | tuple[str, int]:
         origin,
         lambda floor: url_for("find.route_map", destination_id=destination_id, floor_id=floor),
     )
-    return render_template("kiosk/find/route.html", **context)
+    return render_template(
+        "kiosk/find/route.html", print_delivery=print_delivery_shown(destination_id), **context
+    )
+
+
+def print_delivery_shown(destination_id: str) -> DeliveryNotice | None:
+    """The delivery of the receipt named by `?print_job=` (the page a browser without
+    JavaScript reloads to check the printer), if it is this session's and for this route."""
+    job_id = request.args.get("print_job", type=int)
+    if job_id is None or printed_destination(job_id) != destination_id:
+        return None
+    return receipt_delivery(job_id, destination_id)
 
 
 @bp.post("/to/<destination_id>/print")
@@ -229,13 +246,32 @@ def print_directions(destination_id: str) -> BaseResponse | tuple[str, int] | st
         found = route_to_destination(origin.id, destination_id, profile)
     except (UnknownPlaceError, NoRouteError) as problem:
         return route_problem_page(problem, lang, partial=is_htmx())
-    outcome = queue_directions_receipt(device, found, origin, lang)
+    printed = queue_directions_receipt(device, found, origin, lang)
+    if printed.job_id is not None:
+        notice = receipt_delivery(printed.job_id, destination_id)
+        if is_htmx():
+            return render_template("kiosk/_print_delivery.html", notice=notice)
+        return see_other(notice.check_url)
+    message = PRINT_MESSAGES[printed.outcome]
     if is_htmx():
         return render_template(
-            "kiosk/find/_print_status.html", outcome=outcome, message=PRINT_MESSAGES[outcome]
+            "kiosk/find/_print_status.html", outcome=printed.outcome, message=message
         )
-    flash(str(PRINT_MESSAGES[outcome]))
+    flash(str(message))
     return see_other(url_for("find.route", destination_id=destination_id))
+
+
+@bp.get("/print-status/<int:job_id>")
+def print_status(job_id: int) -> str:
+    """How this screen's directions receipt is printing, for the route screen to poll.
+
+    Only the session that queued the job may ask (any other gets a 404)."""
+    destination_id = printed_destination(job_id)
+    if destination_id is None:
+        abort(404)
+    return render_template(
+        "kiosk/_print_delivery.html", notice=receipt_delivery(job_id, destination_id)
+    )
 
 
 def route_from_here(destination_id: str) -> Route:

@@ -154,6 +154,10 @@ class CheckIn(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("queue_tickets.id"), unique=True)
     insurance_choice: Mapped[str] = mapped_column(String(20), default="")
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The ticket receipt's print job: the done screen tells the patient how its printing went.
+    print_job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("print_jobs.id", ondelete="SET NULL")
+    )
 
     ticket: Mapped[QueueTicket] = relationship(lazy="joined")
 

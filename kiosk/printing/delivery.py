@@ -8,6 +8,7 @@ is true without promising paper, and the final ones point to the QR code or the 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import timedelta
 
 from kiosk.extensions import db
@@ -36,6 +37,18 @@ class DeliveryState(enum.StrEnum):
     def final(self) -> bool:
         """Whether the screen can stop polling."""
         return self in (DeliveryState.SENT, DeliveryState.PRINTED, DeliveryState.FAILED)
+
+
+@dataclass(frozen=True)
+class DeliveryNotice:
+    """One receipt's status region on a screen (`kiosk/_print_delivery.html`): the state, the
+    sentence that says it, the URL htmx polls until the state is final, and the page a browser
+    without JavaScript reloads to check again."""
+
+    state: DeliveryState
+    message: str
+    poll_url: str
+    check_url: str
 
 
 def awaiting_confirmation(job: PrintJob) -> bool:

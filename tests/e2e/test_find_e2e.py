@@ -41,7 +41,8 @@ def tap_keys(page: Page, letters: str) -> None:
                 "step_free_off": "Step-free route: off",
                 "step_free_on": "Step-free route: on",
                 "print": "Print directions",
-                "printing": "Printing your directions",
+                "printing": "Printing your receipt…",
+                "printed": "Take your receipt below.",
             },
         ),
         (
@@ -51,7 +52,8 @@ def tap_keys(page: Page, letters: str) -> None:
                 "step_free_off": "Ruta sin escalones: desactivada",
                 "step_free_on": "Ruta sin escalones: activada",
                 "print": "Imprimir indicaciones",
-                "printing": "Imprimiendo sus indicaciones",
+                "printing": "Imprimiendo su recibo…",
+                "printed": "Tome su recibo abajo.",
             },
         ),
     ],
@@ -101,4 +103,7 @@ def test_type_xray_pick_imaging_go_step_free_and_print(
     with server.app.app_context():
         (job,) = db.session.scalars(select(PrintJob)).all()
         assert job.status is PrintJobStatus.PRINTED
+    # The screen polls the receipt's status and says "take it" once the printer confirmed.
+    expect(page.locator("#print-status")).to_contain_text(words["printed"])
+    expect(page.locator("#print-status [hx-trigger]")).to_have_count(0)
     assert list((tmp_path / "receipts").glob("*.png")), "the dummy printer saves a preview"

@@ -52,7 +52,7 @@ def test_enrol_switch_language_find_print_and_start_over(
     page.get_by_role("button", name="Ruta sin escalones: desactivada").tap()
     expect(page.get_by_role("button", name="Ruta sin escalones: activada")).to_be_visible()
     page.get_by_role("button", name="Imprimir indicaciones").tap()
-    expect(page.locator("#print-status")).to_contain_text("Imprimiendo sus indicaciones")
+    expect(page.locator("#print-status")).to_contain_text("Imprimiendo su recibo…")
 
     # The screen's own reset, as its idle timer sends it.
     page.locator("#idle-reset-form").evaluate("form => form.requestSubmit()")

@@ -47,7 +47,7 @@ def test_print_queues_one_receipt_with_the_steps_shown_on_screen(app: Flask) -> 
     kiosk = enrolled_client(app)
     screen = kiosk.get("/find/to/imaging").get_data(as_text=True)
     message = press_print(kiosk)
-    assert "Printing your directions" in message
+    assert "Printing your receipt…" in message
     (job,) = jobs(app)
     assert job.status is PrintJobStatus.QUEUED and job.purpose == "directions"
     text = receipt_text(job.payload, job.printer_profile)
@@ -89,14 +89,16 @@ def test_receipt_qr_code_opens_the_same_route_on_a_phone(app: Flask) -> None:
 def test_double_tap_prints_once(app: Flask) -> None:
     kiosk = enrolled_client(app)
     press_print(kiosk)
-    assert "already printing" in press_print(kiosk)
+    assert "Printing your receipt…" in press_print(kiosk)
     assert len(jobs(app)) == 1
 
 
 def test_print_without_javascript_returns_to_the_route_with_the_message(app: Flask) -> None:
     kiosk = enrolled_client(app)
     press_print(kiosk, htmx=False)
-    assert "Printing your directions" in kiosk.get("/find/to/imaging").get_data(as_text=True)
+    (job,) = jobs(app)
+    route_screen = kiosk.get(f"/find/to/imaging?print_job={job.id}")
+    assert "Printing your receipt…" in route_screen.get_data(as_text=True)
 
 
 def test_visitor_screen_without_printer_offers_the_qr_code(app: Flask, client: FlaskClient) -> None:
@@ -118,7 +120,7 @@ def test_offline_printer_is_reported_and_nothing_is_queued(app: Flask) -> None:
 def test_hanging_network_printer_does_not_slow_the_kiosk(app: Flask) -> None:
     """The request only writes the job; the printer (a port that never answers) is not touched."""
     kiosk = enrolled_client(app, printer_uri="network://192.0.2.1:9100")
-    assert "Printing your directions" in press_print(kiosk)
+    assert "Printing your receipt…" in press_print(kiosk)
     (job,) = jobs(app)
     assert job.status is PrintJobStatus.QUEUED and job.attempts == 0
 
