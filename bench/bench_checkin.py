@@ -51,7 +51,6 @@ import itertools
 import os
 import re
 import secrets
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -70,6 +69,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 from flask import Flask
+from local_server import HOST, free_port, healthy
 from sqlalchemy import func, select
 
 from kiosk import create_app
@@ -99,7 +99,6 @@ from kiosk.models.types import utcnow
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
 POSTGRES_SERVER_URL = f"postgresql://postgres@{HOST}:5432"
 POSTGRES_DATABASE = "lobby_bench"
 PRODUCTION_IDENTIFY_MIN_SECONDS = 0.25
@@ -387,25 +386,6 @@ def seed(app: Flask, kiosks: int, per_kiosk: int, background: int) -> list[Kiosk
 
 
 # --- Server ----------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    """A port on the loopback interface that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def healthy(port: int) -> bool:
-    """`/healthz` answers 200 (database reachable, schema current)."""
-    connection = http.client.HTTPConnection(HOST, port, timeout=2)
-    try:
-        connection.request("GET", "/healthz")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:

@@ -37,7 +37,6 @@ import http.client
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,6 +50,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import psycopg
+from local_server import HOST, free_port, healthy
 
 from kiosk import create_app
 from kiosk.devices.identity import enrol_device
@@ -60,7 +60,6 @@ from kiosk.models import Kiosk
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
 POSTGRES_SERVER_URL = f"postgresql://postgres@{HOST}:5432"
 POSTGRES_DATABASE = "lobby_bench_scale"
 DEVICE_COOKIE = "lobby_kiosk"
@@ -176,25 +175,6 @@ def migrate_and_enrol(environment: Mapping[str, str], kiosks: int, log: Path) ->
         db.session.commit()
         db.engine.dispose()
     return tokens
-
-
-def free_port() -> int:
-    """A loopback port that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def healthy(port: int) -> bool:
-    """`/healthz` answers 200."""
-    connection = http.client.HTTPConnection(HOST, port, timeout=2)
-    try:
-        connection.request("GET", "/healthz")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from gettext import NullTranslations
 from wayfinding.geometry import Side, Turn, bearing, classify_turn, relative_angle, side_of
 from wayfinding.i18n import N_, translator
 from wayfinding.model import PASSAGE_KINDS, ConnectorKind, EdgeKind, Floor, LocalizedName
+from wayfinding.no_route import KIND_NOUNS
 from wayfinding.noun_phrases import NounPhrase, finish_sentence, noun_phrase
 from wayfinding.routing import Hop, Route, seconds_to_minutes
 
@@ -211,17 +212,6 @@ CLIMB_TO_BUILDING = {
     False: N_("Go down %(passage)s to %(building)s, Level %(sign)s."),
 }
 GO_THROUGH = N_("Go through %(passage)s.")
-UNNAMED_PASSAGE = {
-    EdgeKind.SKYBRIDGE: N_("the skybridge"),
-    EdgeKind.TUNNEL: N_("the tunnel"),
-    EdgeKind.OUTDOOR: N_("the covered walkway"),
-    EdgeKind.RAMP: N_("the ramp"),
-    EdgeKind.STAIRS: N_("the stairs"),
-    EdgeKind.ESCALATOR: N_("the escalator"),
-    EdgeKind.ELEVATOR: N_("the elevator"),
-    EdgeKind.CORRIDOR: N_("the corridor"),
-    EdgeKind.DOOR: N_("the door"),
-}
 # (singular, plural): "The Pharmacy is ...", "Restrooms are ...".
 ARRIVE = {
     Side.LEFT: (N_("%(destination)s is on your left."), N_("%(destination)s are on your left.")),
@@ -701,7 +691,7 @@ class _DirectionWriter:
         edge = self.plan.edges[hop.element]
         if edge.name is not None:
             return self.name(edge.name)
-        return self.t.gettext(UNNAMED_PASSAGE[hop.kind])
+        return self.t.gettext(KIND_NOUNS[hop.kind])
 
     def transfer(self, first: int, end: int) -> Step:
         """A floor change or passage from route point `first` to `end`, as one step.

@@ -20,10 +20,10 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from wayfinding.directions import UNNAMED_PASSAGE
 from wayfinding.geometry import bearing
 from wayfinding.i18n import N_, translator
 from wayfinding.model import Floorplan, NodeKind
+from wayfinding.no_route import KIND_NOUNS
 from wayfinding.noun_phrases import ARTICLES
 from wayfinding.routing import Route
 
@@ -298,7 +298,7 @@ def _passage_label(route: Route, edge_id: str, lang: str) -> str:
     if edge.name is not None:
         text = edge.name.in_language(lang)
     else:
-        text = translator(lang).gettext(UNNAMED_PASSAGE[edge.kind])
+        text = translator(lang).gettext(KIND_NOUNS[edge.kind])
     first, _, rest = text.partition(" ")
     if rest and first in ARTICLES.get(lang, ()):
         text = rest  # a label names the thing: "Covered walkway", not "the covered walkway"
