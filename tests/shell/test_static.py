@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from flask.testing import FlaskClient
+
 from kiosk.config import PROJECT_ROOT
 
 ROOT = PROJECT_ROOT
@@ -21,3 +23,13 @@ def test_vendored_htmx_matches_its_recorded_hash() -> None:
 def test_templates_load_nothing_from_the_internet() -> None:
     for template in ROOT.glob("*/templates/**/*.html"):
         assert not re.search(r'(src|href)="(https?:)?//', template.read_text()), template
+
+
+def test_every_screen_names_an_icon_that_exists(client: FlaskClient) -> None:
+    """Without one the browser asks for /favicon.ico on every visit and gets a 404."""
+    for page in ("/", "/help"):
+        icon = re.search(
+            r'<link rel="icon" href="([^"]+)"', client.get(page).get_data(as_text=True)
+        )
+        assert icon is not None, page
+        assert client.get(icon.group(1)).status_code == 200
