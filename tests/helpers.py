@@ -4,6 +4,7 @@ application's configuration, and building each test database from the migrations
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -25,6 +26,14 @@ def csrf_token_from(html: str) -> str:
     return match.group(1)
 
 
+def midday_timezone(now: datetime | None = None) -> str:
+    """An IANA fixed-offset zone in which it is between 10:00 and 14:00 now. (POSIX-style
+    names invert the sign: "Etc/GMT-3" is three hours ahead of UTC.)"""
+    hour = (now or datetime.now(UTC)).hour
+    ahead = 12 - hour  # -11 ... +12 hours, all of which exist as Etc/GMT zones
+    return "Etc/GMT" if ahead == 0 else f"Etc/GMT{-ahead:+d}"
+
+
 def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
     """Configuration for an application under test."""
     config: dict[str, Any] = {
@@ -36,6 +45,9 @@ def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "HELP_DESK_PHONE": "555-0100",
         # Identity lookups are padded to a minimum duration in production; tests need no wait.
         "IDENTIFY_MIN_SECONDS": 0,
+        # Tests book appointments minutes from the real clock; a facility where it is midday
+        # keeps "today" from ending between two of them, whenever the suite runs.
+        "FACILITY_TIMEZONE": midday_timezone(),
     }
     config.update(overrides)
     return config
