@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kiosk.checkin.ticket_route import ticket_route
-from kiosk.checkin.tickets import waiting_ahead
+from kiosk.checkin.tickets import wait_in_words, waiting_ahead
 from kiosk.extensions import db
 from kiosk.models import Appointment, CheckIn, InsuranceCoverage, Kiosk
 from kiosk.printing.delivery import DeliveryNotice, DeliveryState, delivery_state
@@ -109,8 +109,7 @@ class TicketView:
 
     label: str
     place: str
-    waiting_ahead: int
-    wait_minutes: int
+    wait_text: str
     arrival_note: str
     status_url: str
     qr_path: str
@@ -134,8 +133,7 @@ def issued_ticket_views(done: list[list[Any]], kiosk: Kiosk, lang: str) -> list[
             TicketView(
                 label=ticket.label,
                 place=department.place_label(lang),
-                waiting_ahead=ahead,
-                wait_minutes=ahead * department.minutes_per_patient,
+                wait_text=wait_in_words(ahead, ahead * department.minutes_per_patient),
                 arrival_note=department.arrival_note(lang),
                 status_url=public_url(url_for("ticket_status.show", token=token)),
                 qr_path=url_for("ticket_status.qr_code", token=token),

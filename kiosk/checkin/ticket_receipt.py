@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import format_datetime, gettext
+from flask_babel import format_datetime, gettext, ngettext
 
 from kiosk.find.receipt import phone_link_blocks, route_blocks
 from kiosk.printing.receipt import Align, Cut, Receipt, Rule, Text, Title
@@ -45,12 +45,7 @@ def ticket_receipt(
         Text(format_datetime(printout.printed_at, "short"), align=Align.CENTER),
         Rule(),
         Text(gettext("Where to go: %(place)s", place=printout.place), bold=True),
-        Text(
-            gettext(
-                "Estimated wait: about %(minutes)d minutes",
-                minutes=printout.estimated_wait_minutes,
-            )
-        ),
+        Text(estimated_wait(printout.estimated_wait_minutes)),
     )
     if printout.arrival_note:
         receipt.add(Text(printout.arrival_note))
@@ -66,3 +61,14 @@ def ticket_receipt(
         Cut(),
     )
     return receipt
+
+
+def estimated_wait(minutes: int) -> str:
+    """The printed wait in words a person says: "You're next." rather than "about 0 minutes"."""
+    if minutes <= 0:
+        return str(gettext("You're next."))
+    return str(
+        ngettext(
+            "Estimated wait: about %(num)d minute", "Estimated wait: about %(num)d minutes", minutes
+        )
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import force_locale
 
-from kiosk.checkin.tickets import find_ticket, waiting_ahead
+from kiosk.checkin.tickets import find_ticket, wait_in_words, waiting_ahead
 from kiosk.models import QueueTicket
 from kiosk.shell.i18n import available_languages
 from kiosk.shell.links import is_htmx, public_url, qr_code_response
@@ -44,8 +44,7 @@ def show(token: str) -> str | tuple[str, int]:
             current_lang=lang,
             ticket=ticket,
             place=ticket.department.place_label(lang),
-            ahead=ahead,
-            wait_minutes=ahead * ticket.department.minutes_per_patient,
+            wait_text=wait_in_words(ahead, ahead * ticket.department.minutes_per_patient),
             refresh_seconds=REFRESH_SECONDS,
             token=token,
         )

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 from datetime import date
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -99,3 +100,15 @@ def find_ticket_by_hash(stored_hash: str) -> QueueTicket | None:
         select(QueueTicket).where(QueueTicket.token_hash == stored_hash)
     )
     return ticket
+
+
+def wait_in_words(ahead: int, minutes: int) -> str:
+    """The wait as a person says it: "You're next." when nobody is ahead, else how many are
+    and about how long ("1 person is waiting before you · about 5 minutes")."""
+    if ahead <= 0:
+        return str(gettext("You're next."))
+    people = ngettext(
+        "%(num)d person is waiting before you", "%(num)d people are waiting before you", ahead
+    )
+    wait = ngettext("about %(num)d minute", "about %(num)d minutes", max(minutes, 1))
+    return f"{people} · {wait}"

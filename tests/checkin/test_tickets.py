@@ -39,17 +39,17 @@ def test_a_spanish_check_in_prints_a_qr_code_that_opens_a_spanish_page(app: Flas
     page = app.test_client().get(printed_qr_path(app))
     body = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert '<html lang="es"' in body and "0 personas esperan antes que usted" in body
+    assert '<html lang="es"' in body and "Usted es el siguiente." in body
     # The page's own language links still switch it.
     english = app.test_client().get(printed_qr_path(app) + "?lang=en").get_data(as_text=True)
-    assert "0 people are waiting before you" in english
+    assert "You&#39;re next." in english
 
 
 def test_an_english_check_in_opens_the_page_in_english(app: Flask) -> None:
     booked = book_patient(app)
     KioskVisit(app).check_in_by_code(booked.code)
     body = app.test_client().get(printed_qr_path(app) + "?lang=xx").get_data(as_text=True)
-    assert '<html lang="en"' in body and "0 people are waiting before you" in body
+    assert '<html lang="en"' in body and "You&#39;re next." in body
 
 
 def test_ticket_and_contact_change_statuses_are_enums_on_both_databases(app: Flask) -> None:
