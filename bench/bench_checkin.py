@@ -69,7 +69,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 from flask import Flask
-from local_server import HOST, free_port, healthy
+from local_server import HOST, empty_postgresql_database, free_port, healthy
 from sqlalchemy import func, select
 
 from kiosk import create_app
@@ -206,17 +206,7 @@ class FlowError(Exception):
 
 def fresh_postgresql_url() -> str:
     """`lobby_bench`, created if missing, with an empty public schema."""
-    with psycopg.connect(f"{POSTGRES_SERVER_URL}/postgres", autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (POSTGRES_DATABASE,)
-        ).fetchone()
-        if exists is None:
-            connection.execute(f'CREATE DATABASE "{POSTGRES_DATABASE}"')
-    url = f"{POSTGRES_SERVER_URL}/{POSTGRES_DATABASE}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        connection.execute("CREATE SCHEMA public")
-    return url
+    return empty_postgresql_database(POSTGRES_SERVER_URL, POSTGRES_DATABASE)
 
 
 def server_environment(

@@ -50,7 +50,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import psycopg
-from local_server import HOST, free_port, healthy
+from local_server import HOST, empty_postgresql_database, free_port, healthy
 
 from kiosk import create_app
 from kiosk.devices.identity import enrol_device
@@ -118,17 +118,7 @@ class Result:
 
 def fresh_database() -> str:
     """`lobby_bench_scale`, created if missing, with an empty public schema."""
-    with psycopg.connect(f"{POSTGRES_SERVER_URL}/postgres", autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (POSTGRES_DATABASE,)
-        ).fetchone()
-        if exists is None:
-            connection.execute(f'CREATE DATABASE "{POSTGRES_DATABASE}"')
-    url = f"{POSTGRES_SERVER_URL}/{POSTGRES_DATABASE}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        connection.execute("CREATE SCHEMA public")
-    return url
+    return empty_postgresql_database(POSTGRES_SERVER_URL, POSTGRES_DATABASE)
 
 
 @contextmanager

@@ -13,24 +13,13 @@ from typing import Any
 
 import pytest
 
+from tests.wayfinding.test_wayfinding_loader import small_plan
 from wayfinding import FloorplanError, load_floorplan
 from wayfinding.cli import main
 from wayfinding.json_input import parse_json_text
 
 # Generous bound for everything a broken file may make the CLI print.
 MAX_STDERR_CHARS = 4000
-
-
-def small_plan(plan_builder: Any) -> Any:
-    return (
-        plan_builder()
-        .node("a", 0, 0, kind="kiosk")
-        .node("b", 10, 0)
-        .node("c", 10, 5, kind="destination")
-        .path("a", "b", "c")
-        .kiosk("k", "a", 90)
-        .destination("clinic", "Clinic", "c")
-    )
 
 
 def deeply_nested(depth: int) -> str:
