@@ -112,10 +112,15 @@ def claim(conditions: list[ColumnElement[bool]], now: datetime) -> ClaimedJob | 
     return ClaimedJob(job_id, printer_uri, printer_profile, payload, attempts)
 
 
-def claim_next_job(printer_uri: str, now: datetime | None = None) -> ClaimedJob | None:
-    """The oldest due job for this printer, claimed; None when nothing is due."""
+def claim_next_job(
+    printer_uri: str, due_by: datetime | None = None, now: datetime | None = None
+) -> ClaimedJob | None:
+    """The oldest job for this printer that was due by `due_by` (default: now), claimed; None
+    when nothing is due. A pass over the queue passes its start as `due_by`, so a job it retried
+    is not due again in the same pass however short the backoff."""
     now = now or utcnow()
-    return claim([PrintJob.printer_uri == printer_uri, PrintJob.next_attempt_at <= now], now)
+    due = PrintJob.next_attempt_at <= (due_by or now)
+    return claim([PrintJob.printer_uri == printer_uri, due], now)
 
 
 def claim_job(job_id: int, now: datetime | None = None) -> ClaimedJob | None:

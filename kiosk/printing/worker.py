@@ -146,16 +146,18 @@ class PrintWorker:
     def process_due_jobs(self, stop: threading.Event | None = None) -> int:
         """Print every job that is due now, one at a time; return how many were tried.
 
-        Jobs abandoned by a crashed worker are re-queued first. A failed job is rescheduled
-        into the future, so this always ends.
+        Jobs abandoned by a crashed worker are re-queued first. Each job is tried at most once
+        per pass: a failed one is due again only after the pass began, so this always ends,
+        and a job's attempts are spread over its backoff even when an attempt outlasts it.
         """
         requeued = requeue_abandoned_jobs(self.printer_uri, self.settings)
         db.session.commit()
         if requeued:
             logger.warning("re-queued %d abandoned job(s) on %s", requeued, self.printer_uri)
+        pass_started = utcnow()
         processed = 0
         while stop is None or not stop.is_set():
-            job = claim_next_job(self.printer_uri)
+            job = claim_next_job(self.printer_uri, due_by=pass_started)
             if job is None:
                 break
             self.print_claimed(job)

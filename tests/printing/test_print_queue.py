@@ -217,6 +217,22 @@ def test_idle_worker_notices_an_offline_printer_is_back(
         assert not printer_is_offline(fake_printer.uri)
 
 
+def test_one_pass_tries_each_due_job_once_even_when_its_retry_is_due_at_once(
+    print_app: Flask,
+) -> None:
+    # A backoff shorter than one attempt (a busy machine, or a zero backoff) made the retry due
+    # inside the same pass, so one pass spent several attempts of a job in a row.
+    print_app.config.update(PRINT_BACKOFF_BASE_SECONDS=0, PRINT_BACKOFF_CAP_SECONDS=0)
+    printer_uri = refused_uri()
+    with print_app.app_context():
+        job_ids = queue_receipts(printer_uri, count=2)
+        assert PrintWorker(printer_uri, current_settings()).process_due_jobs() == 2
+        assert [(job(job_id).status, job(job_id).attempts) for job_id in job_ids] == [
+            (PrintJobStatus.QUEUED, 1),
+            (PrintJobStatus.QUEUED, 1),
+        ]
+
+
 def test_offline_check_accepts_any_spelling_of_the_printer_uri(print_app: Flask) -> None:
     printer_uri = refused_uri()
     with print_app.app_context():
