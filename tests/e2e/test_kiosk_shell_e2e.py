@@ -67,18 +67,19 @@ def test_error_pages_pass_accessibility_checks(
 def test_idle_screen_counts_down_then_starts_over_and_forgets(
     start_server: Callable[..., LiveServer], kiosk_page: Page
 ) -> None:
-    server = start_server(IDLE_SECONDS=1, IDLE_COUNTDOWN_SECONDS=2)
+    # The countdown is long enough that a busy machine still sees the dialog before it ends;
+    # the dialog's accessibility is checked where it stays open (the next test).
+    server = start_server(IDLE_SECONDS=1, IDLE_COUNTDOWN_SECONDS=4)
     page = kiosk_page
     page.goto(server.url + "/help")
     page.get_by_role("button", name="Español").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Pedir ayuda")
 
     dialog = page.get_by_role("dialog")
-    expect(dialog).to_be_visible(timeout=5000)
+    expect(dialog).to_be_visible(timeout=10_000)
     expect(dialog).to_contain_text("¿Sigue ahí?")
-    assert accessibility_violations(page) == []
 
-    expect(page).to_have_url(server.url + "/", timeout=8000)
+    expect(page).to_have_url(server.url + "/", timeout=15_000)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     # Going back shows the help page afresh from the server, not the last person's screen.
     page.go_back()
@@ -92,7 +93,8 @@ def test_i_need_more_time_keeps_the_screen(
     page = kiosk_page
     page.goto(server.url + "/help")
     page.get_by_role("button", name="Español").tap()
-    expect(page.get_by_role("dialog")).to_be_visible(timeout=5000)
+    expect(page.get_by_role("dialog")).to_be_visible(timeout=10_000)
+    assert accessibility_violations(page) == []
     page.get_by_role("button", name="Necesito más tiempo").tap()
     expect(page.get_by_role("dialog")).to_be_hidden()
     expect(page).to_have_url(re.compile(r"/help$"))
