@@ -18,6 +18,8 @@ from escpos.codepages import CodePages  # type: ignore[import-untyped]
 DEFAULT_PROFILE = "TM-T20II"  # Epson 80 mm: 576 dots, 48 columns
 EXAMPLE_58MM_PROFILE = "Sunmi-V2"  # 58 mm: 384 dots, 32 columns, native QR
 
+# Dots per inch when a profile does not say (most receipt printers print at 203 dpi).
+DEFAULT_DPI = 203
 # Font A on ESC/POS printers is 12 x 24 dots; columns x 12 never exceeds the paper width.
 FONT_CELL_WIDTH = 12
 FONT_CELL_HEIGHT = 24
@@ -44,6 +46,7 @@ class PrinterProfile:
 
     name: str
     width_dots: int
+    dpi: int  # dots per inch down the paper as across it: converts dots to millimetres
     columns: int
     native_qr: bool
     code_page: str  # python-escpos name, e.g. "CP858"
@@ -51,6 +54,8 @@ class PrinterProfile:
     codec: str  # Python codec for the same table, e.g. "cp858"
     # Whether the model answers DLE EOT status queries, so it can prove it read a job.
     answers_status: bool
+    # Whether the model has an autocutter (else the paper is torn off at its tear bar).
+    has_cutter: bool
     # Every `ESC t n` table of this model that Python can decode: n -> codec (for previews).
     codecs_by_number: Mapping[int, str] = field(compare=False)
 
@@ -89,17 +94,20 @@ def printer_profile(name: str) -> PrinterProfile:
     if not isinstance(width, int):
         raise PrinterProfileError(f"printer profile {name!r} does not state its paper width")
     columns = min(int(escpos_profile.get_columns("a")), width // FONT_CELL_WIDTH)
+    dpi = media.get("dpi")
     codecs = python_codecs(escpos_profile.get_code_pages())
     code_page = choose_code_page(codecs)
     number, codec = codecs[code_page]
     return PrinterProfile(
         name=name,
         width_dots=width,
+        dpi=dpi if isinstance(dpi, int) else DEFAULT_DPI,
         columns=columns,
         native_qr=bool(escpos_profile.supports("qrCode")),
         code_page=code_page,
         code_page_number=number,
         codec=codec,
         answers_status=escpos_profile.profile_data.get("vendor") in STATUS_ANSWERING_VENDORS,
+        has_cutter=any(escpos_profile.supports(cut) for cut in ("paperFullCut", "paperPartCut")),
         codecs_by_number={number: codec for number, codec in codecs.values()},
     )
