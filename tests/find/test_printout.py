@@ -192,3 +192,13 @@ def test_print_form_lets_problem_answers_into_its_status_area(client: FlaskClien
     screen = client.get("/find/to/imaging").get_data(as_text=True)
     form = screen.split('action="/find/to/imaging/print"')[1].split(">")[0]
     assert 'hx-target="#print-status"' in form and "data-show-problems" in form
+
+
+def test_spanish_receipt_counts_floor_changes_in_pisos_as_us_spanish_says(app: Flask) -> None:
+    """docs/spanish-glossary.md: a floor is a "piso", never Spain's "planta"."""
+    kiosk = enrolled_client(app)
+    choose_spanish(kiosk)
+    press_print(kiosk, destination="laboratory")
+    (job,) = jobs(app)
+    text = " ".join(receipt_text(job.payload, job.printer_profile).split())
+    assert "1 cambio de piso" in text and "cambio de planta" not in text
