@@ -176,10 +176,8 @@ class EscposWriter:
                 self.lines(text, self.profile.columns)
                 self.reset_style()
             case NumberedStep(number=number, text=text):
-                lines = hanging_lines(
-                    printable_text(text, self.profile), self.profile.columns, step_prefix(number)
-                )
-                for line in lines:
+                printable = printable_text(text, self.profile)
+                for line in hanging_lines(printable, self.profile.columns, step_prefix(number)):
                     self.printer.textln(line)
             case FloorChange(text=text, number=number):
                 self.floor_change(text, number)
@@ -214,19 +212,24 @@ class EscposWriter:
         """
         columns = self.profile.columns
         lines = hanging_lines(printable_text(text, self.profile), columns - 2, step_prefix(number))
+        *touching, last = [f" {line} ".ljust(columns) for line in lines]
         self.printer.set(align="left", bold=True, double_height=True, invert=True)
-        if len(lines) > 1:
+        if touching:
             self.set_line_spacing_dots(FONT_CELL_HEIGHT * 2)
-        for index, line in enumerate(lines):
-            if index == len(lines) - 1 and len(lines) > 1:
-                self.printer._raw(DEFAULT_LINE_SPACING + SET_MOTION_UNITS + b"\x00\x00")
-            self.printer.textln(f" {line} ".ljust(columns))
+            for line in touching:
+                self.printer.textln(line)
+            self.restore_line_spacing()
+        self.printer.textln(last)
         self.reset_style()
 
     def set_line_spacing_dots(self, dots: int) -> None:
         """Line spacing of exactly `dots` printer dots (vertical motion unit: one dot)."""
         dpi = min(self.profile.dpi, 255)
         self.printer._raw(SET_MOTION_UNITS + bytes([dpi, dpi]) + SET_LINE_SPACING + bytes([dots]))
+
+    def restore_line_spacing(self) -> None:
+        """The model's default line spacing and motion units again."""
+        self.printer._raw(DEFAULT_LINE_SPACING + SET_MOTION_UNITS + b"\x00\x00")
 
     def qr_code(self, data: str) -> None:
         """Native QR where the model has it (a few dozen bytes instead of a bitmap).
