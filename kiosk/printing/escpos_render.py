@@ -42,6 +42,8 @@ RULE_CHARACTER = "-"
 # (version 3-4) near a third of the paper, easy to scan and quick to print.
 QR_MODULE_DOTS_PER_PAPER_DOTS = 96
 QR_MODULE_DOTS_RANGE = (3, 8)
+# A title longer than this many lines at double width is printed at normal width instead.
+WIDE_TITLE_LINES = 2
 # GS P x y sets the motion units to 1/x and 1/y inch (0 0: the model's defaults); ESC 3 n sets
 # the line spacing to n vertical units and ESC 2 back to the default. Setting the vertical unit
 # to one dot first makes "lines that touch" mean the same on every model.
@@ -166,11 +168,7 @@ class EscposWriter:
         """Print one block."""
         match block:
             case Title(text=text, align=align):
-                self.printer.set(
-                    align=align.value, bold=True, double_width=True, double_height=True
-                )
-                self.lines(text, self.profile.columns // 2)
-                self.reset_style()
+                self.title(text, align)
             case Text(text=text, bold=bold, underline=underline, align=align):
                 self.printer.set(align=align.value, bold=bold, underline=int(underline))
                 self.lines(text, self.profile.columns)
@@ -193,6 +191,19 @@ class EscposWriter:
                 self.qr_code(data)
             case Cut():
                 self.cut()
+
+    def title(self, text: str, align: Align) -> None:
+        """Bold, double height and, where the title fits in two lines that way, double width.
+
+        A long name at double width takes four lines or more on 58 mm paper (a quarter of the
+        receipt for "Cuidados intensivos neonatales (UCIN)"); at normal width it stays tall
+        and bold and takes half as many.
+        """
+        wide_columns = self.profile.columns // 2
+        wide = len(wrap(printable_text(text, self.profile), wide_columns)) <= WIDE_TITLE_LINES
+        self.printer.set(align=align.value, bold=True, double_width=wide, double_height=True)
+        self.lines(text, wide_columns if wide else self.profile.columns)
+        self.reset_style()
 
     def cut(self) -> None:
         """Cut right below the last line where the model has a cutter; otherwise feed the

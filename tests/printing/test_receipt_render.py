@@ -384,3 +384,21 @@ def test_a_printer_without_a_cutter_still_feeds_past_its_tear_bar() -> None:
     items = read_paper(payload, printer_profile(EXAMPLE_58MM_PROFILE))
     assert not printer_profile(EXAMPLE_58MM_PROFILE).has_cutter
     assert [item.text for item in items if isinstance(item, TextLine)] == ["a"] + [""] * 6
+
+
+@pytest.mark.parametrize(
+    ("title", "lines"),
+    [
+        ("Cuidados intensivos neonatales (UCIN)", ["Cuidados intensivos neonatales", "(UCIN)"]),
+        ("Medicina Nuclear y Radiología", ["Medicina Nuclear", "y Radiología"]),
+    ],
+)
+def test_a_long_title_stays_tall_but_not_wide_on_58_mm_paper(title: str, lines: list[str]) -> None:
+    """Double width would take four lines of a 58 mm receipt for the first name: it keeps the
+    double height and takes two; a name that fits in two wide lines stays wide."""
+    payload = render_escpos(Receipt("t").add(Title(title)), EXAMPLE_58MM_PROFILE)
+    printed = [line for line in printed_lines(payload, EXAMPLE_58MM_PROFILE) if line.glyphs]
+    assert [line.text for line in printed] == lines
+    widths = {glyph.style.width for line in printed for glyph in line.glyphs}
+    assert widths == ({1} if len(title) > 32 else {2})
+    assert all(glyph.style.height == 2 for line in printed for glyph in line.glyphs)
