@@ -50,9 +50,10 @@ WIDE_TITLE_LINES = 2
 SET_MOTION_UNITS = b"\x1dP"
 SET_LINE_SPACING = b"\x1b3"
 DEFAULT_LINE_SPACING = b"\x1b2"
-# GS V 65 n: feed until the last printed line is at the cutter (plus n units), then cut. Feeding
-# a fixed six lines first, as python-escpos does, leaves an inch of blank paper on every receipt.
-FEED_TO_CUTTER_AND_CUT = b"\x1dVA\x00"
+# GS V m 0 (m 65 full, 66 partial cut): feed until the last printed line is at the cutter, then
+# cut. Feeding a fixed six lines first, as python-escpos does, leaves an inch of blank paper on
+# every receipt.
+FEED_TO_CUTTER_AND_CUT = b"\x1dV"
 
 
 @cache
@@ -208,10 +209,11 @@ class EscposWriter:
     def cut(self) -> None:
         """Cut right below the last line where the model has a cutter; otherwise feed the
         paper past the tear bar as python-escpos does."""
-        if self.profile.has_cutter:
-            self.printer._raw(FEED_TO_CUTTER_AND_CUT)
-        else:
+        cutter = self.profile.cutter
+        if cutter is None:
             self.printer.cut()
+        else:
+            self.printer._raw(FEED_TO_CUTTER_AND_CUT + bytes([cutter.value, 0]))
 
     def floor_change(self, text: str, number: int | None) -> None:
         """White on black, tall and padded to the full width: one band across the paper.

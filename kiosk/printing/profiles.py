@@ -8,9 +8,11 @@ accents all depend on these, so everything reads them from here rather than assu
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from escpos.capabilities import get_profile  # type: ignore[import-untyped]
 from escpos.codepages import CodePages  # type: ignore[import-untyped]
@@ -36,6 +38,13 @@ PREFERRED_CODE_PAGES = ("CP858", "CP850", "CP1252", "ISO_8859-15", "CP437")
 STATUS_ANSWERING_VENDORS = frozenset({"Epson"})
 
 
+class Cutter(enum.Enum):
+    """How a model's autocutter cuts; the value is the m of `GS V m n` (feed to the cutter, cut)."""
+
+    FULL = 65
+    PARTIAL = 66
+
+
 class PrinterProfileError(ValueError):
     """The profile name is unknown to python-escpos or cannot print our receipts."""
 
@@ -54,8 +63,8 @@ class PrinterProfile:
     codec: str  # Python codec for the same table, e.g. "cp858"
     # Whether the model answers DLE EOT status queries, so it can prove it read a job.
     answers_status: bool
-    # Whether the model has an autocutter (else the paper is torn off at its tear bar).
-    has_cutter: bool
+    # The model's autocutter (None: the paper is torn off at its tear bar).
+    cutter: Cutter | None
     # Every `ESC t n` table of this model that Python can decode: n -> codec (for previews).
     codecs_by_number: Mapping[int, str] = field(compare=False)
 
@@ -76,6 +85,15 @@ def choose_code_page(codecs: Mapping[str, tuple[int, str]]) -> str:
         if name in codecs:
             return name
     raise PrinterProfileError("profile has no code page that can print Spanish text")
+
+
+def model_cutter(escpos_profile: Any) -> Cutter | None:
+    """The cut python-escpos would choose for the model (full where it can), or None."""
+    if escpos_profile.supports("paperFullCut"):
+        return Cutter.FULL
+    if escpos_profile.supports("paperPartCut"):
+        return Cutter.PARTIAL
+    return None
 
 
 @cache
@@ -108,6 +126,6 @@ def printer_profile(name: str) -> PrinterProfile:
         code_page_number=number,
         codec=codec,
         answers_status=escpos_profile.profile_data.get("vendor") in STATUS_ANSWERING_VENDORS,
-        has_cutter=any(escpos_profile.supports(cut) for cut in ("paperFullCut", "paperPartCut")),
+        cutter=model_cutter(escpos_profile),
         codecs_by_number={number: codec for number, codec in codecs.values()},
     )

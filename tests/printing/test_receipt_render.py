@@ -382,7 +382,7 @@ def test_a_printer_with_a_cutter_cuts_right_below_the_last_line(app: Flask) -> N
 def test_a_printer_without_a_cutter_still_feeds_past_its_tear_bar() -> None:
     payload = render_escpos(Receipt("t").add(Text("a")), EXAMPLE_58MM_PROFILE)
     items = read_paper(payload, printer_profile(EXAMPLE_58MM_PROFILE))
-    assert not printer_profile(EXAMPLE_58MM_PROFILE).has_cutter
+    assert printer_profile(EXAMPLE_58MM_PROFILE).cutter is None
     assert [item.text for item in items if isinstance(item, TextLine)] == ["a"] + [""] * 6
 
 
