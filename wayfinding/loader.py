@@ -86,9 +86,9 @@ MAX_STEP_FREE_GRADIENT = 1 / 12
 
 # Names for connectors a small clinic's file leaves unnamed ("Take the Elevator up ...").
 DEFAULT_CONNECTOR_NAMES = {
-    ConnectorKind.ELEVATOR: LocalizedName("Elevator", {"es": "Ascensor"}),
+    ConnectorKind.ELEVATOR: LocalizedName("Elevator", {"es": "Elevador"}),
     ConnectorKind.STAIRS: LocalizedName("Stairs", {"es": "Escaleras"}),
-    ConnectorKind.ESCALATOR: LocalizedName("Escalator", {"es": "Escalera mecánica"}),
+    ConnectorKind.ESCALATOR: LocalizedName("Escalator", {"es": "Escalera eléctrica"}),
 }
 
 

@@ -296,13 +296,17 @@ def _passage_label(route: Route, edge_id: str, lang: str) -> str:
     """A passage's sign name, or its kind as a label: "Covered walkway", "Rampa"."""
     edge = route.floorplan.edges[edge_id]
     if edge.name is not None:
-        text = edge.name.in_language(lang)
-    else:
-        text = translator(lang).gettext(KIND_NOUNS[edge.kind])
-    first, _, rest = text.partition(" ")
+        return label_text(edge.name.in_language(lang), lang)
+    return label_text(translator(lang).gettext(KIND_NOUNS[edge.kind]), lang)
+
+
+def label_text(name: str, lang: str) -> str:
+    """A name as a map label names the thing, like a sign: "Covered walkway", "Elevador A",
+    "Up escalator", not the sentence form "the covered walkway", "el elevador A"."""
+    first, _, rest = name.partition(" ")
     if rest and first in ARTICLES.get(lang, ()):
-        text = rest  # a label names the thing: "Covered walkway", not "the covered walkway"
-    return text[:1].upper() + text[1:]
+        name = rest
+    return name[:1].upper() + name[1:]
 
 
 def _route_labels(
@@ -331,7 +335,9 @@ def _route_labels(
     for node_id in ends - {route.origin, route.nodes[-1]}:
         connector = plan.connector_of_node.get(node_id)
         if connector is not None:
-            wanted.append((node_id, connector.name.in_language(lang), "connector"))
+            wanted.append(
+                (node_id, label_text(connector.name.in_language(lang), lang), "connector")
+            )
     for node_id in named:
         if plan.nodes[node_id].floor == floor_id and node_id in plan.places_by_node:
             wanted.append((node_id, plan.places_by_node[node_id].in_language(lang), "landmark"))

@@ -157,7 +157,7 @@ DEMO_DEPARTMENTS = (
     ),
     DemoDepartment(
         code="outpatient-clinics",
-        names={"en": "Outpatient Clinics", "es": "Consultas externas"},
+        names={"en": "Outpatient Clinics", "es": "Clínicas ambulatorias"},
         ticket_prefix="A",
         arrival_notes=BRING_MEDICINES,
     ),

@@ -17,6 +17,7 @@ from kiosk.printing.receipt import (
     Block,
     Cut,
     FloorChange,
+    NumberedStep,
     Picture,
     QRCode,
     Receipt,
@@ -76,16 +77,17 @@ def directions_receipt(route: Route, steps: Directions, printout: DirectionsPrin
 
 
 def route_blocks(route: Route, steps: Directions, width_dots: int) -> list[Block]:
-    """The steps chunked by floor, floor changes printed strongly, and one map per floor."""
+    """The steps chunked by floor, numbered from 1 in each floor's section as the screen numbers
+    them, floor changes printed strongly, and one map per floor."""
     blocks: list[Block] = []
     mapped_floors: set[str] = set()
     for chunk in steps.chunks:
         blocks.append(Text(chunk.title, bold=True, underline=True))
-        for step in chunk.steps:
+        for number, step in enumerate(chunk.steps, start=1):
             if step.kind is StepKind.CHANGE_FLOOR:
-                blocks.append(FloorChange(step.text))
+                blocks.append(FloorChange(step.text, number))
             else:
-                blocks.append(Text(f"- {step.text}"))
+                blocks.append(NumberedStep(number, step.text))
         if chunk.floor not in mapped_floors:
             mapped_floors.add(chunk.floor)
             picture = render_route_bitmap(

@@ -4,6 +4,10 @@ Rendering happens when the job is queued, not when it is printed: the bytes are 
 job, so the worker only moves bytes, a reprint is byte-identical, and staff previews show exactly
 what was sent. Text is printed in one code page chosen per profile (see `profiles`); characters
 it cannot hold get a documented replacement (`printable_text`) instead of garbage.
+
+Paper is read by people in a hurry and costs time to print, so steps are numbered with their
+wrapped lines hanging under the text, a floor change is one solid band however many lines it
+takes, and a printer with a cutter feeds only as far as its cutter before cutting.
 """
 
 from __future__ import annotations
@@ -16,12 +20,13 @@ from escpos.constants import QR_ECLEVEL_M  # type: ignore[import-untyped]
 from escpos.printer import Dummy  # type: ignore[import-untyped]
 from PIL import Image
 
-from kiosk.printing.profiles import PrinterProfile, printer_profile
+from kiosk.printing.profiles import FONT_CELL_HEIGHT, PrinterProfile, printer_profile
 from kiosk.printing.receipt import (
     Align,
     Block,
     Cut,
     FloorChange,
+    NumberedStep,
     Picture,
     QRCode,
     Receipt,
@@ -37,6 +42,18 @@ RULE_CHARACTER = "-"
 # (version 3-4) near a third of the paper, easy to scan and quick to print.
 QR_MODULE_DOTS_PER_PAPER_DOTS = 96
 QR_MODULE_DOTS_RANGE = (3, 8)
+# A title longer than this many lines at double width is printed at normal width instead.
+WIDE_TITLE_LINES = 2
+# GS P x y sets the motion units to 1/x and 1/y inch (0 0: the model's defaults); ESC 3 n sets
+# the line spacing to n vertical units and ESC 2 back to the default. Setting the vertical unit
+# to one dot first makes "lines that touch" mean the same on every model.
+SET_MOTION_UNITS = b"\x1dP"
+SET_LINE_SPACING = b"\x1b3"
+DEFAULT_LINE_SPACING = b"\x1b2"
+# GS V m 0 (m 65 full, 66 partial cut): feed until the last printed line is at the cutter, then
+# cut. Feeding a fixed six lines first, as python-escpos does, leaves an inch of blank paper on
+# every receipt.
+FEED_TO_CUTTER_AND_CUT = b"\x1dV"
 
 
 @cache
@@ -95,6 +112,22 @@ def wrap(text: str, columns: int) -> list[str]:
     return lines
 
 
+def step_prefix(number: int | None) -> str:
+    """How a step's number is printed before it: "1. " (nothing for an unnumbered step)."""
+    return "" if number is None else f"{number}. "
+
+
+def hanging_lines(text: str, columns: int, prefix: str) -> list[str]:
+    """Printable `text` after `prefix`, wrapped to `columns`, with every wrapped line indented
+    by the prefix's width so it lines up under the text instead of under the number."""
+    return textwrap.wrap(
+        " ".join(text.split()),
+        columns,
+        initial_indent=prefix,
+        subsequent_indent=" " * len(prefix),
+    ) or [prefix.rstrip()]
+
+
 def fit_to_paper(image: Image.Image, width_dots: int) -> Image.Image:
     """Scale a 1-bit image down to the paper if needed and centre it on a paper-wide strip.
 
@@ -136,17 +169,17 @@ class EscposWriter:
         """Print one block."""
         match block:
             case Title(text=text, align=align):
-                self.printer.set(
-                    align=align.value, bold=True, double_width=True, double_height=True
-                )
-                self.lines(text, self.profile.columns // 2)
-                self.reset_style()
+                self.title(text, align)
             case Text(text=text, bold=bold, underline=underline, align=align):
                 self.printer.set(align=align.value, bold=bold, underline=int(underline))
                 self.lines(text, self.profile.columns)
                 self.reset_style()
-            case FloorChange(text=text):
-                self.floor_change(text)
+            case NumberedStep(number=number, text=text):
+                printable = printable_text(text, self.profile)
+                for line in hanging_lines(printable, self.profile.columns, step_prefix(number)):
+                    self.printer.textln(line)
+            case FloorChange(text=text, number=number):
+                self.floor_change(text, number)
             case Rule():
                 self.printer.textln(RULE_CHARACTER * self.profile.columns)
             case Spacer(lines=count):
@@ -158,15 +191,58 @@ class EscposWriter:
             case QRCode(data=data):
                 self.qr_code(data)
             case Cut():
-                self.printer.cut()
+                self.cut()
 
-    def floor_change(self, text: str) -> None:
-        """White on black, tall and padded to the full width: a band across the paper."""
-        columns = self.profile.columns
-        self.printer.set(align="left", bold=True, double_height=True, invert=True)
-        for line in wrap(printable_text(text, self.profile), columns - 2):
-            self.printer.textln(f" {line} ".ljust(columns))
+    def title(self, text: str, align: Align) -> None:
+        """Bold, double height and, where the title fits in two lines that way, double width.
+
+        A long name at double width takes four lines or more on 58 mm paper (a quarter of the
+        receipt for "Cuidados intensivos neonatales (UCIN)"); at normal width it stays tall
+        and bold and takes half as many.
+        """
+        wide_columns = self.profile.columns // 2
+        wide = len(wrap(printable_text(text, self.profile), wide_columns)) <= WIDE_TITLE_LINES
+        self.printer.set(align=align.value, bold=True, double_width=wide, double_height=True)
+        self.lines(text, wide_columns if wide else self.profile.columns)
         self.reset_style()
+
+    def cut(self) -> None:
+        """Cut right below the last line where the model has a cutter; otherwise feed the
+        paper past the tear bar as python-escpos does."""
+        cutter = self.profile.cutter
+        if cutter is None:
+            self.printer.cut()
+        else:
+            self.printer._raw(FEED_TO_CUTTER_AND_CUT + bytes([cutter.value, 0]))
+
+    def floor_change(self, text: str, number: int | None) -> None:
+        """White on black, tall and padded to the full width: one band across the paper.
+
+        A long step (a Spanish connector name, a long floor sign) takes several lines; they are
+        printed with the line spacing equal to their height, so they touch and read as one band
+        instead of several bars with white gaps between them. The last line feeds with the
+        normal spacing, which keeps the gap below the band.
+        """
+        columns = self.profile.columns
+        lines = hanging_lines(printable_text(text, self.profile), columns - 2, step_prefix(number))
+        *touching, last = [f" {line} ".ljust(columns) for line in lines]
+        self.printer.set(align="left", bold=True, double_height=True, invert=True)
+        if touching:
+            self.set_line_spacing_dots(FONT_CELL_HEIGHT * 2)
+            for line in touching:
+                self.printer.textln(line)
+            self.restore_line_spacing()
+        self.printer.textln(last)
+        self.reset_style()
+
+    def set_line_spacing_dots(self, dots: int) -> None:
+        """Line spacing of exactly `dots` printer dots (vertical motion unit: one dot)."""
+        dpi = min(self.profile.dpi, 255)
+        self.printer._raw(SET_MOTION_UNITS + bytes([dpi, dpi]) + SET_LINE_SPACING + bytes([dots]))
+
+    def restore_line_spacing(self) -> None:
+        """The model's default line spacing and motion units again."""
+        self.printer._raw(DEFAULT_LINE_SPACING + SET_MOTION_UNITS + b"\x00\x00")
 
     def qr_code(self, data: str) -> None:
         """Native QR where the model has it (a few dozen bytes instead of a bitmap).
@@ -199,5 +275,5 @@ def render_escpos(receipt: Receipt, profile_name: str) -> bytes:
     for block in receipt.blocks:
         writer.write(block)
     if not receipt.blocks or not isinstance(receipt.blocks[-1], Cut):
-        printer.cut()
+        writer.cut()
     return bytes(printer.output)

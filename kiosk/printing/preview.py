@@ -3,8 +3,10 @@
 Previewing the bytes (not the `Receipt` they came from) means tests, the dummy printer, staff
 screens and `flask print-jobs --show` see exactly what was sent, including any mistake in the
 renderer. Only the subset `escpos_render` emits is understood — initialise, code page, print
-modes (bold, underline, size, reverse), alignment, line feeds, raster images (`GS v 0`), native
-QR codes (`GS ( k`) and cuts; anything else raises `UnsupportedCommand` rather than guessing.
+modes (bold, underline, size, reverse), alignment, line feeds and line spacing (`ESC 2`, `ESC 3`,
+`GS P`), raster images (`GS v 0`), native QR codes (`GS ( k`) and cuts; anything else raises
+`UnsupportedCommand` rather than guessing. The preview's height is the paper the receipt takes
+(`paper_length_mm`), so it also measures how long receipts are.
 """
 
 from __future__ import annotations
@@ -63,10 +65,12 @@ class Glyph:
 
 @dataclass(frozen=True)
 class TextLine:
-    """A printed line of text (empty for a blank line) and its alignment."""
+    """A printed line of text (empty for a blank line), its alignment and, when `ESC 3` set
+    one, the line spacing in dots it was fed with (None: the default spacing)."""
 
     glyphs: tuple[Glyph, ...]
     align: Align
+    spacing_dots: int | None = None
 
     @property
     def text(self) -> str:
@@ -123,6 +127,8 @@ class PaperState:
     qr_data: str = ""
     qr_module_dots: int = 3
     qr_error_correction: int = qrcode.constants.ERROR_CORRECT_L
+    line_spacing_dots: int | None = None
+    vertical_units_per_inch: int | None = None
     items: list[PaperItem] = field(default_factory=list)
 
     def line_width(self) -> int:
@@ -139,8 +145,16 @@ class PaperState:
 
     def end_line(self) -> None:
         """LF: print the buffered line (an empty one is a blank line)."""
-        self.items.append(TextLine(tuple(self.line), self.line_align if self.line else self.align))
+        align = self.line_align if self.line else self.align
+        self.items.append(TextLine(tuple(self.line), align, self.line_spacing_dots))
         self.line = []
+
+    def set_line_spacing(self, units: int) -> None:
+        """ESC 3 n: spacing of n vertical motion units (one dot unless GS P said otherwise)."""
+        per_inch = self.vertical_units_per_inch
+        self.line_spacing_dots = (
+            units if not per_inch else round(units * self.profile.dpi / per_inch)
+        )
 
     def flush_pending_text(self) -> None:
         """Images and codes start on a new line; a half-filled line prints first."""
@@ -188,7 +202,13 @@ def read_esc_command(payload: bytes, position: int, state: PaperState) -> int:
             state.flush_pending_text()
             state.codec = POWER_ON_CODEC
             state.style, state.align = Style(), Align.LEFT
+            state.line_spacing_dots = state.vertical_units_per_inch = None
             return position + 2
+        case "2":
+            state.line_spacing_dots = None
+            return position + 2
+        case "3":
+            state.set_line_spacing(argument)
         case "t":
             state.codec = codec_for(state.profile, argument)
         case "!":
@@ -236,6 +256,10 @@ def read_gs_command(payload: bytes, position: int, state: PaperState) -> int:
             return position + (4 if mode in (65, 66) else 3)
         case "v":
             return read_raster_image(payload, position, state)
+        case "P":
+            _, vertical = command_bytes(payload, position + 2, 2)
+            state.vertical_units_per_inch = vertical or None
+            return position + 4
         case "(":
             return read_2d_code(payload, position, state)
         case _:
@@ -380,13 +404,21 @@ def aligned_x(align: Align, content_width: int, paper_width: int) -> int:
 
 
 def text_line_bitmap(line: TextLine, paper_width: int) -> Image.Image:
-    """A printed line: glyph cells on a common baseline, then the line spacing."""
+    """A printed line: glyph cells on a common baseline, then the line spacing.
+
+    With the default spacing a gap follows the tallest glyph; a spacing set with `ESC 3` is
+    the whole line's pitch, never less than its tallest glyph (lines do not overprint).
+    """
     height = max((glyph.style.height for glyph in line.glyphs), default=1)
-    line_gap = LINE_PITCH - FONT_CELL_HEIGHT
-    strip = Image.new("1", (paper_width, FONT_CELL_HEIGHT * height + line_gap), 1)
+    glyphs_height = FONT_CELL_HEIGHT * height
+    if line.spacing_dots is None:
+        pitch = glyphs_height + LINE_PITCH - FONT_CELL_HEIGHT
+    else:
+        pitch = max(line.spacing_dots, glyphs_height)
+    strip = Image.new("1", (paper_width, pitch), 1)
     line_width = sum(FONT_CELL_WIDTH * glyph.style.width for glyph in line.glyphs)
     x = aligned_x(line.align, line_width, paper_width)
-    baseline = FONT_CELL_HEIGHT * height
+    baseline = glyphs_height
     for glyph in line.glyphs:
         bitmap = glyph_bitmap(glyph.character, glyph.style)
         strip.paste(bitmap, (x, baseline - bitmap.height))
@@ -439,3 +471,13 @@ def render_preview(payload: bytes, profile_name: str) -> Image.Image:
         paper.paste(strip, (0, y))
         y += strip.height
     return paper
+
+
+def paper_length_mm(payload: bytes, profile_name: str) -> float:
+    """How much paper the receipt takes, in millimetres: its preview's height at the model's dpi.
+
+    A model with a cutter adds its own fixed distance from print head to cutter, the same for
+    every receipt; the figure leaves it out.
+    """
+    profile = printer_profile(profile_name)
+    return render_preview(payload, profile_name).height * 25.4 / profile.dpi

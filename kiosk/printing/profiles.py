@@ -8,9 +8,11 @@ accents all depend on these, so everything reads them from here rather than assu
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from escpos.capabilities import get_profile  # type: ignore[import-untyped]
 from escpos.codepages import CodePages  # type: ignore[import-untyped]
@@ -18,6 +20,8 @@ from escpos.codepages import CodePages  # type: ignore[import-untyped]
 DEFAULT_PROFILE = "TM-T20II"  # Epson 80 mm: 576 dots, 48 columns
 EXAMPLE_58MM_PROFILE = "Sunmi-V2"  # 58 mm: 384 dots, 32 columns, native QR
 
+# Dots per inch when a profile does not say (most receipt printers print at 203 dpi).
+DEFAULT_DPI = 203
 # Font A on ESC/POS printers is 12 x 24 dots; columns x 12 never exceeds the paper width.
 FONT_CELL_WIDTH = 12
 FONT_CELL_HEIGHT = 24
@@ -34,6 +38,13 @@ PREFERRED_CODE_PAGES = ("CP858", "CP850", "CP1252", "ISO_8859-15", "CP437")
 STATUS_ANSWERING_VENDORS = frozenset({"Epson"})
 
 
+class Cutter(enum.Enum):
+    """How a model's autocutter cuts; the value is the m of `GS V m n` (feed to the cutter, cut)."""
+
+    FULL = 65
+    PARTIAL = 66
+
+
 class PrinterProfileError(ValueError):
     """The profile name is unknown to python-escpos or cannot print our receipts."""
 
@@ -44,6 +55,7 @@ class PrinterProfile:
 
     name: str
     width_dots: int
+    dpi: int  # dots per inch down the paper as across it: converts dots to millimetres
     columns: int
     native_qr: bool
     code_page: str  # python-escpos name, e.g. "CP858"
@@ -51,6 +63,8 @@ class PrinterProfile:
     codec: str  # Python codec for the same table, e.g. "cp858"
     # Whether the model answers DLE EOT status queries, so it can prove it read a job.
     answers_status: bool
+    # The model's autocutter (None: the paper is torn off at its tear bar).
+    cutter: Cutter | None
     # Every `ESC t n` table of this model that Python can decode: n -> codec (for previews).
     codecs_by_number: Mapping[int, str] = field(compare=False)
 
@@ -73,6 +87,15 @@ def choose_code_page(codecs: Mapping[str, tuple[int, str]]) -> str:
     raise PrinterProfileError("profile has no code page that can print Spanish text")
 
 
+def model_cutter(escpos_profile: Any) -> Cutter | None:
+    """The cut python-escpos would choose for the model (full where it can), or None."""
+    if escpos_profile.supports("paperFullCut"):
+        return Cutter.FULL
+    if escpos_profile.supports("paperPartCut"):
+        return Cutter.PARTIAL
+    return None
+
+
 @cache
 def printer_profile(name: str) -> PrinterProfile:
     """Look up a python-escpos profile by name; raise `PrinterProfileError` if unusable.
@@ -89,17 +112,20 @@ def printer_profile(name: str) -> PrinterProfile:
     if not isinstance(width, int):
         raise PrinterProfileError(f"printer profile {name!r} does not state its paper width")
     columns = min(int(escpos_profile.get_columns("a")), width // FONT_CELL_WIDTH)
+    dpi = media.get("dpi")
     codecs = python_codecs(escpos_profile.get_code_pages())
     code_page = choose_code_page(codecs)
     number, codec = codecs[code_page]
     return PrinterProfile(
         name=name,
         width_dots=width,
+        dpi=dpi if isinstance(dpi, int) else DEFAULT_DPI,
         columns=columns,
         native_qr=bool(escpos_profile.supports("qrCode")),
         code_page=code_page,
         code_page_number=number,
         codec=codec,
         answers_status=escpos_profile.profile_data.get("vendor") in STATUS_ANSWERING_VENDORS,
+        cutter=model_cutter(escpos_profile),
         codecs_by_number={number: codec for number, codec in codecs.values()},
     )

@@ -41,10 +41,26 @@ class Text:
 
 
 @dataclass(frozen=True)
+class NumberedStep:
+    """One step of the directions, numbered as the screen numbers it ("2. Turn left ...").
+
+    Wrapped lines hang under the step's text, not under its number, so the numbers stand out
+    in a column a person can count down.
+    """
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
 class FloorChange:
-    """A step that changes floor, printed white on black so nobody misses it."""
+    """A step that changes floor, printed white on black as one band so nobody misses it.
+
+    `number` is its place among the steps of its floor section, as on screen (None: unnumbered).
+    """
 
     text: str
+    number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +111,7 @@ class Cut:
     """Cut the paper here (the renderer always cuts at the end as well)."""
 
 
-Block = Title | Text | FloorChange | Rule | Picture | QRCode | Spacer | Cut
+Block = Title | Text | NumberedStep | FloorChange | Rule | Picture | QRCode | Spacer | Cut
 
 
 @dataclass

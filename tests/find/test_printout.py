@@ -20,10 +20,14 @@ from kiosk.floorplan import DEMO_FLOORPLAN
 from kiosk.models import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
 from kiosk.models.wayfinding import WayfindingEvent, WayfindingEventKind
 from kiosk.printing.preview import receipt_text, render_preview
+from kiosk.printing.profiles import DEFAULT_PROFILE
 from tests.builders import enrolled_client
 from tests.find.screen_qr import phone_path_on_screen
 from tests.flows import choose_spanish
 from tests.helpers import csrf_token_from
+from tests.printing.printing_helpers import demo_directions_receipt
+from tests.spanish_glossary import words_to_avoid
+from wayfinding import NoRouteError, Profile
 
 
 def press_print(client: FlaskClient, destination: str = "imaging", htmx: bool = True) -> str:
@@ -64,7 +68,7 @@ def test_spanish_receipt_prints_accented_steps(app: Flask) -> None:
     (job,) = jobs(app)
     text = " ".join(receipt_text(job.payload, job.printer_profile).split())
     assert "Usted está aquí" in text and "Escanee para ver estas indicaciones" in text
-    assert "ascensor" in text.lower()
+    assert "elevador" in text.lower()
 
 
 def test_receipt_qr_code_opens_the_same_route_on_a_phone(app: Flask) -> None:
@@ -192,3 +196,37 @@ def test_print_form_lets_problem_answers_into_its_status_area(client: FlaskClien
     screen = client.get("/find/to/imaging").get_data(as_text=True)
     form = screen.split('action="/find/to/imaging/print"')[1].split(">")[0]
     assert 'hx-target="#print-status"' in form and "data-show-problems" in form
+
+
+def test_spanish_receipt_counts_floor_changes_in_pisos_as_us_spanish_says(app: Flask) -> None:
+    """docs/spanish-glossary.md: a floor is a "piso", never Spain's "planta"."""
+    kiosk = enrolled_client(app)
+    choose_spanish(kiosk)
+    press_print(kiosk, destination="laboratory")
+    (job,) = jobs(app)
+    text = " ".join(receipt_text(job.payload, job.printer_profile).split())
+    assert "1 cambio de piso" in text and "cambio de planta" not in text
+
+
+def test_every_spanish_demo_receipt_says_what_us_spanish_says(app: Flask) -> None:
+    """Names from the floorplan and the receipt's own words both reach the paper; neither may
+    use a word docs/spanish-glossary.md rules out ("ascensor", "planta", "aparcamiento" ...)."""
+    with app.app_context():
+        destinations = [
+            destination.id
+            for destination in floorplan.current_wayfinder().floorplan.destinations.values()
+            if destination.is_public
+        ]
+    avoided: dict[str, set[tuple[str, str]]] = {}
+    for destination in destinations:
+        for route_profile in Profile:
+            try:
+                payload, _ = demo_directions_receipt(
+                    app, destination, "es", DEFAULT_PROFILE, route_profile
+                )
+            except NoRouteError:
+                continue
+            text = " ".join(receipt_text(payload, DEFAULT_PROFILE).split())
+            if found := words_to_avoid(text):
+                avoided.setdefault(destination, set()).update(found)
+    assert avoided == {}

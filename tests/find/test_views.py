@@ -159,7 +159,7 @@ def test_route_is_in_spanish_after_choosing_spanish(client: FlaskClient) -> None
     body = client.get("/find/to/imaging").get_data(as_text=True)
     assert '<html lang="es">' in body
     assert "Imprimir indicaciones" in body
-    assert "Tome el ascensor" in body or "ascensor" in body.lower()
+    assert "Tome el elevador" in body or "elevador" in body.lower()
 
 
 @pytest.fixture

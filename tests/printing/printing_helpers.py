@@ -21,7 +21,7 @@ from kiosk.printing.receipt import (
     Text,
     Title,
 )
-from wayfinding import Profile, directions
+from wayfinding import Directions, Profile
 
 # Small timeouts and backoffs keep the suite fast; they are what the tests wait for. The
 # printer timeout leaves a healthy fake printer time to answer on a busy machine.
@@ -81,18 +81,32 @@ def queue_ticket() -> Receipt:
 def real_directions_payload(app: Flask, destination: str = "imaging") -> bytes:
     """The ESC/POS bytes of the directions receipt a kiosk at the demo hospital's main entrance
     prints (maps, steps, QR code) for the 80 mm profile, in Spanish."""
-    with app.test_request_context(), force_locale("es"):
+    return demo_directions_receipt(app, destination, "es", STATUS_ANSWERING_PROFILE)[0]
+
+
+def demo_directions_receipt(
+    app: Flask,
+    destination: str,
+    lang: str,
+    profile: str,
+    route_profile: Profile = Profile.STANDARD,
+) -> tuple[bytes, Directions]:
+    """The bytes a kiosk at the demo hospital's main entrance prints for `destination` in `lang`
+    on a printer of `profile`, and the directions the screen shows for the same route."""
+    with app.test_request_context(), force_locale(lang):
         origin = here()
-        route = current_wayfinder().route_from_kiosk(origin.id, destination, Profile.STANDARD)
+        route, steps = current_wayfinder().kiosk_directions(
+            origin.id, destination, route_profile, lang
+        )
+        assert route.destination is not None
         printout = DirectionsPrintout(
             facility_name="Hospital de demostración Lobby",
-            here_name=origin.name.in_language("es"),
-            destination_name=destination,
+            here_name=origin.name.in_language(lang),
+            destination_name=route.destination.name.in_language(lang),
             phone_url=PHONE_LINK,
             help_desk_phone="555-0100",
             printed_at=utcnow(),
             floorplan_version=route.floorplan.version,
-            width_dots=printer_profile(STATUS_ANSWERING_PROFILE).width_dots,
+            width_dots=printer_profile(profile).width_dots,
         )
-        receipt = directions_receipt(route, directions(route, "es", origin.heading), printout)
-        return render_escpos(receipt, STATUS_ANSWERING_PROFILE)
+        return render_escpos(directions_receipt(route, steps, printout), profile), steps

@@ -6,16 +6,20 @@ the paper would show, not how the renderer is written.
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
 import zxingcpp
+from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from kiosk.floorplan import current_wayfinder, here
 from kiosk.printing.escpos_render import printable_text, render_escpos
 from kiosk.printing.preview import (
+    PaperCut,
     QRSymbol,
     TextLine,
     UnsupportedCommand,
@@ -29,8 +33,24 @@ from kiosk.printing.profiles import (
     PrinterProfileError,
     printer_profile,
 )
-from kiosk.printing.receipt import Cut, FloorChange, Picture, QRCode, Receipt, Spacer, Text, Title
-from tests.printing.printing_helpers import PHONE_LINK, floor_map, spanish_directions_receipt
+from kiosk.printing.receipt import (
+    Cut,
+    FloorChange,
+    NumberedStep,
+    Picture,
+    QRCode,
+    Receipt,
+    Spacer,
+    Text,
+    Title,
+)
+from tests.printing.printing_helpers import (
+    PHONE_LINK,
+    demo_directions_receipt,
+    floor_map,
+    spanish_directions_receipt,
+)
+from wayfinding import NoRouteError, Profile, StepKind, UnknownPlaceError
 
 SPANISH_PHRASES = (
     "Hospital de demostración Lobby",
@@ -199,3 +219,186 @@ def test_any_unicode_text_prints_as_its_printable_form(text: str, profile: str) 
 def test_any_url_round_trips_through_the_qr_code(data: str) -> None:
     payload = render_escpos(Receipt("t").add(QRCode(data)), DEFAULT_PROFILE)
     assert f"[QR: {data}]" in receipt_text(payload, DEFAULT_PROFILE)
+
+
+STEP_NUMBER = re.compile(r"^ ?(\d+)\. ")
+
+
+def inverted_runs(image: Image.Image, x: int) -> list[tuple[int, int]]:
+    """The black runs (top, bottom) down one column of a preview."""
+    runs: list[tuple[int, int]] = []
+    column = [image.getpixel((x, y)) == 0 for y in range(image.height)]
+    for y, black in enumerate(column):
+        if black and (y == 0 or not column[y - 1]):
+            runs.append((y, y))
+        elif black:
+            runs[-1] = (runs[-1][0], y)
+    return runs
+
+
+def printed_lines(payload: bytes, profile: str) -> list[TextLine]:
+    return [
+        item for item in read_paper(payload, printer_profile(profile)) if isinstance(item, TextLine)
+    ]
+
+
+def printed_steps(payload: bytes, profile: str) -> list[list[tuple[int, str]]]:
+    """The numbered steps on the paper, by floor section: (number, text) with each step's
+    wrapped lines joined. A line continues a step only if it hangs under the step's text."""
+    sections: list[list[tuple[int, str]]] = []
+    indent = None
+    for line in printed_lines(payload, profile):
+        text = line.text.rstrip()
+        numbered = STEP_NUMBER.match(text)
+        if numbered:
+            number = int(numbered.group(1))
+            if number == 1:
+                sections.append([])
+            sections[-1].append((number, text[numbered.end() :]))
+            indent = numbered.end()
+        elif (
+            indent and text.startswith(" " * indent) and text[indent : indent + 1] not in ("", " ")
+        ):
+            number, words_so_far = sections[-1][-1]
+            sections[-1][-1] = (number, f"{words_so_far} {text.strip()}")
+        else:
+            indent = None
+    return sections
+
+
+@pytest.mark.parametrize("profile", [DEFAULT_PROFILE, EXAMPLE_58MM_PROFILE])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_steps_are_numbered_per_floor_as_on_screen_with_hanging_indents(
+    app: Flask, profile: str, lang: str
+) -> None:
+    """Every floor section numbers its steps 1, 2, 3 ... as the screen's lists do, and a
+    wrapped line starts under the step's text, so the numbers stand alone in their column."""
+    payload, steps = demo_directions_receipt(app, "nicu", lang, profile)
+    columns = PAPER_WIDTHS[profile][1]
+    assert all(len(line.text) <= columns for line in printed_lines(payload, profile))
+    expected = [
+        [(number, step.text) for number, step in enumerate(chunk.steps, start=1)]
+        for chunk in steps.chunks
+    ]
+    on_paper = printed_steps(payload, profile)
+    assert [[number for number, _ in section] for section in on_paper] == [
+        [number for number, _ in section] for section in expected
+    ]
+    for printed_section, expected_section in zip(on_paper, expected, strict=True):
+        for (_, printed), (_, text) in zip(printed_section, expected_section, strict=True):
+            assert printed.split() == printable_text(text, printer_profile(profile)).split()
+
+
+@settings(deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec="cp858", categories=("L", "N", "P", "Zs")), min_size=1),
+    st.integers(min_value=1, max_value=99),
+    st.sampled_from([DEFAULT_PROFILE, EXAMPLE_58MM_PROFILE]),
+)
+def test_any_step_hangs_under_its_number_within_the_paper(
+    text: str, number: int, profile: str
+) -> None:
+    payload = render_escpos(Receipt("t").add(NumberedStep(number, text)), profile)
+    lines = [line.text for line in printed_lines(payload, profile) if line.glyphs]
+    prefix = f"{number}. "
+    assert lines[0].startswith(prefix.rstrip())
+    assert all(len(line) <= PAPER_WIDTHS[profile][1] for line in lines)
+    assert all(line.startswith(" " * len(prefix)) for line in lines[1:])
+    assert words("".join(lines)) == words(prefix + text)
+
+
+def demo_floor_changes(app: Flask) -> list[str]:
+    """Every floor-change step the demo hospital's kiosk prints, in English and Spanish."""
+    with app.test_request_context():
+        finder, origin = current_wayfinder(), here()
+        destinations = sorted(finder.floorplan.destinations)
+        texts = set()
+        for lang in ("en", "es"):
+            for destination in destinations:
+                for route_profile in Profile:
+                    try:
+                        _, steps = finder.kiosk_directions(
+                            origin.id, destination, route_profile, lang
+                        )
+                    except (NoRouteError, UnknownPlaceError):
+                        continue
+                    texts.update(
+                        step.text
+                        for chunk in steps.chunks
+                        for step in chunk.steps
+                        if step.kind is StepKind.CHANGE_FLOOR
+                    )
+    return sorted(texts, key=len)
+
+
+def assert_one_band(text: str, number: int, profile: str) -> None:
+    """The floor change prints as one solid black band holding all of its words."""
+    payload = render_escpos(Receipt("t").add(FloorChange(text, number)), profile)
+    lines = printed_lines(payload, profile)
+    band = [line for line in lines if line.glyphs]
+    assert all(glyph.style.invert for line in band for glyph in line.glyphs)
+    assert words("".join(line.text for line in band)) == words(
+        f"{number}. " + printable_text(text, printer_profile(profile))
+    )
+    paper = render_preview(payload, profile)
+    # Down the band's left margin (an inverted space on every line): one black run, no gap.
+    ((top, bottom),) = inverted_runs(paper, 2)
+    assert bottom - top + 1 == 48 * len(band)
+
+
+@pytest.mark.parametrize("profile", [DEFAULT_PROFILE, EXAMPLE_58MM_PROFILE])
+def test_the_demos_longest_floor_changes_print_as_one_band(app: Flask, profile: str) -> None:
+    longest = demo_floor_changes(app)[-3:]
+    assert any(len(text) > PAPER_WIDTHS[profile][1] for text in longest)  # they do wrap
+    for text in longest:
+        assert_one_band(text, 12, profile)
+
+
+@settings(deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec="cp858", categories=("L", "N", "Zs")), max_size=40),
+    st.text(alphabet=st.characters(codec="cp858", categories=("L", "N", "Zs")), max_size=60),
+    st.integers(min_value=1, max_value=20),
+    st.sampled_from([DEFAULT_PROFILE, EXAMPLE_58MM_PROFILE]),
+)
+def test_floor_changes_with_any_names_print_as_one_band(
+    connector: str, floor: str, number: int, profile: str
+) -> None:
+    assert_one_band(f"Take {connector} up to {floor} (Blue).", number, profile)
+
+
+def test_a_printer_with_a_cutter_cuts_right_below_the_last_line(app: Flask) -> None:
+    """No inch of blank paper at the end: the printer feeds only as far as its cutter."""
+    payload, _ = demo_directions_receipt(app, "laboratory", "en", DEFAULT_PROFILE)
+    items = read_paper(payload, printer_profile(DEFAULT_PROFILE))
+    assert isinstance(items[-1], PaperCut)
+    last_line = items[-2]
+    assert isinstance(last_line, TextLine) and "Printed" in last_line.text
+    paper = render_preview(payload, DEFAULT_PROFILE)
+    bottom_band = paper.crop((0, paper.height - 40, paper.width, paper.height))
+    assert bottom_band.convert("L").histogram()[0] > 0  # ink within 5 mm of the cut
+
+
+def test_a_printer_without_a_cutter_still_feeds_past_its_tear_bar() -> None:
+    payload = render_escpos(Receipt("t").add(Text("a")), EXAMPLE_58MM_PROFILE)
+    items = read_paper(payload, printer_profile(EXAMPLE_58MM_PROFILE))
+    assert printer_profile(EXAMPLE_58MM_PROFILE).cutter is None
+    assert [item.text for item in items if isinstance(item, TextLine)] == ["a"] + [""] * 6
+
+
+@pytest.mark.parametrize(
+    ("title", "lines"),
+    [
+        ("Cuidados intensivos neonatales (UCIN)", ["Cuidados intensivos neonatales", "(UCIN)"]),
+        ("Medicina Nuclear y Radiología", ["Medicina Nuclear", "y Radiología"]),
+    ],
+)
+def test_a_long_title_stays_tall_but_not_wide_on_58_mm_paper(title: str, lines: list[str]) -> None:
+    """Double width would take four lines of a 58 mm receipt for the first name: it keeps the
+    double height and takes two; a name that fits in two wide lines stays wide."""
+    payload = render_escpos(Receipt("t").add(Title(title)), EXAMPLE_58MM_PROFILE)
+    printed = [line for line in printed_lines(payload, EXAMPLE_58MM_PROFILE) if line.glyphs]
+    assert [line.text for line in printed] == lines
+    widths = {glyph.style.width for line in printed for glyph in line.glyphs}
+    assert widths == ({1} if len(title) > 32 else {2})
+    assert all(glyph.style.height == 2 for line in printed for glyph in line.glyphs)

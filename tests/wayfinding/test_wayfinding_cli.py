@@ -158,7 +158,7 @@ def test_route_exit_codes(
         "--lang",
         "es",
     )
-    assert code == 3 and "ascensor B" in err
+    assert code == 3 and "elevador B" in err
     code, _, err = run(capsys, "route", demo_path, "--from", "nowhere", "--to", "imaging")
     assert code == 2 and "unknown kiosk or node: 'nowhere'" in err
     code, _, err = run(

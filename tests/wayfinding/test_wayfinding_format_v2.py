@@ -74,7 +74,7 @@ def test_ids_from_other_systems_load_unchanged() -> None:
 def test_a_small_clinic_needs_no_connector_name_or_phone() -> None:
     plan = load_floorplan(small_clinic_v2())
     lift = plan.connectors["Lift"]
-    assert (lift.name.default, lift.name.in_language("es")) == ("Elevator", "Ascensor")
+    assert (lift.name.default, lift.name.in_language("es")) == ("Elevator", "Elevador")
     assert plan.facility.phone == ""
 
 

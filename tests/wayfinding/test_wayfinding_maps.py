@@ -19,6 +19,7 @@ from wayfinding import (
     render_route_bitmap,
     render_route_svg,
 )
+from wayfinding.noun_phrases import ARTICLES
 from wayfinding.render_bitmap import receipt_font, route_paper_scene
 from wayfinding.render_svg import route_scene
 
@@ -256,3 +257,27 @@ def test_receipt_type_prints_every_spanish_letter(letter: str) -> None:
     missing = font.getmask("\ue000")  # a private-use code point: no font has a glyph for it
     drawn = font.getmask(letter)
     assert drawn.size != missing.size or bytes(drawn) != bytes(missing)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_map_labels_name_places_as_signs_do_without_an_article(
+    demo_finder: Wayfinder, lang: str
+) -> None:
+    """ "Elevador A" and "Up escalator" on the paper map, as on the signs, not the sentence's
+    "el elevador A" or "the up escalator"."""
+    connectors: set[str] = set()
+    for destination in demo_finder.floorplan.destinations.values():
+        if not destination.is_public:
+            continue
+        route = demo_finder.route_from_kiosk("main-lobby", destination.id)
+        for floor in route.floors:
+            for label in route_paper_scene(route, floor, width_dots=576, lang=lang).labels:
+                first = label.text.split(" ", 1)[0]
+                assert first.lower() not in ARTICLES[lang] and label.text[0].isupper(), label
+                if label.kind == "connector":
+                    connectors.add(label.text)
+    expected = {
+        "en": {"Elevator A", "Up escalator"},
+        "es": {"Elevador A", "Escalera eléctrica de subida"},
+    }
+    assert expected[lang] <= connectors

@@ -94,7 +94,7 @@ def test_closed_elevator_gives_the_reason(demo_plan: Any) -> None:
         "No step-free route while Elevator B is closed. 1 way has stairs or an escalator (Stair 3)."
     )
     assert error.describe("es") == (
-        "No hay ruta sin escalones mientras el ascensor B no esté disponible. "
+        "No hay ruta sin escalones mientras el elevador B no esté disponible. "
         "1 camino tiene escaleras o una escalera eléctrica (la escalera 3)."
     )
     # The stairs still work, and Maternity is reached over the skybridge instead.

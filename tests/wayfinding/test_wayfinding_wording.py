@@ -4,17 +4,15 @@ Spanish for a US hospital checked against the glossary kept in docs/spanish-glos
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
 
+from tests.spanish_glossary import glossary
 from wayfinding import Profile, StepKind, Wayfinder, directions
 from wayfinding.i18n import LOCALE_DIR
 from wayfinding.noun_phrases import NounPhrase, finish_sentence, noun_phrase
-
-GLOSSARY = Path(__file__).resolve().parents[2] / "docs" / "spanish-glossary.md"
 
 
 def demo_routes(finder: Wayfinder) -> list[Any]:
@@ -76,7 +74,7 @@ def test_spanish_articles_contract_and_colours_are_translated(demo_finder: Wayfi
     result = directions(route, "es")
     texts = [s.text for s in result.steps]
     assert "A los 15 m, siga recto y pase junto al Baño (a su derecha)." in texts
-    assert "Tome la escalera mecánica de subida hasta el piso 2 (Azul)." in texts
+    assert "Tome la escalera eléctrica de subida hasta el piso 2 (Azul)." in texts
     assert [c.title for c in result.chunks] == [
         "Edificio principal, piso 1",
         "Edificio principal, piso 2 (Azul)",
@@ -146,17 +144,6 @@ def test_spanish_contractions_and_capitals() -> None:
     assert finish_sentence("the Clinics are on your left.", "en") == (
         "The Clinics are on your left."
     )
-
-
-def glossary() -> list[tuple[str, str, list[str]]]:
-    """(English, use, [not ...]) rows of the glossary table."""
-    rows = []
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) != 3 or cells[0] in ("English", "---"):
-            continue
-        rows.append((cells[0], cells[1], [w.strip() for w in cells[2].split(",")]))
-    return rows
 
 
 def test_spanish_catalog_follows_the_us_spanish_glossary() -> None:
