@@ -24,6 +24,8 @@ class Queued:
     appointment_id: int
     ticket_id: int
     label: str
+    # The phone status link's token (/t/<token>).
+    token: str
 
 
 def queue_patient(
@@ -42,7 +44,11 @@ def queue_patient(
     with app.app_context():
         arrival = check_in_at_desk(booked.appointment_ids[0], staff_id=COORDINATOR)
     return Queued(
-        booked.patient_id, booked.appointment_ids[0], arrival.ticket_id, arrival.ticket_label
+        booked.patient_id,
+        booked.appointment_ids[0],
+        arrival.ticket_id,
+        arrival.ticket_label,
+        arrival.token,
     )
 
 
