@@ -30,14 +30,7 @@ from kiosk.devices.identity import current_board
 from kiosk.facility import facility_today
 from kiosk.shell.links import is_htmx
 
-bp = Blueprint(
-    "board",
-    __name__,
-    url_prefix="/board",
-    template_folder="../templates",
-    static_folder="../static",
-    static_url_path="/static",
-)
+bp = Blueprint("board", __name__, url_prefix="/board", template_folder="../templates")
 
 # Bumped when the polled part's markup changes, so boards running the old page take the new.
 MARKUP_VERSION = "1"
