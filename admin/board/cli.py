@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from admin.board.areas import find_area, known_area_slugs
-from admin.cli import enrolment_link
-from kiosk.devices.identity import issue_enrolment_token
+from admin.cli import enrolment_state, print_enrolment_link
 from kiosk.extensions import db
 from kiosk.models import Board
 
@@ -32,16 +28,11 @@ def enroll_command(area: str, name: str | None) -> None:
         board = Board(name=name, area=area)
         db.session.add(board)
     board.area = area
-    hours = int(current_app.config["ENROLMENT_LINK_HOURS"])
-    token = issue_enrolment_token(board, timedelta(hours=hours))
-    db.session.commit()
-    click.echo(f"{name} ({area}): {enrolment_link(token)}  (one use, valid {hours} h)")
+    print_enrolment_link(board, f"{name} ({area})")
 
 
 @board_group.command("list")
 def list_command() -> None:
     """Show every board, its area, whether it is enrolled and when it was last seen."""
     for board in db.session.scalars(select(Board).order_by(Board.name)):
-        seen = board.last_seen_at.isoformat(timespec="seconds") if board.last_seen_at else "never"
-        state = "enrolled" if board.device_token_hash else "not enrolled"
-        click.echo(f"{board.name}\tarea={board.area}\t{state}\tlast seen {seen}")
+        click.echo(f"{board.name}\tarea={board.area}\t{enrolment_state(board)}")

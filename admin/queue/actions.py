@@ -201,6 +201,24 @@ def move_appointment(
         raise changed_meanwhile(label)
 
 
+def new_event(
+    state: TicketState, action: QueueAction, staff_id: int | None, now: datetime, **moves: object
+) -> QueueEvent:
+    """A queue event for the ticket as read, with the statuses and desks it moves between."""
+    ticket = state.ticket
+    return QueueEvent(
+        ticket_id=ticket.id,
+        department_id=ticket.department_id,
+        service_date=ticket.service_date,
+        action=action,
+        called_at_before=ticket.called_at,
+        version_after=ticket.version + 1,
+        staff_id=staff_id,
+        occurred_at=now,
+        **moves,
+    )
+
+
 def apply_action(
     ticket_id: int,
     action: QueueAction,
@@ -233,40 +251,45 @@ def apply_action(
         called_to, called_at = clean_destination(destination), now
     elif action is QueueAction.RECALL:
         called_at = now
-    event = QueueEvent(
-        ticket_id=ticket.id,
-        department_id=ticket.department_id,
-        service_date=ticket.service_date,
-        action=action,
+    appointment = state.appointment
+    event = new_event(
+        state,
+        action,
+        staff_id,
+        now,
         ticket_status_before=ticket.status,
         ticket_status_after=transition.ticket_status,
-        appointment_status_before=state.appointment.status if state.appointment else None,
+        appointment_status_before=appointment.status if appointment else None,
         appointment_status_after=(
-            (transition.appointment_status or state.appointment.status)
-            if state.appointment
-            else None
+            (transition.appointment_status or appointment.status) if appointment else None
         ),
         called_to_before=ticket.called_to,
         called_to_after=called_to,
-        called_at_before=ticket.called_at,
-        version_after=ticket.version + 1,
-        staff_id=staff_id,
-        occurred_at=now,
     )
+    return commit_move(state, event, ticket.version, called_at)
+
+
+def commit_move(
+    state: TicketState,
+    event: QueueEvent,
+    from_version: int,
+    called_at: datetime | None,
+    undoing: QueueEvent | None = None,
+) -> QueueEvent:
+    """Move the ticket (only from `from_version`) and its appointment as `event` says, record
+    the event (marking the action it undoes) and its audit event, and commit them together."""
     move_ticket(
-        ticket,
-        ticket.version,
-        status=transition.ticket_status,
-        called_to=called_to,
+        state.ticket,
+        from_version,
+        status=event.ticket_status_after,
+        called_to=event.called_to_after,
         called_at=called_at,
     )
     move_appointment(state, event.appointment_status_before, event.appointment_status_after)
-    return record_event(event, state)
-
-
-def record_event(event: QueueEvent, state: TicketState) -> QueueEvent:
-    """Add the queue event and its audit event, and commit them with the change."""
     db.session.add(event)
+    if undoing is not None:
+        db.session.flush()
+        undoing.undone_by = event.id
     record_audit(
         f"queue_{event.action.value}",
         kiosk_id=None,
@@ -304,31 +327,16 @@ def undo_last_action(
     refuse_cancelled(state)
     if last.version_after != ticket.version:
         raise changed_meanwhile(ticket.label)
-    undo = QueueEvent(
-        ticket_id=ticket.id,
-        department_id=ticket.department_id,
-        service_date=ticket.service_date,
-        action=QueueAction.UNDO,
+    undo = new_event(
+        state,
+        QueueAction.UNDO,
+        staff_id,
+        now,
         ticket_status_before=last.ticket_status_after,
         ticket_status_after=last.ticket_status_before,
         appointment_status_before=last.appointment_status_after,
         appointment_status_after=last.appointment_status_before,
         called_to_before=last.called_to_after,
         called_to_after=last.called_to_before,
-        called_at_before=ticket.called_at,
-        version_after=ticket.version + 1,
-        staff_id=staff_id,
-        occurred_at=now,
     )
-    move_ticket(
-        ticket,
-        last.version_after,
-        status=last.ticket_status_before,
-        called_to=last.called_to_before,
-        called_at=last.called_at_before,
-    )
-    move_appointment(state, undo.appointment_status_before, undo.appointment_status_after)
-    db.session.add(undo)
-    db.session.flush()
-    last.undone_by = undo.id
-    return record_event(undo, state)
+    return commit_move(state, undo, last.version_after, last.called_at_before, undoing=last)

@@ -48,6 +48,8 @@ def test_a_board_enrolled_once_shows_its_area_and_only_its_area(app: Flask) -> N
     assert board.get("/board/nowhere").status_code == 403
     # A board is no kiosk: it cannot check anyone in.
     assert board.get("/check-in/").status_code == 403
+    listed = app.test_cli_runner().invoke(args=["board", "list"]).output
+    assert listed.startswith("board-imaging\tarea=imaging\tenrolled\tlast seen 20")
 
 
 def test_an_unknown_area_cannot_be_enrolled(app: Flask) -> None:
