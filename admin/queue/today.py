@@ -20,7 +20,7 @@ from sqlalchemy import Select, func, or_, select
 from kiosk.checkin.audit import record_audit
 from kiosk.checkin.identity import fold_name
 from kiosk.extensions import db
-from kiosk.facility import facility_timezone
+from kiosk.facility import facility_timezone, local_day_bounds
 from kiosk.models import (
     Appointment,
     AppointmentStatus,
@@ -115,8 +115,7 @@ def display_name(patient: Patient) -> str:
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The facility's day as [first instant, first instant of the next day)."""
     zone = facility_timezone(current_app)
-    start = datetime.combine(day, time.min, tzinfo=zone)
-    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    return local_day_bounds(datetime.combine(day, time.min, tzinfo=zone), zone)
 
 
 def state_of(appointment: Appointment | None, ticket: QueueTicket | None) -> TodayState:

@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 
 from flask import Flask
+from sqlalchemy import func, select
 
 from admin.queue.actions import apply_action, undo_last_action
-from kiosk.models import QueueAction
+from kiosk.extensions import db
+from kiosk.models import KioskSession, QueueAction
 from tests.admin.board.board_builders import enrol_board, poll
 from tests.admin.queue.queue_builders import COORDINATOR, queue_patient
 from tests.builders import add_department
@@ -85,11 +87,16 @@ def test_a_call_appears_with_its_desk_and_an_undone_call_vanishes(app: Flask) ->
 def test_polls_are_answered_304_until_the_queue_changes(app: Flask) -> None:
     queued = queue_patient(app)
     board = enrol_board(app, "imaging")
+    with app.app_context():
+        sessions_after_enrolment = db.session.scalar(select(func.count(KioskSession.id_hash)))
     first = poll(board, "/board/imaging")
     etag = first.headers["ETag"].strip('"')
     assert first.status_code == 200
     unchanged = poll(board, "/board/imaging", etag)
     assert (unchanged.status_code, unchanged.data) == (304, b"")
+    with app.app_context():  # polling all day adds no session rows
+        sessions = db.session.scalar(select(func.count(KioskSession.id_hash)))
+        assert sessions == sessions_after_enrolment
     with app.app_context():
         apply_action(queued.ticket_id, QueueAction.CALL, staff_id=COORDINATOR, destination="Desk 1")
     changed = poll(board, "/board/imaging", etag)
