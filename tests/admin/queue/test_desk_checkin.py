@@ -48,12 +48,11 @@ def test_a_second_desk_check_in_is_refused_and_writes_nothing(app: Flask) -> Non
         assert db.session.scalar(select(func.count(CheckIn.id))) == 1
 
 
-def test_the_kiosk_then_tells_the_patient_they_are_checked_in(app: Flask) -> None:
+def test_a_code_spent_at_the_desk_no_longer_opens_a_check_in_at_the_kiosk(app: Flask) -> None:
     booked = book_patient(app)
     with app.app_context():
         check_in_at_desk(booked.appointment_ids[0], staff_id=COORDINATOR)
-    visit = KioskVisit(app)
-    visit.identify_by_code(booked.code)
+    assert KioskVisit(app).identify_by_code(booked.code).status_code == 422
     with app.app_context():
         assert db.session.scalar(select(func.count(CheckIn.id))) == 1
 
