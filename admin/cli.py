@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kiosk.devices.identity import issue_enrolment_token
 from kiosk.extensions import db
 from kiosk.floorplan import current_wayfinder, is_known_place
-from kiosk.models import Kiosk
+from kiosk.models import EnrolledDevice, Kiosk
 from kiosk.printing.connections import PrinterUriError, canonical_printer_uri
 from kiosk.printing.profiles import PrinterProfileError, printer_profile
 from kiosk.shell.links import public_url
@@ -21,6 +21,21 @@ from kiosk.shell.links import public_url
 def enrolment_link(token: str) -> str:
     """The URL staff open on the kiosk's browser."""
     return public_url(f"/enrol/{token}")
+
+
+def print_enrolment_link(device: EnrolledDevice, label: str) -> None:
+    """Give the kiosk or board a fresh one-time link, commit, and print it for IT staff."""
+    hours = int(current_app.config["ENROLMENT_LINK_HOURS"])
+    token = issue_enrolment_token(device, timedelta(hours=hours))
+    db.session.commit()
+    click.echo(f"{label}: {enrolment_link(token)}  (one use, valid {hours} h)")
+
+
+def enrolment_state(device: EnrolledDevice) -> str:
+    """Whether the device is enrolled and when it was last seen, for `... list`."""
+    seen = device.last_seen_at.isoformat(timespec="seconds") if device.last_seen_at else "never"
+    state = "enrolled" if device.device_token_hash else "not enrolled"
+    return f"{state}\tlast seen {seen}"
 
 
 kiosk_group = AppGroup("kiosk", help="Manage kiosk devices.")
@@ -68,7 +83,6 @@ def enroll_command(
     except (PrinterUriError, PrinterProfileError) as error:
         raise click.BadParameter(str(error)) from None
     refuse_unknown_places([place] if place else [n for n in names if not known_kiosk(n)])
-    hours = int(current_app.config["ENROLMENT_LINK_HOURS"])
     for name in names:
         kiosk = db.session.scalar(select(Kiosk).where(Kiosk.name == name))
         if kiosk is None:
@@ -80,18 +94,14 @@ def enroll_command(
             kiosk.printer_uri = printer
         if profile:
             kiosk.printer_profile = profile
-        token = issue_enrolment_token(kiosk, timedelta(hours=hours))
-        db.session.commit()
-        click.echo(f"{name}: {enrolment_link(token)}  (one use, valid {hours} h)")
+        print_enrolment_link(kiosk, name)
 
 
 @kiosk_group.command("list")
 def list_command() -> None:
     """Show every kiosk, where it stands, its printer and when it was last seen."""
     for kiosk in db.session.scalars(select(Kiosk).order_by(Kiosk.name)):
-        seen = kiosk.last_seen_at.isoformat(timespec="seconds") if kiosk.last_seen_at else "never"
-        state = "enrolled" if kiosk.device_token_hash else "not enrolled"
         click.echo(
             f"{kiosk.name}\tplace={kiosk.place}\tprinter={kiosk.printer_uri}"
-            f" ({kiosk.printer_profile})\t{state}\tlast seen {seen}"
+            f" ({kiosk.printer_profile})\t{enrolment_state(kiosk)}"
         )

@@ -57,6 +57,16 @@ DEFAULTS: dict[str, Any] = {
     "STAFF_SESSION_MAX_HOURS": 12,
     "DEVICE_COOKIE_NAME": "lobby_kiosk",
     "DEVICE_COOKIE_DAYS": 5 * 365,
+    # Waiting-room boards (admin/board): their own device cookie (never a kiosk's), named areas
+    # of several departments, e.g. {"east-wing": {"departments": ["imaging", "laboratory"],
+    # "title": {"en": "East wing", "es": "Ala este"}}} (every department code is an area of its
+    # own too), how often a board asks for news, how many past calls it lists, and whether it
+    # chimes on a new call.
+    "BOARD_COOKIE_NAME": "lobby_board",
+    "BOARD_AREAS": {},
+    "BOARD_POLL_SECONDS": 2,
+    "BOARD_RECENT_CALLS": 5,
+    "BOARD_CHIME": True,
     "ENROLMENT_LINK_HOURS": 24,
     # Base URL printed in enrolment links and QR codes; falls back to the request's host.
     "PUBLIC_BASE_URL": "",

@@ -26,6 +26,9 @@ AUDIT_DETAIL_KEYS: dict[str, str] = {
     "choice": "a choice made on a screen, e.g. the insurance option 'same', 'new', 'self_pay'",
     "ticket": "a queue ticket label such as 'R-014'",
     "reason": "a machine-readable reason such as 'printer_offline'",
+    "staff_id": "the staff member who acted (their account's id)",
+    "channel": "where a patient checked in: 'kiosk' or 'desk'",
+    "matches": "how many rows a staff search found (never what was searched for)",
 }
 # Identifier-like tokens only: no spaces, no accents, nothing long enough to be a free-text value.
 TOKEN = re.compile(r"[A-Za-z0-9_.:-]{0,40}")

@@ -1,10 +1,11 @@
 """Database models. Importing this package registers every table on `db.metadata`, which
 Alembic's autogenerate and the schema tests compare against the migrations."""
 
-from kiosk.models.devices import Kiosk
+from kiosk.models.devices import Board, EnrolledDevice, Kiosk
 from kiosk.models.patients import (
     Appointment,
     AppointmentStatus,
+    ArrivalChannel,
     AuditEvent,
     CheckIn,
     Consent,
@@ -19,18 +20,22 @@ from kiosk.models.patients import (
     QueueTicketStatus,
 )
 from kiosk.models.printing import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
+from kiosk.models.queue import QueueAction, QueueEvent
 from kiosk.models.sessions import KioskSession
 from kiosk.models.wayfinding import PhoneRouteLink, WayfindingEvent, WayfindingEventKind
 
 __all__ = [
     "Appointment",
     "AppointmentStatus",
+    "ArrivalChannel",
     "AuditEvent",
+    "Board",
     "CheckIn",
     "Consent",
     "ContactChange",
     "ContactChangeStatus",
     "Department",
+    "EnrolledDevice",
     "InsuranceCoverage",
     "Kiosk",
     "KioskSession",
@@ -42,6 +47,8 @@ __all__ = [
     "PrintJobStatus",
     "PrinterState",
     "PrinterStatus",
+    "QueueAction",
+    "QueueEvent",
     "QueueTicket",
     "QueueTicketStatus",
     "WayfindingEvent",

@@ -133,6 +133,12 @@ class QueueTicket(Base):
     lang: Mapped[str] = mapped_column(String(8), default="en")
     estimated_wait_minutes: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Raised by every staff action; actions update "WHERE version = what I saw", so two
+    # coordinators acting on one ticket at once cannot both succeed (admin/queue/actions.py).
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Where staff last called the ticket to ("Desk 3"), for the board and the phone page.
+    called_to: Mapped[str | None] = mapped_column(String(40))
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     department: Mapped[Department] = relationship(lazy="joined")
 
@@ -142,8 +148,16 @@ class QueueTicket(Base):
         return f"{self.department.ticket_prefix}-{self.number:03d}"
 
 
+class ArrivalChannel(enum.StrEnum):
+    """Where a patient checked in: at a kiosk, or with a coordinator at the desk."""
+
+    KIOSK = "kiosk"
+    DESK = "desk"
+
+
 class CheckIn(Base):
-    """A patient's arrival through a kiosk. One per appointment, enforced by the database."""
+    """A patient's arrival through a kiosk or at the desk. One per appointment, enforced by the
+    database."""
 
     __tablename__ = "check_ins"
 
@@ -154,6 +168,11 @@ class CheckIn(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("queue_tickets.id"), unique=True)
     insurance_choice: Mapped[str] = mapped_column(String(20), default="")
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    channel: Mapped[ArrivalChannel] = mapped_column(
+        enum_column(ArrivalChannel, "arrival_channel"),
+        default=ArrivalChannel.KIOSK,
+        server_default=ArrivalChannel.KIOSK.value,
+    )
     # The ticket receipt's print job: the done screen tells the patient how its printing went.
     print_job_id: Mapped[int | None] = mapped_column(
         ForeignKey("print_jobs.id", ondelete="SET NULL")
