@@ -20,6 +20,13 @@ from kiosk.models.patients import (
 )
 from kiosk.models.printing import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
 from kiosk.models.sessions import KioskSession
+from kiosk.models.staff import (
+    StaffAccountEvent,
+    StaffRole,
+    StaffRoleName,
+    StaffSigninFailure,
+    StaffUser,
+)
 from kiosk.models.wayfinding import PhoneRouteLink, WayfindingEvent, WayfindingEventKind
 
 __all__ = [
@@ -44,6 +51,11 @@ __all__ = [
     "PrinterStatus",
     "QueueTicket",
     "QueueTicketStatus",
+    "StaffAccountEvent",
+    "StaffRole",
+    "StaffRoleName",
+    "StaffSigninFailure",
+    "StaffUser",
     "WayfindingEvent",
     "WayfindingEventKind",
 ]
