@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import Flask, abort, current_app, redirect, render_template, request, session, url_for
 from flask_security import current_user
 
 from kiosk.models import StaffRoleName, StaffUser
@@ -81,8 +81,6 @@ def allowed_roles(view: Callable[..., Any]) -> frozenset[StaffRoleName] | None:
 
 def is_kiosk_request() -> bool:
     """A kiosk's device cookie (valid or not), or a kiosk session already under way."""
-    if g.get("kiosk") is not None:
-        return True
     if current_app.config["DEVICE_COOKIE_NAME"] in request.cookies:
         return True
     return (
@@ -104,6 +102,8 @@ def guard_staff_area() -> tuple[str, int] | None:
 
 
 def init_app(app: Flask) -> None:
-    """Guard the staff area (after the kiosk's identity is known)."""
-    app.before_request(guard_staff_area)
+    """Guard the staff area before anything else runs: a request refused earlier (a stale CSRF
+    token, say) would otherwise store its fresh session as a kiosk session, and that browser
+    would be refused staff pages until the session expired."""
+    app.before_request_funcs.setdefault(None, []).insert(0, guard_staff_area)
     app.context_processor(lambda: {"staff_user": signed_in_staff()})

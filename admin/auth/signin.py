@@ -26,7 +26,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask
+from flask import Flask, session
 from flask_login import user_logged_out
 from flask_security import LoginForm, Security, SQLAlchemyUserDatastore, user_authenticated
 
@@ -35,7 +35,12 @@ from admin.auth.two_factor import StaffTotp, setup_qr_markup, totp_secrets
 from kiosk.extensions import db
 from kiosk.models import StaffRole, StaffUser
 from kiosk.models.types import utcnow
-from kiosk.shell.sessions import end_current_session, start_staff_session
+from kiosk.shell.sessions import (
+    STAFF_AUDIENCE,
+    KioskSessionData,
+    end_current_session,
+    start_staff_session,
+)
 
 STAFF_URL_PREFIX = "/staff"
 
@@ -101,11 +106,14 @@ def on_signed_in(app: Flask, user: StaffUser, **extra: Any) -> None:
 
 
 def on_signed_out(app: Flask, user: StaffUser | None = None, **extra: Any) -> None:
-    """End the whole session, not only Flask-Login's keys in it."""
+    """End the whole session, not only Flask-Login's keys in it. Whatever this response still
+    puts in the session is stored as a signed-out staff session, never as a kiosk one."""
     if isinstance(user, StaffUser):
         accounts.record_account_event("signed_out", user, actor=user)
         db.session.commit()
     end_current_session()
+    if isinstance(session, KioskSessionData):
+        session.audience = STAFF_AUDIENCE
 
 
 def init_app(app: Flask) -> None:

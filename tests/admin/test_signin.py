@@ -350,3 +350,20 @@ def test_a_browser_in_a_kiosk_session_cannot_open_staff_pages(app: Flask) -> Non
         assert response.status_code == 403
         assert "cannot be opened on a kiosk" in response.get_data(as_text=True)
     assert app.test_client().get(SIGNIN_PATH).status_code == 200
+
+
+def test_a_form_left_open_past_the_session_gets_the_expiry_page_and_sign_in_still_works(
+    app: Flask, client: FlaskClient
+) -> None:
+    account = staff_account(app, StaffRoleName.COORDINATOR)
+    sign_in(client, app, account)
+    stale_token = csrf_token_from(client.get("/staff/").get_data(as_text=True))
+    with app.app_context():
+        db.session.execute(update(KioskSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    stale = client.post("/staff/sign-out", data={"csrf_token": stale_token})
+    assert stale.status_code == 400
+    assert "This page has expired" in stale.get_data(as_text=True)
+    assert client.get(SIGNIN_PATH).status_code == 200
+    sign_in(client, app, account)
+    assert signed_in(client)
