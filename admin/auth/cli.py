@@ -7,6 +7,8 @@ echoed, never an argument that would land in the shell's history).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 from flask.cli import AppGroup
 
@@ -72,54 +74,53 @@ def list_command() -> None:
         )
 
 
+def change_account(email: str, change: Callable[[StaffUser], object], done: str) -> None:
+    """Apply `change` to the account, commit, and say `done` (`{email}`, `{result}`)."""
+    user = account_named(email)
+    try:
+        result = change(user)
+    except accounts.AccountError as error:
+        raise click.UsageError(str(error)) from None
+    db.session.commit()
+    click.echo(done.format(email=user.email, result=result))
+
+
 @user_group.command("disable")
 @click.argument("email")
 def disable_command(email: str) -> None:
     """Disable an account and sign it out everywhere."""
-    user = account_named(email)
-    accounts.disable(user)
-    db.session.commit()
-    click.echo(f"{user.email} is disabled and signed out everywhere.")
+    change_account(email, accounts.disable, "{email} is disabled and signed out everywhere.")
 
 
 @user_group.command("enable")
 @click.argument("email")
 def enable_command(email: str) -> None:
     """Let a disabled account sign in again."""
-    user = account_named(email)
-    accounts.enable(user)
-    db.session.commit()
-    click.echo(f"{user.email} can sign in again.")
+    change_account(email, accounts.enable, "{email} can sign in again.")
 
 
 @user_group.command("reset-password")
 @click.argument("email")
 def reset_password_command(email: str) -> None:
     """Set a new password (prompted) and sign the account out everywhere."""
-    user = account_named(email)
-    try:
-        accounts.set_password(user, prompt_password())
-    except accounts.AccountError as error:
-        raise click.UsageError(str(error)) from None
-    db.session.commit()
-    click.echo(f"New password set for {user.email}; every session of the account ended.")
+    change_account(
+        email,
+        lambda user: accounts.set_password(user, prompt_password()),
+        "New password set for {email}; every session of the account ended.",
+    )
 
 
 @user_group.command("reset-two-step")
 @click.argument("email")
 def reset_two_step_command(email: str) -> None:
     """Forget the account's authenticator (a lost phone) and sign it out everywhere."""
-    user = account_named(email)
-    accounts.reset_two_factor(user)
-    db.session.commit()
-    click.echo(f"{user.email} sets up a new authenticator at the next sign-in.")
+    change_account(
+        email, accounts.reset_two_factor, "{email} sets up a new authenticator at the next sign-in."
+    )
 
 
 @user_group.command("end-sessions")
 @click.argument("email")
 def end_sessions_command(email: str) -> None:
     """Sign the account out on every computer now."""
-    user = account_named(email)
-    ended = accounts.end_sessions(user)
-    db.session.commit()
-    click.echo(f"{ended} session(s) of {user.email} ended.")
+    change_account(email, accounts.end_sessions, "{result} session(s) of {email} ended.")

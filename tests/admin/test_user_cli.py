@@ -7,8 +7,8 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from kiosk.extensions import db
-from kiosk.models import StaffUser
-from tests.staff_signin import StaffAccount, post_password
+from kiosk.models import StaffRoleName, StaffUser
+from tests.staff_signin import StaffAccount, post_password, sign_in, staff_account
 
 PASSPHRASE = "first light over the harbor"
 
@@ -68,3 +68,22 @@ def test_list_disable_and_enable(app: Flask, runner: FlaskCliRunner) -> None:
     assert "\tactive\t" in runner.invoke(args=["user", "list"]).output
     unknown = runner.invoke(args=["user", "disable", "nobody@example.org"])
     assert unknown.exit_code == 2 and "no staff account" in unknown.output
+
+
+def test_end_sessions_and_reset_two_step_sign_the_account_out(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    admin = staff_account(app, StaffRoleName.SYSTEM_ADMIN)
+    desk = app.test_client()
+    sign_in(desk, app, admin)
+    ended = runner.invoke(args=["user", "end-sessions", admin.email])
+    assert ended.exit_code == 0 and "1 session(s) of" in ended.output
+    assert desk.get("/staff/").status_code == 302
+    sign_in(desk, app, admin)
+    reset = runner.invoke(args=["user", "reset-two-step", admin.email])
+    assert reset.exit_code == 0, reset.output
+    assert desk.get("/staff/").status_code == 302
+    # The old authenticator is forgotten: the password leads to setting up a new one.
+    assert post_password(app.test_client(), admin.email, admin.password).startswith(
+        "/staff/two-step/setup"
+    )
