@@ -19,8 +19,10 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, redirect, render_template, request, session, url_for
 from flask_security import current_user
+from werkzeug.wrappers import Response as BaseResponse
 
 from kiosk.models import StaffRoleName, StaffUser
+from kiosk.shell.links import is_htmx
 from kiosk.shell.sessions import KIOSK_AUDIENCE, STAFF_AUDIENCE, KioskSessionData
 
 STAFF_PATH = "/staff"
@@ -48,6 +50,18 @@ def signed_in_staff() -> StaffUser | None:
     return user
 
 
+def send_to_signin() -> BaseResponse:
+    """To the sign-in page, and back here afterwards. An htmx request (a polling staff screen
+    whose session ended) gets 401 with `HX-Redirect`, so the whole page goes to sign-in instead
+    of the sign-in form being swapped into a corner of it."""
+    signin = url_for("security.login", next=request.path)
+    if is_htmx():
+        response = BaseResponse(status=401)
+        response.headers["HX-Redirect"] = signin
+        return response
+    return redirect(signin)
+
+
 def require_roles(*roles: StaffRoleName) -> Callable[[View], View]:
     """Decorator for staff views: signed in, with one of `roles` (403 otherwise), and with
     two-step sign-in set up where the account's roles demand it."""
@@ -60,7 +74,7 @@ def require_roles(*roles: StaffRoleName) -> Callable[[View], View]:
         def guarded(*args: Any, **kwargs: Any) -> Any:
             user = signed_in_staff()
             if user is None:
-                return redirect(url_for("security.login", next=request.path))
+                return send_to_signin()
             if user.needs_two_factor() and not user.tf_primary_method:
                 return redirect(url_for("security.two_factor_setup"))
             if allowed.isdisjoint(user.role_names()):

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
+import argon2
 import pyotp
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select, update
@@ -367,3 +370,47 @@ def test_a_form_left_open_past_the_session_gets_the_expiry_page_and_sign_in_stil
     assert client.get(SIGNIN_PATH).status_code == 200
     sign_in(client, app, account)
     assert signed_in(client)
+
+
+def test_a_polling_staff_screen_whose_session_ended_is_sent_to_sign_in_whole(
+    app: Flask, client: FlaskClient
+) -> None:
+    response = client.get("/staff/", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith(SIGNIN_PATH)
+    assert response.get_data(as_text=True) == ""
+
+
+ARGON2_PARAMETERS = re.compile(rb"\$m=(\d+),t=(\d+),p=(\d+)\$")
+
+
+def test_every_failure_costs_the_same_argon2_work_so_timing_tells_nothing(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted, not timed: each failure runs one Argon2 computation with the stored hashes'
+    parameters, whether the account exists or not."""
+    known = staff_account(app, StaffRoleName.COORDINATOR)
+    runs: list[tuple[int, int, int]] = []
+    real_hash, real_verify = argon2.low_level.hash_secret, argon2.low_level.verify_secret
+
+    def counted_hash(**kwargs: Any) -> bytes:
+        runs.append((kwargs["memory_cost"], kwargs["time_cost"], kwargs["parallelism"]))
+        return real_hash(**kwargs)
+
+    def counted_verify(stored: bytes, secret: bytes, kind: Any) -> bool:
+        match = ARGON2_PARAMETERS.search(stored)
+        assert match
+        runs.append((int(match[1]), int(match[2]), int(match[3])))
+        return real_verify(stored, secret, kind)
+
+    monkeypatch.setattr(argon2.low_level, "hash_secret", counted_hash)
+    monkeypatch.setattr(argon2.low_level, "verify_secret", counted_verify)
+    work = []
+    for email, password in (
+        ("nobody@example.org", STAFF_PASSWORD),
+        (known.email, "not the password at all"),
+    ):
+        runs.clear()
+        try_password(client, email, password)
+        work.append(list(runs))
+    assert len(work[0]) == 1 and work[0] == work[1]
