@@ -414,3 +414,19 @@ def test_every_failure_costs_the_same_argon2_work_so_timing_tells_nothing(
         try_password(client, email, password)
         work.append(list(runs))
     assert len(work[0]) == 1 and work[0] == work[1]
+
+
+def test_housekeeping_forgets_failures_older_than_the_window_only(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner
+) -> None:
+    for attempt in range(3):
+        try_password(client, "nobody@example.org", f"guess {attempt}")
+    with app.app_context():
+        oldest = db.session.scalars(select(StaffSigninFailure).limit(2)).all()
+        for failure in oldest:
+            failure.occurred_at = utcnow() - timedelta(minutes=16)
+        db.session.commit()
+    result = runner.invoke(args=["housekeeping"])
+    assert "2 old staff sign-in failure(s) forgotten." in result.output
+    with app.app_context():
+        assert len(db.session.scalars(select(StaffSigninFailure)).all()) == 1

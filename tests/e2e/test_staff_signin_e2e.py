@@ -1,6 +1,7 @@
 """A facility admin at a front-desk computer signs in for the first time: password, setting up
-the authenticator app, the code, the staff home, signing out — then again in Spanish. Every
-page passes axe-core's WCAG 2.2 A/AA checks, and a name carrying markup stays text."""
+the authenticator app, the code, the staff home, signing out — then again in Spanish, over HTTP
+and HTTPS. Every page passes axe-core's WCAG 2.2 A/AA checks, and a name carrying markup stays
+text."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def type_password(page: Page, email: str, password: str, button: str) -> None:
     page.get_by_role("button", name=button).click()
 
 
+@pytest.mark.parametrize("scheme", ["http", "https"])
 def test_first_sign_in_with_two_step_setup_then_again_in_spanish(
     start_server: Callable[..., LiveServer], desk_page: Page
 ) -> None:
