@@ -24,9 +24,9 @@ protection for codes (`admin.auth.two_factor`), the sign-in throttle (`admin.aut
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, NoReturn
 
-from flask import Flask, session
+from flask import Flask, abort, session
 from flask_login import user_logged_out
 from flask_security import LoginForm, Security, SQLAlchemyUserDatastore, user_authenticated
 
@@ -116,6 +116,16 @@ def on_signed_out(app: Flask, user: StaffUser | None = None, **extra: Any) -> No
         session.audience = STAFF_AUDIENCE
 
 
+# Flask-Security steps Lobby does not offer: the rescue emails an address nobody configured
+# (a lost phone is for hospital IT: `flask user reset-two-step`).
+STEPS_NOT_OFFERED = ("security.two_factor_rescue",)
+
+
+def step_not_offered(**_: Any) -> NoReturn:
+    """A step Lobby does not offer: 404, like any page that is not there."""
+    abort(404)
+
+
 def init_app(app: Flask) -> None:
     """Configure Flask-Security-Too on our models and bridge it to our sessions."""
     app.config.update(FLASK_SECURITY_SETTINGS)
@@ -127,3 +137,5 @@ def init_app(app: Flask) -> None:
     user_authenticated.connect(on_signed_in, app)
     user_logged_out.connect(on_signed_out, app)
     throttle.guard_signin_steps(app)
+    for endpoint in STEPS_NOT_OFFERED:
+        app.view_functions[endpoint] = step_not_offered

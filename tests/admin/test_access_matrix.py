@@ -19,7 +19,7 @@ from admin.access import allowed_roles, is_staff_path
 from kiosk.models import StaffRoleName
 from tests.builders import enrolled_client
 from tests.helpers import csrf_token_from
-from tests.staff_signin import sign_in, staff_account
+from tests.staff_signin import post_password, sign_in, staff_account
 
 # Flask-Security's sign-in steps: reachable before sign-in; only the first shows a page to
 # a stranger, the others need a password step passed in the same session.
@@ -33,7 +33,19 @@ SIGNIN_STEPS = {
     "security.tf_select",
 }
 OPEN_TO_STRANGERS = {"security.login"}
-IDENTITIES = ["anonymous", "kiosk", *[role.value for role in StaffRoleName]]
+# Half-way through signing in: the password passed, the code (or the authenticator setup)
+# still to come.
+HALF_SIGNED_IN = ["code-pending", "setup-pending"]
+IDENTITIES = ["anonymous", "kiosk", *HALF_SIGNED_IN, *[role.value for role in StaffRoleName]]
+# What the sign-in steps' forms submit, so each step goes past its form checks.
+PLAUSIBLE_FORM = {
+    "email": "someone@example.org",
+    "password": "a wrong password",
+    "code": "123456",
+    "setup": "authenticator",
+    "help_setup": "help",
+    "which": "authenticator",
+}
 EVERY_ROLE = frozenset(StaffRoleName)
 SYSTEM_ADMIN_ONLY = frozenset({StaffRoleName.SYSTEM_ADMIN})
 # The access policy of each staff screen, written down apart from the code, so that widening a
@@ -64,10 +76,15 @@ def concrete_path(rule: Rule, user_id: int) -> str:
     return ARGUMENT.sub(lambda m: str(user_id) if m[1] == "user_id" else "x", rule.rule)
 
 
-def signin_steps_last(rule: Rule) -> tuple[bool, bool, str]:
-    """Sort key: the screens first, then the sign-in steps (a signed-in person who opens one
-    out of turn is signed out), signing out last of all."""
-    return (rule.endpoint in SIGNIN_STEPS, rule.endpoint == "security.logout", rule.rule)
+def signin_steps_last(rule: Rule) -> tuple[bool, bool, bool, str]:
+    """Sort key: the screens first, then the two-step pages (a signed-in person who opens one
+    out of turn is signed out), then the sign-in page, signing out last of all."""
+    return (
+        rule.endpoint in SIGNIN_STEPS,
+        rule.endpoint == "security.login",
+        rule.endpoint == "security.logout",
+        rule.rule,
+    )
 
 
 def browser_as(app: Flask, identity: str) -> tuple[FlaskClient, str]:
@@ -78,6 +95,11 @@ def browser_as(app: Flask, identity: str) -> tuple[FlaskClient, str]:
         return client, csrf_token_from(client.get("/").get_data(as_text=True))
     client = app.test_client()
     if identity == "anonymous":
+        return client, csrf_token_from(client.get("/staff/sign-in").get_data(as_text=True))
+    if identity in HALF_SIGNED_IN:
+        with_totp = identity == "code-pending"
+        admin = staff_account(app, StaffRoleName.SYSTEM_ADMIN, with_totp=with_totp)
+        post_password(client, admin.email, admin.password)
         return client, csrf_token_from(client.get("/staff/sign-in").get_data(as_text=True))
     role = StaffRoleName(identity)
     sign_in(client, app, staff_account(app, role, email=f"{role.value}-matrix@example.org"))
@@ -126,8 +148,11 @@ def test_no_one_outside_a_routes_roles_gets_a_2xx(app: Flask, identity: str) -> 
             allowed = roles is not None and identity in {role.value for role in roles}
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             path = concrete_path(rule, target.id)
-            response = client.open(path, method=method, data={"csrf_token": token})
+            response = client.open(
+                path, method=method, data={**PLAUSIBLE_FORM, "csrf_token": token}
+            )
             status = response.status_code
+            assert status < 500, (identity, method, path, status)
             assert response.headers["Cache-Control"] == "no-store", (method, path)
             if not allowed:
                 assert not 200 <= status < 300, (identity, method, path, status)

@@ -430,3 +430,17 @@ def test_housekeeping_forgets_failures_older_than_the_window_only(
     assert "2 old staff sign-in failure(s) forgotten." in result.output
     with app.app_context():
         assert len(db.session.scalars(select(StaffSigninFailure)).all()) == 1
+
+
+def test_the_email_rescue_step_is_not_offered(app: Flask, client: FlaskClient) -> None:
+    """A lost phone is for hospital IT (`flask user reset-two-step`): Lobby sends no email, and
+    asking for the rescue anyway is a clear 404, never an error."""
+    admin = staff_account(app, StaffRoleName.SYSTEM_ADMIN)
+    post_password(client, admin.email, admin.password)
+    token = csrf_token_from(client.get(CODE_PATH).get_data(as_text=True))
+    assert client.get("/staff/two-step/rescue").status_code == 404
+    for choice in ("help", "email", "recovery_code"):
+        response = client.post(
+            "/staff/two-step/rescue", data={"help_setup": choice, "csrf_token": token}
+        )
+        assert response.status_code == 404
