@@ -12,6 +12,8 @@ import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
 from kiosk.extensions import db
@@ -444,3 +446,44 @@ def test_the_email_rescue_step_is_not_offered(app: Flask, client: FlaskClient) -
             "/staff/two-step/rescue", data={"help_setup": choice, "csrf_token": token}
         )
         assert response.status_code == 404
+
+
+def test_whatever_is_typed_a_failed_sign_in_gets_the_one_message(
+    app: Flask, client: FlaskClient
+) -> None:
+    known = staff_account(app, StaffRoleName.COORDINATOR)
+    app.config.update(STAFF_SIGNIN_ACCOUNT_LIMIT=10_000, STAFF_SIGNIN_ADDRESS_LIMIT=10_000)
+    attempts = iter(range(1, 10_000))
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        email=st.one_of(st.text(max_size=300), st.just(known.email), st.just("")),
+        password=st.text(max_size=300),
+    )
+    @example(email=known.email + "\x00", password="\x00" * 12)
+    @example(email="a@b" * 200, password=STAFF_PASSWORD)
+    def attempt(email: str, password: str) -> None:
+        # A new address per try keeps Flask-Limiter's per-address limit out of the way.
+        number = next(attempts)
+        client.environ_base["REMOTE_ADDR"] = (
+            f"10.{number // 65536}.{number // 256 % 256}.{number % 256}"
+        )
+        status, page = try_password(client, email, password)
+        assert status == 200, (email, password)
+        assert GENERIC_FAILURE in page
+
+    attempt()
+    assert not signed_in(client)
+
+
+def test_a_visit_that_signs_nobody_in_leaves_no_session_behind(
+    app: Flask, client: FlaskClient
+) -> None:
+    for path in ("/staff/", "/staff/users/"):
+        assert client.get(path).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(KioskSession)) == 0
