@@ -100,3 +100,34 @@ def test_first_sign_in_with_two_step_setup_then_again_in_spanish(
     expect(page.locator(".account")).to_contain_text("Administrador de instalaciones")
     assert accessibility_violations(page) == []
     assert dialogs == []
+
+
+def test_a_system_admin_signs_a_colleague_out_everywhere_from_the_accounts_page(
+    start_server: Callable[..., LiveServer], desk_page: Page
+) -> None:
+    server = start_server()
+    admin = staff_account(server.app, StaffRoleName.SYSTEM_ADMIN)
+    colleague = staff_account(
+        server.app, StaffRoleName.COORDINATOR, email="desk@example.org", full_name=HOSTILE_NAME
+    )
+    assert admin.totp_key is not None
+    page = desk_page
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    page.goto(server.url + "/staff/sign-in")
+    type_password(page, admin.email, admin.password, "Sign in")
+    page.get_by_label("Code", exact=True).fill(next_code(server.app, admin.email, admin.totp_key))
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="Staff accounts").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Staff accounts")
+    row = page.get_by_role("row", name=re.compile(colleague.email))
+    expect(row).to_contain_text(HOSTILE_NAME)
+    assert accessibility_violations(page) == []
+
+    row.get_by_role("button", name=re.compile("End sessions")).click()
+    expect(page.get_by_role("status")).to_contain_text(f"{colleague.email} was signed out")
+    page.get_by_role("button", name="Español").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cuentas del personal")
+    assert accessibility_violations(page) == []
+    assert dialogs == []
