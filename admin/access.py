@@ -40,7 +40,7 @@ def signed_in_staff() -> StaffUser | None:
     """The signed-in staff member, or None. Flask-Security's user alone is not enough: the
     request's session must be a live staff session of that same account (ended sessions,
     kiosk sessions and anything else sign nobody in)."""
-    user = current_user._get_current_object()  # noqa: SLF001 (the proxy's documented escape)
+    user = current_user._get_current_object()
     if not isinstance(user, StaffUser) or not user.active:
         return None
     if not isinstance(session, KioskSessionData):
@@ -120,4 +120,9 @@ def init_app(app: Flask) -> None:
     token, say) would otherwise store its fresh session as a kiosk session, and that browser
     would be refused staff pages until the session expired."""
     app.before_request_funcs.setdefault(None, []).insert(0, guard_staff_area)
-    app.context_processor(lambda: {"staff_user": signed_in_staff()})
+    app.context_processor(staff_user_context)
+
+
+def staff_user_context() -> dict[str, StaffUser | None]:
+    """Templates show who is signed in (and offer sign-out) only for a real staff session."""
+    return {"staff_user": signed_in_staff()}
