@@ -1,5 +1,5 @@
-"""Staff tools: device enrolment, the waiting-room board and, as they arrive, the staff
-workspace.
+"""Staff tools: device enrolment, the waiting-room board and the staff workspace (sign-in,
+home, accounts).
 
 Depends on `kiosk`, never the reverse at import time; `kiosk.create_app()` calls `init_app`.
 """
@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-from admin import cli
+from admin import access, auth, cli, home
 
 
 def init_app(app: Flask) -> None:
-    """Register staff commands and the staff side's pages."""
+    """Register staff commands, sign-in and the staff pages (all behind the staff-area guard),
+    and the waiting-room boards."""
     app.cli.add_command(cli.kiosk_group)
+    access.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(home.bp)
     register_waiting_room_boards(app)
 
 

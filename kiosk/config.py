@@ -55,6 +55,13 @@ DEFAULTS: dict[str, Any] = {
     # Staff sessions: signed out after this long without a request, and at the latest after this.
     "STAFF_SESSION_IDLE_MINUTES": 15,
     "STAFF_SESSION_MAX_HOURS": 12,
+    # Staff sign-in throttle (admin/auth/throttle.py): failed steps (password or code) one
+    # account, or one address, may have in any window of so many minutes.
+    "STAFF_SIGNIN_ACCOUNT_LIMIT": 5,
+    "STAFF_SIGNIN_ADDRESS_LIMIT": 20,
+    "STAFF_SIGNIN_WINDOW_MINUTES": 15,
+    # The issuer an authenticator app shows next to a staff member's codes.
+    "SECURITY_TOTP_ISSUER": "Lobby",
     "DEVICE_COOKIE_NAME": "lobby_kiosk",
     "DEVICE_COOKIE_DAYS": 5 * 365,
     # Waiting-room boards (admin/board): their own device cookie (never a kiosk's), named areas
@@ -174,6 +181,9 @@ DEFAULTS: dict[str, Any] = {
         "checkin.by_code_photo": "30 per minute",
         "checkin.by_name": "30 per minute",
         "checkin.birth_date": "30 per minute",
+        # Staff sign-in steps, per address, in front of the per-account throttle.
+        "security.login": "30 per minute",
+        "security.two_factor_token_validation": "30 per minute",
     },
 }
 

@@ -1,6 +1,7 @@
-"""Synthetic demo data for `make run`: the demo hospital's kiosks (and, as features arrive,
-whatever else a fresh installation needs to show something). Seeding is idempotent: running it
-again adds only what is missing and never touches what staff changed.
+"""Synthetic demo data for `make run`: the demo hospital's kiosks, its demo staff (and, as
+features arrive, whatever else a fresh installation needs to show something). Seeding is
+idempotent: running it again adds only what is missing and never touches what staff changed,
+except that the demo staff accounts get new passwords (there are no default passwords).
 
 All demo data is synthetic; no real person or facility is described.
 """
@@ -13,6 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from kiosk.demo.patients import seed_demo_patients
+from kiosk.demo.staff import DemoSignin, seed_demo_staff
 from kiosk.extensions import db
 from kiosk.floorplan import current_wayfinder
 from kiosk.models import Kiosk
@@ -37,12 +39,23 @@ def seed_demo_kiosks(places: list[str]) -> list[Kiosk]:
     return created
 
 
+def echo_demo_staff(signins: list[DemoSignin]) -> None:
+    """Print the demo staff's sign-in details (new passwords on every run)."""
+    click.echo("Demo staff sign-in at /staff/ (synthetic accounts; new passwords on every run):")
+    for signin in signins:
+        click.echo(f"  {signin.role.value:<15} {signin.email}  password: {signin.password}")
+        if signin.totp_key:
+            click.echo(f"  {'':<15} authenticator key: {signin.totp_key}")
+            click.echo(f"  {'':<15} or scan: {signin.totp_uri}")
+
+
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
     """Add the synthetic demo data that is not there yet."""
     created = seed_demo_kiosks(list(current_wayfinder().floorplan.kiosks))
     click.echo(f"Demo data: {len(created)} kiosk(s) added.")
+    echo_demo_staff(seed_demo_staff())
     facility = current_wayfinder().floorplan.facility
     if facility.id != DEMO_FACILITY_ID:
         click.echo(

@@ -22,6 +22,13 @@ from kiosk.models.patients import (
 from kiosk.models.printing import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
 from kiosk.models.queue import QueueAction, QueueEvent
 from kiosk.models.sessions import KioskSession
+from kiosk.models.staff import (
+    StaffAccountEvent,
+    StaffRole,
+    StaffRoleName,
+    StaffSigninFailure,
+    StaffUser,
+)
 from kiosk.models.wayfinding import PhoneRouteLink, WayfindingEvent, WayfindingEventKind
 
 __all__ = [
@@ -51,6 +58,11 @@ __all__ = [
     "QueueEvent",
     "QueueTicket",
     "QueueTicketStatus",
+    "StaffAccountEvent",
+    "StaffRole",
+    "StaffRoleName",
+    "StaffSigninFailure",
+    "StaffUser",
     "WayfindingEvent",
     "WayfindingEventKind",
 ]

@@ -64,7 +64,7 @@ class QueueEvent(Base):
     called_at_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The ticket's version this action produced: undo applies only while it is still current.
     version_after: Mapped[int]
-    # The staff member who acted (the staff accounts' id; no foreign key until they exist here).
+    # The staff member who acted (a staff account id).
     staff_id: Mapped[int | None]
     # An undone action stays in the history, marked by the undo event that reverted it.
     undone_by: Mapped[int | None] = mapped_column(ForeignKey("queue_events.id"))

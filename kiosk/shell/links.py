@@ -21,10 +21,15 @@ def public_url(path: str) -> str:
     return base.rstrip("/") + path
 
 
+def qr_code_svg(text: str) -> str:
+    """A QR code for `text` as an SVG document, sized for a phone camera at arm's length."""
+    image = qrcode.make(text, image_factory=SvgPathImage, box_size=12, border=2)
+    return str(image.to_string(encoding="unicode"))
+
+
 def qr_code_response(url: str) -> Response:
-    """A QR code for `url` as SVG, sized for a phone camera at arm's length."""
-    image = qrcode.make(url, image_factory=SvgPathImage, box_size=12, border=2)
-    return Response(image.to_string(encoding="unicode"), mimetype="image/svg+xml")
+    """A QR code for `url` as an SVG response."""
+    return Response(qr_code_svg(url), mimetype="image/svg+xml")
 
 
 def is_htmx() -> bool:

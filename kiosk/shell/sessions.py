@@ -158,7 +158,9 @@ class DatabaseSessionInterface(SessionInterface):
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, KioskSessionData)
         cookie_name = self.get_cookie_name(app)
-        if not session and session.audience == KIOSK_AUDIENCE:
+        # An empty session nobody is signed in to is not worth a row (a first visit, a
+        # staff sign-in page requested by a crawler).
+        if not session and session.user_id is None:
             if session.session_id is not None:
                 delete_session(session.session_id)
                 response.delete_cookie(

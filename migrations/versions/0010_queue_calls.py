@@ -2,7 +2,7 @@
 staff actions on tickets (queue_events), check-ins marked kiosk or desk, and waiting-room boards.
 
 Revision ID: 0010_queue_calls
-Revises: 0008_check_in_print_job
+Revises: 0009_staff_accounts
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0010_queue_calls"
-down_revision = "0008_check_in_print_job"
+down_revision = "0009_staff_accounts"
 branch_labels = None
 depends_on = None
 

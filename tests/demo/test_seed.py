@@ -1,8 +1,10 @@
-"""`flask seed-demo` gives a fresh installation its demo kiosks, once."""
+"""`flask seed-demo` gives a fresh installation its demo kiosks, once, and demo staff whose
+printed sign-in details work."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from flask import Flask
@@ -11,7 +13,8 @@ from sqlalchemy import select
 
 from kiosk.extensions import db
 from kiosk.floorplan import DEMO_FLOORPLAN
-from kiosk.models import Department, Kiosk, Patient
+from kiosk.models import Department, Kiosk, Patient, StaffUser
+from tests.staff_signin import StaffAccount, sign_in
 
 
 def test_seeding_twice_creates_each_demo_kiosk_once(app: Flask, runner: FlaskCliRunner) -> None:
@@ -59,3 +62,31 @@ def test_another_hospitals_floorplan_gets_kiosks_but_no_demo_patients(
         assert db.session.scalars(select(Department)).all() == []
         assert db.session.scalars(select(Patient)).all() == []
         assert len(db.session.scalars(select(Kiosk)).all()) == len(plan["kiosks"])
+
+
+DEMO_STAFF_LINE = re.compile(r"(coordinator|facility-admin)\s+(\S+@example\.org)  password: (\S+)")
+DEMO_KEY_LINE = re.compile(r"authenticator key: ([A-Z2-7]+)")
+
+
+def test_demo_staff_sign_in_with_the_printed_details_which_change_on_every_run(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    first = runner.invoke(args=["seed-demo"]).output
+    second = runner.invoke(args=["seed-demo"]).output
+    accounts = {
+        role: (email, password) for role, email, password in DEMO_STAFF_LINE.findall(second)
+    }
+    assert set(accounts) == {"coordinator", "facility-admin"}
+    first_passwords = {password for _, _, password in DEMO_STAFF_LINE.findall(first)}
+    assert first_passwords.isdisjoint(password for _, password in accounts.values())
+    keys = DEMO_KEY_LINE.findall(second)
+    assert len(keys) == 1 and keys == DEMO_KEY_LINE.findall(first)
+    with app.app_context():
+        users = db.session.scalars(select(StaffUser)).all()
+        assert len(users) == 2 and all(user.is_demo for user in users)
+    coordinator = StaffAccount(0, *accounts["coordinator"], None)
+    admin = StaffAccount(0, *accounts["facility-admin"], keys[0])
+    for account in (coordinator, admin):
+        browser = app.test_client()
+        sign_in(browser, app, account)
+        assert "Demo account" in browser.get("/staff/").get_data(as_text=True)

@@ -1,0 +1,179 @@
+"""Deny by default: every staff route, found in the URL map (so a new staff screen is covered
+the day it is added), asked by every role, by nobody, and by an enrolled kiosk.
+
+A route either names its roles with `admin.access.require_roles` or is one of the sign-in steps;
+no one outside its roles gets a 2xx, every POST without a CSRF token is refused, and no staff
+response may be stored by a browser or proxy.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.routing import Rule
+
+from admin.access import allowed_roles, is_staff_path
+from kiosk.models import StaffRoleName
+from tests.builders import enrolled_client
+from tests.helpers import csrf_token_from
+from tests.staff_signin import post_password, sign_in, staff_account
+
+# Flask-Security's sign-in steps: reachable before sign-in; only the first shows a page to
+# a stranger, the others need a password step passed in the same session.
+SIGNIN_STEPS = {
+    "security.login",
+    "security.logout",
+    "security.two_factor_token_validation",
+    "security.two_factor_setup",
+    "security.two_factor_setup_validate",
+    "security.two_factor_rescue",
+    "security.tf_select",
+}
+OPEN_TO_STRANGERS = {"security.login"}
+# Half-way through signing in: the password passed, the code (or the authenticator setup)
+# still to come.
+HALF_SIGNED_IN = ["code-pending", "setup-pending"]
+IDENTITIES = ["anonymous", "kiosk", *HALF_SIGNED_IN, *[role.value for role in StaffRoleName]]
+# What the sign-in steps' forms submit, so each step goes past its form checks.
+PLAUSIBLE_FORM = {
+    "email": "someone@example.org",
+    "password": "a wrong password",
+    "code": "123456",
+    "setup": "authenticator",
+    "help_setup": "help",
+    "which": "authenticator",
+}
+EVERY_ROLE = frozenset(StaffRoleName)
+SYSTEM_ADMIN_ONLY = frozenset({StaffRoleName.SYSTEM_ADMIN})
+# The access policy of each staff screen, written down apart from the code, so that widening a
+# decorator by mistake fails here. A route missing from this table is held to the roles its
+# decorator names.
+STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
+    "admin_home.home": EVERY_ROLE,
+    "admin_users.list_accounts": SYSTEM_ADMIN_ONLY,
+    "admin_users.end_sessions": SYSTEM_ADMIN_ONLY,
+    "admin_users.disable": SYSTEM_ADMIN_ONLY,
+    "admin_users.enable": SYSTEM_ADMIN_ONLY,
+}
+
+
+def staff_rules(app: Flask) -> list[Rule]:
+    """Every route in the staff area."""
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if is_staff_path(rule.rule)),
+        key=lambda rule: rule.rule,
+    )
+
+
+ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+def concrete_path(rule: Rule, user_id: int) -> str:
+    """The rule's path with its arguments filled in (an existing account id for `user_id`)."""
+    return ARGUMENT.sub(lambda m: str(user_id) if m[1] == "user_id" else "x", rule.rule)
+
+
+def signin_steps_last(rule: Rule) -> tuple[bool, bool, bool, str]:
+    """Sort key: the screens first, then the two-step pages (a signed-in person who opens one
+    out of turn is signed out), then the sign-in page, signing out last of all."""
+    return (
+        rule.endpoint in SIGNIN_STEPS,
+        rule.endpoint == "security.login",
+        rule.endpoint == "security.logout",
+        rule.rule,
+    )
+
+
+def browser_as(app: Flask, identity: str) -> tuple[FlaskClient, str]:
+    """A browser and a valid CSRF token of its session: signed in with a role, anonymous, or
+    an enrolled kiosk in the middle of a patient's session."""
+    if identity == "kiosk":
+        client = enrolled_client(app, "main-lobby")
+        return client, csrf_token_from(client.get("/").get_data(as_text=True))
+    client = app.test_client()
+    if identity == "anonymous":
+        return client, csrf_token_from(client.get("/staff/sign-in").get_data(as_text=True))
+    if identity in HALF_SIGNED_IN:
+        with_totp = identity == "code-pending"
+        admin = staff_account(app, StaffRoleName.SYSTEM_ADMIN, with_totp=with_totp)
+        post_password(client, admin.email, admin.password)
+        return client, csrf_token_from(client.get("/staff/sign-in").get_data(as_text=True))
+    role = StaffRoleName(identity)
+    sign_in(client, app, staff_account(app, role, email=f"{role.value}-matrix@example.org"))
+    return client, csrf_token_from(client.get("/staff/").get_data(as_text=True))
+
+
+def test_every_staff_route_is_guarded_or_a_signin_step(app: Flask) -> None:
+    unguarded = [
+        rule.endpoint
+        for rule in staff_rules(app)
+        if allowed_roles(app.view_functions[rule.endpoint]) is None
+        and rule.endpoint not in SIGNIN_STEPS
+    ]
+    assert staff_rules(app), "no staff routes found"
+    assert unguarded == []
+
+
+def test_each_screen_allows_exactly_the_roles_of_the_policy(app: Flask) -> None:
+    declared = {
+        rule.endpoint: allowed_roles(app.view_functions[rule.endpoint])
+        for rule in staff_rules(app)
+        if rule.endpoint in STAFF_POLICY
+    }
+    assert declared == STAFF_POLICY
+
+
+def policy_roles(app: Flask, endpoint: str) -> frozenset[StaffRoleName] | None:
+    """The roles a staff route is for: the written policy, else its decorator's."""
+    return STAFF_POLICY.get(endpoint, allowed_roles(app.view_functions[endpoint]))
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_no_one_outside_a_routes_roles_gets_a_2xx(app: Flask, identity: str) -> None:
+    target = staff_account(app, StaffRoleName.COORDINATOR, email="target@example.org")
+    client, token = browser_as(app, identity)
+    checked = 0
+    for rule in sorted(staff_rules(app), key=signin_steps_last):
+        roles = policy_roles(app, rule.endpoint)
+        if identity == "kiosk":
+            allowed = False
+        elif rule.endpoint in SIGNIN_STEPS:
+            # Every step but the sign-in page itself needs a pending sign-in; signed-in staff
+            # may open the two-step setup and sign out.
+            allowed = rule.endpoint in OPEN_TO_STRANGERS or identity != "anonymous"
+        else:
+            allowed = roles is not None and identity in {role.value for role in roles}
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            path = concrete_path(rule, target.id)
+            response = client.open(
+                path, method=method, data={**PLAUSIBLE_FORM, "csrf_token": token}
+            )
+            status = response.status_code
+            assert status < 500, (identity, method, path, status)
+            assert response.headers["Cache-Control"] == "no-store", (method, path)
+            if not allowed:
+                assert not 200 <= status < 300, (identity, method, path, status)
+            elif method == "GET" and roles is not None:
+                assert status == 200, (identity, method, path, status)
+            checked += 1
+    assert checked >= len(staff_rules(app))
+
+
+def test_every_staff_post_without_a_csrf_token_is_refused(app: Flask) -> None:
+    admin = staff_account(app, StaffRoleName.SYSTEM_ADMIN)
+    target = staff_account(app, StaffRoleName.COORDINATOR, email="target@example.org")
+    client = app.test_client()
+    sign_in(client, app, admin)
+    posts = [rule for rule in staff_rules(app) if "POST" in (rule.methods or set())]
+    assert len(posts) >= 5
+    for rule in posts:
+        response = client.post(concrete_path(rule, target.id), data={"email": admin.email})
+        assert response.status_code == 400, rule.rule
+        assert "This page has expired" in response.get_data(as_text=True)
+    # Nothing happened: both accounts still work and the admin is still signed in.
+    assert client.get("/staff/users/").status_code == 200
+    page = client.get("/staff/users/").get_data(as_text=True)
+    assert page.count("Disable") == 1
