@@ -37,6 +37,7 @@ from kiosk.checkin.flow import (
     start_flow,
 )
 from kiosk.checkin.identity import (
+    DeskReason,
     IdentifyOutcome,
     identify_by_code,
     identify_by_name_and_birth_date,
@@ -82,6 +83,7 @@ PHOTO_MESSAGES = {
 }
 CHOOSE_PROBLEM = _l("Please choose one of your appointments, or all of them.")
 CARD_SIDES = ("front", "back")
+PHONE_INPUT_CHARS = 20  # the phone field's maxlength
 SIGNATURE_MAX_CHARS = 400_000  # base64 of a canvas PNG; far above a real signature
 
 
@@ -114,13 +116,31 @@ def kiosk_id() -> int:
     return int(g.kiosk.id)
 
 
+def identify_screen(flow: CheckinFlow) -> str:
+    """The screen the patient identified on (code or last name), where Back returns to."""
+    return url_for("checkin.by_name" if flow.method == "name_dob" else "checkin.by_code")
+
+
+def before_confirm_screen(flow: CheckinFlow) -> str:
+    """Where Back on "Is this you?" goes: the choice of appointments when there were several."""
+    return url_for("checkin.choose") if len(flow.found_ids) > 1 else identify_screen(flow)
+
+
 def after_identify(flow: CheckinFlow, outcome: IdentifyOutcome) -> Response | tuple[str, int]:
-    """One generic failure for every cause; otherwise on to choosing or confirming."""
+    """One generic failure for every cause of a non-match; a real patient with nothing to check
+    in now is sent to the desk (or told they are checked in); otherwise on to choosing or
+    confirming."""
     if outcome.throttled:
         save_flow(flow)
         return render_template(
             "kiosk/checkin/throttled.html", seconds=outcome.retry_after_seconds
         ), 429
+    if outcome.desk_reason is DeskReason.CHECKED_IN:
+        abandon_flow()
+        return render_template("kiosk/checkin/already.html", found_by_lookup=True), 409
+    if outcome.desk_reason is DeskReason.OUTSIDE_WINDOW:
+        abandon_flow()
+        return render_template("kiosk/checkin/see_desk.html", outside_window=True), 409
     if not outcome.found:
         save_flow(flow)
         return render_template("kiosk/checkin/not_found.html"), 422
@@ -213,9 +233,16 @@ def choose() -> Response | str | tuple[str, int]:
     db.session.commit()
     if request.method == "POST":  # a choice that is none of the buttons
         return render_template(
-            "kiosk/checkin/choose.html", appointments=summaries, problem=CHOOSE_PROBLEM
+            "kiosk/checkin/choose.html",
+            appointments=summaries,
+            problem=CHOOSE_PROBLEM,
+            back_url=identify_screen(flow),
         ), 422
-    return render_template("kiosk/checkin/choose.html", appointments=summaries)
+    return render_template(
+        "kiosk/checkin/choose.html",
+        appointments=summaries,
+        back_url=identify_screen(flow),
+    )
 
 
 @bp.route("/confirm", methods=["GET", "POST"])
@@ -239,6 +266,7 @@ def confirm() -> Response | str:
         "kiosk/checkin/confirm.html",
         greeting_name=f"{patient.first_name} {patient.last_name[:1]}.",
         appointments=appointment_summaries(flow.chosen_ids, patient.id, select_locale()),
+        back_url=before_confirm_screen(flow),
         **progress("confirm"),
     )
 
@@ -266,7 +294,10 @@ def contact() -> Response | str:
     record_audit("contact_viewed", kiosk_id=kiosk_id(), patient_id=patient.id, field="phone")
     db.session.commit()
     return render_template(
-        "kiosk/checkin/contact.html", phone_tail=masked_tail(patient.phone), **progress("contact")
+        "kiosk/checkin/contact.html",
+        phone_tail=masked_tail(patient.phone),
+        back_url=url_for("checkin.confirm"),
+        **progress("contact"),
     )
 
 
@@ -277,10 +308,16 @@ def contact_update() -> Response | str | tuple[str, int]:
     if flow is None or not flow.confirmed:
         return restart()
     if request.method == "GET":
-        return render_template("kiosk/checkin/phone.html", **progress("contact"))
-    phone = typed_digits(request.form.get("phone", ""))
+        return render_template("kiosk/checkin/phone.html", typed="", **progress("contact"))
+    typed = request.form.get("phone", "")
+    phone = typed_digits(typed)
     if not valid_phone(phone):
-        return render_template("kiosk/checkin/phone.html", invalid=True, **progress("contact")), 422
+        return render_template(
+            "kiosk/checkin/phone.html",
+            invalid=True,
+            typed=typed.strip()[:PHONE_INPUT_CHARS],
+            **progress("contact"),
+        ), 422
     flow.new_phone, flow.contact_confirmed = phone, True
     save_flow(flow)
     return see_other(url_for("checkin.insurance"))
@@ -305,9 +342,13 @@ def insurance() -> Response | str:
     if on_file is not None:
         record_audit("insurance_viewed", kiosk_id=kiosk_id(), patient_id=flow.patient_id)
         db.session.commit()
+    patient = db.session.get(Patient, flow.patient_id)
+    # A patient without a phone on file skipped the phone question, so Back skips it too.
+    asked_phone = patient is not None and bool(patient.phone)
     return render_template(
         "kiosk/checkin/insurance.html",
         on_file=on_file,
+        back_url=url_for("checkin.contact" if asked_phone else "checkin.confirm"),
         **progress("insurance"),
     )
 
@@ -385,7 +426,11 @@ def consent() -> Response | str | tuple[str, int]:
     if flow is None or not flow.insurance:
         return restart()
     if request.method == "GET":
-        return render_template("kiosk/checkin/consent.html", **progress("consent"))
+        return render_template(
+            "kiosk/checkin/consent.html",
+            back_url=before_consent_screen(flow),
+            **progress("consent"),
+        )
     method = request.form.get("method", "")
     if method == "signature":
         try:
@@ -394,6 +439,7 @@ def consent() -> Response | str | tuple[str, int]:
             return render_template(
                 "kiosk/checkin/consent.html",
                 problem=PHOTO_MESSAGES[rejected.reason],
+                back_url=before_consent_screen(flow),
                 **progress("consent"),
             ), 422
         flow.signature_file = store_for(current_app).put(signature, purpose="signature")
@@ -401,10 +447,16 @@ def consent() -> Response | str | tuple[str, int]:
         return render_template(
             "kiosk/checkin/consent.html",
             problem=PHOTO_MESSAGES[RejectionReason.BLANK],
+            back_url=before_consent_screen(flow),
             **progress("consent"),
         ), 422
     flow.consent_method = method
     return finish(flow)
+
+
+def before_consent_screen(flow: CheckinFlow) -> str:
+    """Where Back on the privacy notice goes: the member ID after a new card, else insurance."""
+    return url_for("checkin.card_details" if flow.insurance == "new" else "checkin.insurance")
 
 
 def data_url_bytes(data_url: str) -> bytes:
