@@ -15,6 +15,7 @@ import zxingcpp
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from PIL import Image
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from kiosk.checkin.answers import (
@@ -42,6 +43,8 @@ from kiosk.checkin.identity import (
     identify_by_code,
     identify_by_name_and_birth_date,
 )
+from kiosk.checkin.reprint import reprint_tickets
+from kiosk.checkin.route_choice import choose_step_free, route_profile, route_profile_chosen
 from kiosk.checkin.screens import (
     appointment_summaries,
     insurance_on_file,
@@ -50,9 +53,10 @@ from kiosk.checkin.screens import (
     ticket_delivery,
 )
 from kiosk.checkin.throttle import unblock_command
+from kiosk.checkin.ticket_route import step_free_changes_route
 from kiosk.extensions import db
 from kiosk.facility import facility_today
-from kiosk.models import Patient
+from kiosk.models import Appointment, Department, Patient
 from kiosk.models.types import utcnow
 from kiosk.shell.i18n import select_locale
 from kiosk.shell.links import see_other
@@ -63,6 +67,7 @@ from kiosk.uploads.card_images import (
     sanitise_signature,
 )
 from kiosk.uploads.secure_store import store_for
+from wayfinding import Profile
 
 bp = Blueprint("checkin", __name__, url_prefix="/check-in")
 
@@ -257,6 +262,8 @@ def confirm() -> Response | str:
             return see_other(url_for("checkin.see_desk"))
         flow.confirmed = True
         save_flow(flow)
+        if needs_route_question(flow):
+            return see_other(url_for("checkin.route_question"))
         return see_other(url_for("checkin.contact"))
     patient = db.session.get(Patient, flow.patient_id)
     assert patient is not None
@@ -267,6 +274,37 @@ def confirm() -> Response | str:
         greeting_name=f"{patient.first_name} {patient.last_name[:1]}.",
         appointments=appointment_summaries(flow.chosen_ids, patient.id, select_locale()),
         back_url=before_confirm_screen(flow),
+        **progress("confirm"),
+    )
+
+
+def needs_route_question(flow: CheckinFlow) -> bool:
+    """Ask about stairs once, and only where the answer changes the way to a department."""
+    if route_profile_chosen():
+        return False
+    departments = db.session.scalars(
+        select(Department)
+        .join(Appointment, Appointment.department_id == Department.id)
+        .where(Appointment.id.in_(flow.chosen_ids))
+    ).unique()
+    return any(step_free_changes_route(g.kiosk, department) for department in departments)
+
+
+@bp.route("/route", methods=["GET", "POST"])
+def route_question() -> Response | str:
+    """Do you need a route without stairs? The ticket's directions follow the answer."""
+    flow = identified_flow()
+    if flow is None or not flow.confirmed:
+        return restart()
+    if request.method == "POST":
+        answer = request.form.get("answer")
+        if answer not in ("yes", "no"):
+            return see_other(url_for("checkin.route_question"))
+        choose_step_free(answer == "yes")
+        return see_other(url_for("checkin.contact"))
+    return render_template(
+        "kiosk/checkin/route_question.html",
+        back_url=url_for("checkin.confirm"),
         **progress("confirm"),
     )
 
@@ -473,7 +511,7 @@ def finish(flow: CheckinFlow) -> Response | tuple[str, int]:
     """Commit the check-in and show its tickets, also to a repeated tap or a retry of this same
     check-in; someone else's check-in of these appointments is told it is already done."""
     try:
-        issued = complete_check_in(flow, g.kiosk, select_locale(), utcnow())
+        issued = complete_check_in(flow, g.kiosk, select_locale(), utcnow(), route_profile())
     except AlreadyCheckedIn:
         abandon_flow()
         return render_template("kiosk/checkin/already.html"), 409
@@ -489,8 +527,30 @@ def done() -> Response | str:
     flow = load_flow()
     if flow is None or not flow.done:
         return restart()
-    tickets = issued_ticket_views(flow.done, g.kiosk, select_locale())
-    return render_template("kiosk/checkin/done.html", tickets=tickets)
+    profile = route_profile()
+    tickets = issued_ticket_views(flow.done, g.kiosk, select_locale(), profile)
+    return render_template(
+        "kiosk/checkin/done.html",
+        tickets=tickets,
+        step_free=profile is Profile.STEP_FREE,
+        offer_step_free=any(ticket.step_free_differs for ticket in tickets),
+    )
+
+
+@bp.post("/done/step-free")
+def done_step_free() -> Response:
+    """Switch the step-free route on or off after check-in: each ticket whose way changes is
+    printed again with directions that way, and the done screen shows them. A repeated tap
+    (no change) prints nothing."""
+    flow = load_flow()
+    if flow is None or not flow.done:
+        return restart()
+    wanted = Profile.STEP_FREE if request.form.get("step_free") == "on" else Profile.STANDARD
+    if wanted is not route_profile():
+        choose_step_free(wanted is Profile.STEP_FREE)
+        flow.done = reprint_tickets(flow.done, g.kiosk, select_locale(), wanted, utcnow())
+        save_flow(flow)
+    return see_other(url_for("checkin.done"))
 
 
 @bp.get("/done/print-status/<int:job_id>")

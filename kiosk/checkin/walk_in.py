@@ -21,6 +21,7 @@ from kiosk.checkin.answers import parse_birth_date, valid_name
 from kiosk.checkin.arrival import ArrivalContext, complete_walk_in
 from kiosk.checkin.audit import record_audit
 from kiosk.checkin.flow import abandon_flow, load_flow, save_flow, start_flow
+from kiosk.checkin.route_choice import route_profile
 from kiosk.checkin.views import only_at_a_kiosk, restart
 from kiosk.extensions import db
 from kiosk.facility import facility_today
@@ -139,7 +140,7 @@ def department() -> Response | str:
         flow.walk_in["last_name"],
         datetime.fromisoformat(flow.walk_in["date_of_birth"]).date(),
         chosen,
-        ArrivalContext(g.kiosk, select_locale(), utcnow(), flow.ticket_secret),
+        ArrivalContext(g.kiosk, select_locale(), utcnow(), flow.ticket_secret, route_profile()),
     )
     flow.walk_in = {}
     flow.done = [[ticket.check_in_id, ticket.token, ticket.print_job_id]]

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Page, expect
-from sqlalchemy import select
+from playwright.sync_api import Locator, Page, expect
+from sqlalchemy import func, select
 
 from kiosk.extensions import db
-from kiosk.models import CheckIn, InsuranceCoverage, PrintJob, PrintJobStatus
-from tests.builders import book_patient
-from tests.e2e.conftest import LiveServer, accessibility_violations
+from kiosk.models import CheckIn, InsuranceCoverage, Patient, PrintJob, PrintJobStatus
+from kiosk.models.types import utcnow
+from tests.builders import add_department, book, book_patient, minutes
+from tests.e2e.conftest import KIOSK_SCREEN, LiveServer, accessibility_violations
 from tests.e2e.test_find_e2e import make_this_screen_a_kiosk
 
 pytestmark = pytest.mark.e2e
@@ -33,6 +34,7 @@ WORDS = {
         "use_photo": "Use this photo",
         "sign": "Sign and check in",
         "done": "You are checked in",
+        "finish": "Finish",
     },
     "es": {
         "start": "Registrar mi llegada a una cita",
@@ -45,6 +47,7 @@ WORDS = {
         "use_photo": "Usar esta foto",
         "sign": "Firmar y registrar mi llegada",
         "done": "Llegada registrada",
+        "finish": "Terminar",
     },
 }
 
@@ -225,3 +228,103 @@ def test_the_other_check_in_screens_pass_accessibility_checks(
         page.goto(server.url + qr.removesuffix("/qr.svg") + f"?lang={lang}")
         expect(page.locator("html")).to_have_attribute("lang", lang)
         no_violations(page)
+
+
+def assert_inside_the_screen(page: Page, locator: Locator) -> None:
+    """The element is on the 1080×1920 screen as loaded: no scrolling needed to see or tap it."""
+    box = locator.bounding_box()
+    assert box is not None, locator
+    width, height = KIOSK_SCREEN["width"], KIOSK_SCREEN["height"]
+    assert page.evaluate("window.scrollY") == 0
+    assert box["x"] >= 0 and box["y"] >= 0, (locator, box)
+    assert box["x"] + box["width"] <= width and box["y"] + box["height"] <= height, (locator, box)
+
+
+def check_in_through_the_screens(page: Page, code: str, words: dict[str, str]) -> None:
+    """From the code screen to the ticket, choosing every appointment and not signing."""
+    page.locator("#code").fill(code)
+    tap_to_next_screen(page, "button", words["continue"])
+    if page.locator("button[value=all]").count():
+        with page.expect_navigation():
+            page.locator("button[value=all]").tap()
+    tap_to_next_screen(page, "button", words["yes_me"])
+    if page.locator("button[name=answer][value=no]").count() and "/route" in page.url:
+        with page.expect_navigation():
+            page.locator("button[value=no]").tap()
+    tap_to_next_screen(page, "button", words["yes"], exact=True)
+    with page.expect_navigation():
+        page.locator("button[name=choice][value=same]").tap()
+    with page.expect_navigation():
+        page.locator("button[name=method][value=tap]").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["done"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "departments"),
+    [("en", ("laboratory", "imaging")), ("es", ("laboratory", "imaging")), ("es", ("laboratory",))],
+)
+def test_the_ticket_screen_shows_every_ticket_and_finish_without_scrolling(
+    start_server: Callable[..., LiveServer],
+    kiosk_page: Page,
+    lang: str,
+    departments: tuple[str, ...],
+) -> None:
+    """At 1080×1920, every ticket's number and QR code, which to go to first, the step-free
+    switch, Finish and the footer are on screen as the page loads."""
+    server = start_server(ENV_NAME="test")
+    booked = book_patient(server.app, department_code=departments[0])
+    if len(departments) > 1:
+        with server.app.app_context():
+            patient = db.session.get(Patient, booked.patient_id)
+            assert patient is not None
+            book(patient, add_department(departments[1], "I"), utcnow() + minutes(40))
+    page = kiosk_page
+    make_this_screen_a_kiosk(server, page, "main-lobby")
+    if lang == "es":
+        tap_to_next_screen(page, "button", "Español")
+    page.goto(server.url + "/check-in/code")
+    check_in_through_the_screens(page, booked.code, WORDS[lang])
+
+    numbers = page.locator(".ticket-number")
+    expect(numbers).to_have_count(len(departments))
+    for index in range(len(departments)):
+        assert_inside_the_screen(page, numbers.nth(index))
+        assert_inside_the_screen(page, page.locator(".phone-qr img").nth(index))
+    if len(departments) > 1:
+        order = page.locator(".ticket-order")
+        expect(order).to_contain_text("Laboratory")
+        expect(order).to_contain_text("primero" if lang == "es" else "first")
+        assert_inside_the_screen(page, order)
+    else:
+        assert_inside_the_screen(page, page.locator(".ticket-directions ol").first)
+    assert_inside_the_screen(page, page.locator(".ticket-step-free button"))
+    assert_inside_the_screen(page, page.get_by_role("button", name=WORDS[lang]["finish"]))
+    for control in page.locator(".bottom-bar a, .bottom-bar button").all():
+        assert_inside_the_screen(page, control)
+    no_violations(page)
+
+
+def test_step_free_chosen_on_the_find_screens_shows_on_the_ticket_and_switches_back(
+    start_server: Callable[..., LiveServer], kiosk_page: Page
+) -> None:
+    """A wheelchair user switches step-free on while looking for the way, checks in without
+    being asked again, and reads a step-free way on the ticket screen; switching it off there
+    shows (and prints) the escalator way."""
+    server = start_server(ENV_NAME="test")
+    booked = book_patient(server.app, department_code="laboratory")
+    page = kiosk_page
+    make_this_screen_a_kiosk(server, page, "main-lobby")
+    page.goto(server.url + "/find/")
+    tap_to_next_screen(page, "button", "Step-free route: off")
+    page.goto(server.url + "/check-in/code")
+    check_in_through_the_screens(page, booked.code, WORDS["en"])
+
+    steps = page.locator(".ticket-directions ol")
+    expect(page.get_by_role("button", name="Step-free route: on")).to_be_visible()
+    expect(steps.first).to_contain_text("Elevator")
+    expect(steps.filter(has_text=re.compile("escalator|stair", re.IGNORECASE))).to_have_count(0)
+    tap_to_next_screen(page, "button", "Step-free route: on")
+    expect(page.get_by_role("button", name="Step-free route: off")).to_be_visible()
+    expect(steps.filter(has_text="escalator")).not_to_have_count(0)
+    with server.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PrintJob)) == 2
