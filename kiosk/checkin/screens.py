@@ -21,6 +21,33 @@ from kiosk.shell.links import public_url
 from wayfinding import Directions, Profile
 
 
+@dataclass(frozen=True)
+class DateBox:
+    """One box of the date-of-birth screen."""
+
+    name: str  # the form field: "day", "month" or "year"
+    label: str
+    max_digits: int
+
+
+DATE_BOXES = {
+    "D": DateBox("day", _l("Day"), 2),
+    "M": DateBox("month", _l("Month"), 2),
+    "Y": DateBox("year", _l("Year"), 4),
+}
+DEFAULT_DATE_ORDER = "MDY"
+
+
+def birth_date_boxes(order: str) -> list[DateBox]:
+    """The date-of-birth boxes in the order the facility's people write a date (`order`, e.g.
+    "MDY" for a US facility). A setting that is not an order of D, M and Y gets the US order
+    rather than a screen without one of the boxes."""
+    letters = order.strip().upper()
+    if sorted(letters) != sorted(DATE_BOXES):
+        letters = DEFAULT_DATE_ORDER
+    return [DATE_BOXES[letter] for letter in letters]
+
+
 def masked_tail(value: str) -> str:
     """The last four characters only ("phone ending 1234"); empty for short values."""
     return value[-4:] if len(value) >= 4 else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+from typing import Any
 
 import zxingcpp
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
@@ -47,6 +48,7 @@ from kiosk.checkin.reprint import reprint_tickets
 from kiosk.checkin.route_choice import choose_step_free, route_profile, route_profile_chosen
 from kiosk.checkin.screens import (
     appointment_summaries,
+    birth_date_boxes,
     insurance_on_file,
     issued_ticket_views,
     masked_tail,
@@ -203,6 +205,12 @@ def by_name() -> Response | str | tuple[str, int]:
     return see_other(url_for("checkin.birth_date"))
 
 
+def birth_date_screen(**context: Any) -> str:
+    """The date-of-birth screen (lookup or walk-in), its boxes in the facility's order."""
+    boxes = birth_date_boxes(str(current_app.config["BIRTH_DATE_ORDER"]))
+    return render_template("kiosk/checkin/birth_date.html", date_boxes=boxes, **context)
+
+
 @bp.route("/birth-date", methods=["GET", "POST"])
 def birth_date() -> Response | str | tuple[str, int]:
     """Date of birth on a keypad; impossible or future dates are explained, not guessed."""
@@ -210,12 +218,10 @@ def birth_date() -> Response | str | tuple[str, int]:
     if flow is None or not flow.pending_last_name:
         return restart()
     if request.method == "GET":
-        return render_template("kiosk/checkin/birth_date.html", form={})
+        return birth_date_screen(form={})
     born, problem = parse_birth_date(request.form, today=facility_today())
     if born is None:
-        return render_template(
-            "kiosk/checkin/birth_date.html", form=request.form, problem=problem
-        ), 422
+        return birth_date_screen(form=request.form, problem=problem), 422
     last_name, flow.pending_last_name = flow.pending_last_name, ""
     outcome = identify_by_name_and_birth_date(last_name, born, kiosk_id=kiosk_id())
     return after_identify(flow, outcome)

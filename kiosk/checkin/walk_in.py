@@ -22,7 +22,7 @@ from kiosk.checkin.arrival import ArrivalContext, complete_walk_in
 from kiosk.checkin.audit import record_audit
 from kiosk.checkin.flow import abandon_flow, load_flow, save_flow, start_flow
 from kiosk.checkin.route_choice import route_profile
-from kiosk.checkin.views import only_at_a_kiosk, restart
+from kiosk.checkin.views import birth_date_screen, only_at_a_kiosk, restart
 from kiosk.extensions import db
 from kiosk.facility import facility_today
 from kiosk.models import AuditEvent, CheckIn, Department
@@ -110,12 +110,10 @@ def birth_date() -> Response | str | tuple[str, int]:
     if flow is None or "last_name" not in flow.walk_in:
         return restart()
     if request.method == "GET":
-        return render_template("kiosk/checkin/birth_date.html", form={}, walk_in=True)
+        return birth_date_screen(form={}, walk_in=True)
     born, problem = parse_birth_date(request.form, today=facility_today())
     if born is None:
-        return render_template(
-            "kiosk/checkin/birth_date.html", form=request.form, problem=problem, walk_in=True
-        ), 422
+        return birth_date_screen(form=request.form, problem=problem, walk_in=True), 422
     flow.walk_in["date_of_birth"] = born.isoformat()
     save_flow(flow)
     return see_other(url_for("walk_in.department"))

@@ -8,6 +8,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
 import qrcode
 from flask import Flask
 from PIL import Image, ImageDraw
@@ -474,3 +475,28 @@ def test_a_patient_already_checked_in_is_told_so_when_they_try_again(app: Flask)
     page = again.get_data(as_text=True)
     assert again.status_code == 409
     assert "You have already checked in" in page and "check what you typed" not in page
+
+
+DATE_BOX = re.compile(r'<input name="(day|month|year)" id="dob-')
+
+
+@pytest.mark.parametrize(
+    ("order", "boxes"),
+    [
+        (None, ["month", "day", "year"]),  # the default: a US facility
+        ("DMY", ["day", "month", "year"]),
+        ("ymd", ["year", "month", "day"]),
+        ("MMY", ["month", "day", "year"]),  # not an order: the default, never a missing box
+    ],
+)
+def test_date_of_birth_boxes_follow_the_facilitys_order(
+    app: Flask, order: str | None, boxes: list[str]
+) -> None:
+    if order is not None:
+        app.config["BIRTH_DATE_ORDER"] = order
+    visit = KioskVisit(app)
+    visit.post("/check-in/name", last_name="Okafor")
+    lookup = visit.client.get("/check-in/birth-date").get_data(as_text=True)
+    visit.post("/check-in/walk-in", first_name="Sam", last_name="Walker")
+    walk_in = visit.client.get("/check-in/walk-in/birth-date").get_data(as_text=True)
+    assert DATE_BOX.findall(lookup) == DATE_BOX.findall(walk_in) == boxes

@@ -328,3 +328,112 @@ def test_step_free_chosen_on_the_find_screens_shows_on_the_ticket_and_switches_b
     expect(steps.filter(has_text="escalator")).not_to_have_count(0)
     with server.app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PrintJob)) == 2
+
+
+def tab_stops_until(page: Page, inside: str, limit: int = 40) -> int:
+    """Press Tab until the focus is inside the CSS selector `inside`; how many presses."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => !!document.activeElement.closest(s)", inside):
+            return presses
+    raise AssertionError(f"Tab never reached {inside}")
+
+
+def test_keyboard_users_tab_past_the_on_screen_keys(
+    start_server: Callable[..., LiveServer], kiosk_page: Page
+) -> None:
+    """The on-screen keys are for touch: Tab goes from a field to the next real control, and
+    the keys still type when tapped."""
+    server = start_server(ENV_NAME="test")
+    page = kiosk_page
+    make_this_screen_a_kiosk(server, page, "main-lobby")
+    page.goto(server.url + "/find/")
+    page.locator("#search-q").fill("lab")
+    expect(page.locator("#search-results a").first).to_be_visible()
+    page.locator("#search-q").focus()
+    assert tab_stops_until(page, "#search-results") == 2  # the Search button, then the result
+
+    page.goto(server.url + "/check-in/code")
+    page.locator("#code").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Continue")).to_be_focused()
+    tap_keys(page, "k7m2")
+    expect(page.locator("#code")).to_have_value("k7m2")
+    expect(page.locator("#code")).to_be_focused()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_date_of_birth_boxes_follow_the_us_order_and_move_on_when_full(
+    start_server: Callable[..., LiveServer], kiosk_page: Page, lang: str
+) -> None:
+    """Month / Day / Year for a US facility; the box being typed into is marked and keeps the
+    focus while the keys are tapped, and a full box hands over to the next."""
+    server = start_server(ENV_NAME="test")
+    booked = book_patient(server.app, last_name="Okafor")
+    page = kiosk_page
+    make_this_screen_a_kiosk(server, page, "main-lobby")
+    if lang == "es":
+        tap_to_next_screen(page, "button", "Español")
+    page.goto(server.url + "/check-in/name")
+    tap_keys(page, "okafor")
+    tap_to_next_screen(page, "button", WORDS[lang]["continue"])
+
+    boxes = page.locator(".date-fields input")
+    assert [boxes.nth(i).get_attribute("name") for i in range(3)] == ["month", "day", "year"]
+    labels = [text.strip() for text in page.locator(".date-fields label").all_inner_texts()]
+    assert labels == (["Mes", "Día", "Año"] if lang == "es" else ["Month", "Day", "Year"])
+    month, day, year = (page.locator(f"#dob-{name}") for name in ("month", "day", "year"))
+    expect(month).to_be_focused()
+    tap_keys(page, "0")
+    expect(month).to_be_focused()
+    expect(month).to_have_class(re.compile("osk-active"))
+    outline = month.evaluate("e => parseFloat(getComputedStyle(e).outlineWidth)")
+    assert outline >= 4
+    tap_keys(page, "3")
+    expect(day).to_be_focused()
+    expect(day).to_have_class(re.compile("osk-active"))
+    expect(month).not_to_have_class(re.compile("osk-active"))
+    tap_keys(page, "12")
+    expect(year).to_be_focused()
+    tap_keys(page, "1984")
+    assert (month.input_value(), day.input_value(), year.input_value()) == ("03", "12", "1984")
+    assert_inside_the_screen(page, year)
+    tap_to_next_screen(page, "button", WORDS[lang]["continue"])
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"{booked.first_name} O.")
+
+
+def test_without_a_camera_a_large_translated_button_chooses_the_photo_and_shows_it(
+    start_server: Callable[..., LiveServer], kiosk_page: Page, tmp_path: Path
+) -> None:
+    """No native "Choose File": a big "Elegir una foto" button, a preview of the chosen card,
+    and no promise of a camera frame that is not there."""
+    server = start_server(ENV_NAME="test")
+    booked = book_patient(server.app)
+    page = kiosk_page
+    make_this_screen_a_kiosk(server, page, "main-lobby")
+    tap_to_next_screen(page, "button", "Español")
+    page.goto(server.url + "/check-in/code")
+    chooser = page.get_by_text("Elegir una foto", exact=True)
+    expect(chooser).to_be_visible()
+    page.locator("#code").fill(booked.code)
+    tap_to_next_screen(page, "button", WORDS["es"]["continue"])
+    tap_to_next_screen(page, "button", WORDS["es"]["yes_me"])
+    tap_to_next_screen(page, "button", WORDS["es"]["yes"], exact=True)
+    tap_to_next_screen(page, "button", WORDS["es"]["new_card"])
+
+    chooser = page.get_by_text("Elegir una foto", exact=True)
+    expect(chooser).to_be_visible()
+    box = chooser.bounding_box()
+    assert box is not None and box["height"] >= 64 and box["width"] >= 64
+    native = page.locator("#photo").bounding_box()
+    assert native is not None and native["width"] <= 1 and native["height"] <= 1
+    expect(page.locator("video")).to_be_hidden()
+    expect(page.get_by_text("recuadro")).to_be_hidden()  # "dentro del recuadro": no frame here
+    preview = page.locator("#photo-preview")
+    expect(preview).to_be_hidden()
+    page.locator("#photo").set_input_files(str(card_photo(tmp_path / "card.jpg")))
+    expect(preview).to_be_visible()
+    assert preview.evaluate("c => c.width") > 0
+    no_violations(page)
+    tap_to_next_screen(page, "button", WORDS["es"]["use_photo"])
+    expect(page.get_by_role("heading", level=1)).to_contain_text("reverso")
