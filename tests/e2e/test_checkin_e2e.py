@@ -437,3 +437,62 @@ def test_without_a_camera_a_large_translated_button_chooses_the_photo_and_shows_
     no_violations(page)
     tap_to_next_screen(page, "button", WORDS["es"]["use_photo"])
     expect(page.get_by_role("heading", level=1)).to_contain_text("reverso")
+
+
+def primary_actions_and_footer_on_screen(page: Page, *actions: Locator) -> None:
+    """The screen's primary actions and every footer control (Back or Home, languages, Help)
+    are on the 1080×1920 screen without scrolling."""
+    for action in actions:
+        assert_inside_the_screen(page, action)
+    for control in page.locator(".bottom-bar a, .bottom-bar button").all():
+        assert_inside_the_screen(page, control)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_check_in_screen_fits_the_kiosk_screen(
+    start_server: Callable[..., LiveServer], kiosk_page: Page, tmp_path: Path, lang: str
+) -> None:
+    """From the first question to the ticket, each screen's primary actions and the footer are
+    inside 1080×1920 as it loads (a chosen card photo's preview included)."""
+    server = start_server(ENV_NAME="test")
+    booked = book_patient(server.app, department_code="laboratory", last_name="Okafor")
+    words = WORDS[lang]
+    page = kiosk_page
+    make_this_screen_a_kiosk(server, page, "main-lobby")
+    if lang == "es":
+        tap_to_next_screen(page, "button", "Español")
+    page.goto(server.url + "/check-in/")
+    primary_actions_and_footer_on_screen(page, page.locator(".choice-list a").last)
+    page.goto(server.url + "/check-in/name")
+    continue_button = page.get_by_role("button", name=words["continue"])
+    primary_actions_and_footer_on_screen(page, continue_button, page.locator(".osk-key").last)
+    tap_keys(page, "okafor")
+    tap_to_next_screen(page, "button", words["continue"])
+    primary_actions_and_footer_on_screen(page, continue_button, page.locator(".osk-key").last)
+    page.goto(server.url + "/check-in/code")
+    primary_actions_and_footer_on_screen(
+        page, continue_button, page.locator(".file-button"), page.locator(".osk-key").last
+    )
+    page.locator("#code").fill(booked.code)
+    tap_to_next_screen(page, "button", words["continue"])
+    primary_actions_and_footer_on_screen(page, page.locator("button[value=no]"))
+    tap_to_next_screen(page, "button", words["yes_me"])
+    primary_actions_and_footer_on_screen(page, page.locator("button[value=no]"))  # stairs?
+    with page.expect_navigation():
+        page.locator("button[value=no]").tap()
+    primary_actions_and_footer_on_screen(page, page.locator("button[value=change]"))
+    tap_to_next_screen(page, "button", words["yes"], exact=True)
+    primary_actions_and_footer_on_screen(page, page.locator("button[value=self_pay]"))
+    tap_to_next_screen(page, "button", words["new_card"])
+    for _side in ("front", "back"):
+        page.locator("#photo").set_input_files(str(card_photo(tmp_path / "card.jpg")))
+        expect(page.locator("#photo-preview")).to_be_visible()
+        use_photo = page.get_by_role("button", name=words["use_photo"])
+        primary_actions_and_footer_on_screen(page, page.locator(".file-button"), use_photo)
+        tap_to_next_screen(page, "button", words["use_photo"])
+    primary_actions_and_footer_on_screen(page, continue_button, page.locator(".osk-key").last)
+    tap_keys(page, "XKZ44112200")
+    tap_to_next_screen(page, "button", words["continue"])
+    primary_actions_and_footer_on_screen(
+        page, page.locator("button[value=signature]"), page.locator("button[value=tap]")
+    )
