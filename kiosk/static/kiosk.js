@@ -108,7 +108,7 @@
   /*
    * Card photos with the kiosk camera: live picture, "Take photo" freezes a frame into the
    * form's file input (so the upload is the same as choosing a file), "Retake" goes back to
-   * the live picture. Without a camera the file input alone works.
+   * the live picture. Without a camera the "Choose a photo" button alone works.
    */
   function startCameras() {
     document.querySelectorAll("[data-camera]").forEach(function (camera) {
@@ -127,15 +127,15 @@
         })
         .catch(function () { /* no camera: the file input stays the way to add a photo */ });
       take.addEventListener("click", function () {
-        var canvas = document.createElement("canvas");
-        canvas.width = video.videoWidth;
-        canvas.height = video.videoHeight;
-        canvas.getContext("2d").drawImage(video, 0, 0);
-        canvas.toBlob(function (blob) {
+        // The frame is drawn on the still canvas itself: the content security policy allows
+        // no blob: images, so an <img> of the photo would stay empty.
+        still.width = video.videoWidth;
+        still.height = video.videoHeight;
+        still.getContext("2d").drawImage(video, 0, 0);
+        still.toBlob(function (blob) {
           var files = new DataTransfer();
           files.items.add(new File([blob], "card.jpg", { type: "image/jpeg" }));
           fileInput.files = files.files;
-          still.src = URL.createObjectURL(blob);
           still.hidden = false;
           video.hidden = true;
           take.hidden = true;

@@ -10,14 +10,20 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Playwright, expect
 from sqlalchemy import func, select
 
 from kiosk.extensions import db
 from kiosk.models import CheckIn, InsuranceCoverage, Patient, PrintJob, PrintJobStatus
 from kiosk.models.types import utcnow
 from tests.builders import add_department, book, book_patient, minutes
-from tests.e2e.conftest import KIOSK_SCREEN, LiveServer, accessibility_violations
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    KIOSK_SCREEN,
+    LiveServer,
+    accessibility_violations,
+)
 from tests.e2e.test_find_e2e import make_this_screen_a_kiosk
 
 pytestmark = pytest.mark.e2e
@@ -402,6 +408,15 @@ def test_date_of_birth_boxes_follow_the_us_order_and_move_on_when_full(
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"{booked.first_name} O.")
 
 
+def check_in_until_the_card(page: Page, code: str, words: dict[str, str] = WORDS["en"]) -> None:
+    """From the code screen to the photo of a new card's front (no stairs question: imaging)."""
+    page.locator("#code").fill(code)
+    tap_to_next_screen(page, "button", words["continue"])
+    tap_to_next_screen(page, "button", words["yes_me"])
+    tap_to_next_screen(page, "button", words["yes"], exact=True)
+    tap_to_next_screen(page, "button", words["new_card"])
+
+
 def test_without_a_camera_a_large_translated_button_chooses_the_photo_and_shows_it(
     start_server: Callable[..., LiveServer], kiosk_page: Page, tmp_path: Path
 ) -> None:
@@ -415,11 +430,7 @@ def test_without_a_camera_a_large_translated_button_chooses_the_photo_and_shows_
     page.goto(server.url + "/check-in/code")
     chooser = page.get_by_text("Elegir una foto", exact=True)
     expect(chooser).to_be_visible()
-    page.locator("#code").fill(booked.code)
-    tap_to_next_screen(page, "button", WORDS["es"]["continue"])
-    tap_to_next_screen(page, "button", WORDS["es"]["yes_me"])
-    tap_to_next_screen(page, "button", WORDS["es"]["yes"], exact=True)
-    tap_to_next_screen(page, "button", WORDS["es"]["new_card"])
+    check_in_until_the_card(page, booked.code, WORDS["es"])
 
     chooser = page.get_by_text("Elegir una foto", exact=True)
     expect(chooser).to_be_visible()
@@ -496,3 +507,44 @@ def test_every_check_in_screen_fits_the_kiosk_screen(
     primary_actions_and_footer_on_screen(
         page, page.locator("button[value=signature]"), page.locator("button[value=tap]")
     )
+
+
+def test_with_a_camera_the_card_photo_taken_is_shown_and_sent(
+    start_server: Callable[..., LiveServer], playwright: Playwright
+) -> None:
+    """A kiosk with a camera (Chromium's fake one): the frame is promised and shown, "Take
+    photo" shows the still it took (drawn, as the security policy allows no blob: images), and
+    that still is the photo sent."""
+    server = start_server(ENV_NAME="test")
+    booked = book_patient(server.app)
+    camera_browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+        ],
+    )
+    try:
+        context = camera_browser.new_context(viewport=KIOSK_SCREEN, has_touch=True)
+        context.grant_permissions(["camera"], origin=server.url)
+        page = context.new_page()
+        make_this_screen_a_kiosk(server, page, "main-lobby")
+        page.goto(server.url + "/check-in/code")
+        check_in_until_the_card(page, booked.code)
+        expect(page.locator("video")).to_be_visible()
+        expect(page.get_by_text("Hold the card flat inside the frame")).to_be_visible()
+        page.get_by_role("button", name="Take photo").tap()
+        still = page.get_by_role("img", name="The photo you took")
+        expect(still).to_be_visible()
+        # A picture is drawn (an <img> the browser refused would have no natural size).
+        drawn = "e => e instanceof HTMLCanvasElement ? e.width : e.naturalWidth"
+        assert still.evaluate(drawn) > 0
+        assert page.locator("#photo").evaluate("i => i.files.length") == 1
+        primary_actions_and_footer_on_screen(
+            page, page.get_by_role("button", name="Use this photo")
+        )
+        tap_to_next_screen(page, "button", "Use this photo")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("back of your card")
+    finally:
+        camera_browser.close()
