@@ -266,17 +266,24 @@ def check_in_through_the_screens(page: Page, code: str, words: dict[str, str]) -
 
 
 @pytest.mark.parametrize(
-    ("lang", "departments"),
-    [("en", ("laboratory", "imaging")), ("es", ("laboratory", "imaging")), ("es", ("laboratory",))],
+    ("lang", "departments", "kiosk"),
+    [
+        ("en", ("laboratory", "imaging"), "main-lobby"),
+        ("es", ("laboratory", "imaging"), "main-lobby"),
+        ("es", ("laboratory",), "main-lobby"),
+        ("es", ("pediatrics",), "parking-lobby"),  # the demo's longest way: four floor sections
+    ],
 )
 def test_the_ticket_screen_shows_every_ticket_and_finish_without_scrolling(
     start_server: Callable[..., LiveServer],
     kiosk_page: Page,
     lang: str,
     departments: tuple[str, ...],
+    kiosk: str,
 ) -> None:
     """At 1080×1920, every ticket's number and QR code, which to go to first, the step-free
-    switch, Finish and the footer are on screen as the page loads."""
+    switch (where it changes the way), Finish and the footer are on screen as the page loads;
+    a single ticket shows its first floor's steps, later floors a tap away."""
     server = start_server(ENV_NAME="test")
     booked = book_patient(server.app, department_code=departments[0])
     if len(departments) > 1:
@@ -285,7 +292,7 @@ def test_the_ticket_screen_shows_every_ticket_and_finish_without_scrolling(
             assert patient is not None
             book(patient, add_department(departments[1], "I"), utcnow() + minutes(40))
     page = kiosk_page
-    make_this_screen_a_kiosk(server, page, "main-lobby")
+    make_this_screen_a_kiosk(server, page, kiosk)
     if lang == "es":
         tap_to_next_screen(page, "button", "Español")
     page.goto(server.url + "/check-in/code")
@@ -303,7 +310,10 @@ def test_the_ticket_screen_shows_every_ticket_and_finish_without_scrolling(
         assert_inside_the_screen(page, order)
     else:
         assert_inside_the_screen(page, page.locator(".ticket-directions ol").first)
-    assert_inside_the_screen(page, page.locator(".ticket-step-free button"))
+        for later_floor in page.locator(".ticket-later-floor > summary").all():
+            assert_inside_the_screen(page, later_floor)
+    if page.locator(".ticket-step-free").count():
+        assert_inside_the_screen(page, page.locator(".ticket-step-free button"))
     assert_inside_the_screen(page, page.get_by_role("button", name=WORDS[lang]["finish"]))
     for control in page.locator(".bottom-bar a, .bottom-bar button").all():
         assert_inside_the_screen(page, control)
