@@ -310,6 +310,7 @@ def route_question() -> Response | str:
         return see_other(url_for("checkin.contact"))
     return render_template(
         "kiosk/checkin/route_question.html",
+        action=url_for("checkin.route_question"),
         back_url=url_for("checkin.confirm"),
         **progress("confirm"),
     )

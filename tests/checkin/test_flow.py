@@ -272,6 +272,7 @@ def test_walk_in_gets_a_ticket_and_is_flagged_unverified(app: Flask) -> None:
     with app.app_context():
         add_department("laboratory", "L")
     visit = KioskVisit(app)
+    visit.post("/find/step-free", step_free="off", next="/find/")  # stairs are fine: no question
     assert visit.post("/check-in/walk-in", first_name="Sam", last_name="1234").status_code == 422
     visit.post("/check-in/walk-in", first_name="Sam", last_name="Walker")
     visit.post("/check-in/walk-in/birth-date", day="2", month="2", year="1990")

@@ -127,3 +127,32 @@ def test_the_switch_after_check_in_needs_a_finished_check_in(app: Flask) -> None
     refused = visit.post("/check-in/done/step-free", step_free="on")
     assert refused.headers["Location"] == "/check-in/"
     assert printed_tickets(app) == []
+
+
+def test_a_walk_in_is_asked_once_about_stairs_where_the_way_differs(app: Flask) -> None:
+    book_patient(app, department_code="laboratory")  # creates the department
+    visit = KioskVisit(app)
+    visit.post("/check-in/walk-in", first_name="Sam", last_name="Walker")
+    visit.post("/check-in/walk-in/birth-date", day="2", month="2", year="1990")
+    asked = visit.post("/check-in/walk-in/department", department="laboratory")
+    assert asked.headers["Location"] == "/check-in/walk-in/route"
+    question = visit.client.get("/check-in/walk-in/route").get_data(as_text=True)
+    assert "Do you need a route without stairs?" in question
+    assert printed_tickets(app) == []  # nothing registered before the answer
+    for _tap in range(2):  # a double tap registers once
+        answered = visit.post("/check-in/walk-in/route", answer="yes")
+        assert answered.headers["Location"] == "/check-in/done"
+    [ticket] = printed_tickets(app)
+    assert "Elevator" in ticket and not NOT_STEP_FREE.search(ticket), ticket
+    with app.app_context():
+        assert len(db.session.scalars(select(CheckIn)).all()) == 1
+
+
+def test_a_walk_in_to_a_place_with_one_way_is_not_asked(app: Flask) -> None:
+    book_patient(app, department_code="imaging")
+    visit = KioskVisit(app)
+    visit.post("/check-in/walk-in", first_name="Sam", last_name="Walker")
+    visit.post("/check-in/walk-in/birth-date", day="2", month="2", year="1990")
+    done = visit.post("/check-in/walk-in/department", department="imaging")
+    assert done.headers["Location"] == "/check-in/done"
+    assert visit.client.get("/check-in/walk-in/route").headers["Location"] == "/check-in/done"
