@@ -7,9 +7,9 @@ after it. A patient with several such appointments gets all of them, in time ord
 can offer "choose one or all".
 
 Enumeration resistance:
-- every cause of failure (malformed, unknown, expired or used code; wrong name or date of
-  birth; no appointment today; outside the window; cancelled) gives the same `NOT_FOUND` outcome,
-  after the same two queries, padded to at least `IDENTIFY_MIN_SECONDS` of wall time;
+- every cause of a non-match (malformed, unknown, expired or used code; wrong name or date of
+  birth; no appointment today; cancelled; twins) gives the same `NOT_FOUND` outcome, after the
+  same two queries as a match, padded to at least `IDENTIFY_MIN_SECONDS` of wall time;
 - failed lookups are throttled per kiosk and per typed last name, in sliding windows that a
   success does not erase, with a staff alert on the failure rate (see `throttle`); nothing is
   looked up while a limit is reached.
