@@ -119,14 +119,17 @@
       var still = camera.querySelector(".camera-still");
       var take = camera.querySelector("[data-camera-take]");
       var retake = camera.querySelector("[data-camera-retake]");
+      // The camera appears once its picture runs: "Take photo" before the first frame would
+      // take nothing.
+      video.addEventListener("playing", function () { camera.hidden = false; }, { once: true });
       navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } })
         .then(function (stream) {
           video.srcObject = stream;
           video.play();
-          camera.hidden = false;
         })
         .catch(function () { /* no camera: the file input stays the way to add a photo */ });
       take.addEventListener("click", function () {
+        if (!video.videoWidth) { return; }
         // The frame is drawn on the still canvas itself: the content security policy allows
         // no blob: images, so an <img> of the photo would stay empty.
         still.width = video.videoWidth;
