@@ -8,16 +8,17 @@ day at the front door. One check-in is every request a kiosk browser sends for i
 for its expected status and redirect target:
 
     GET /check-in/ · GET /check-in/code · POST /check-in/code (303) · GET+POST confirm ·
+    [GET+POST "Do you need a route without stairs?" ("no"), where the step-free way differs] ·
     GET+POST contact · GET+POST insurance ("same" when on file, else "self_pay") ·
     GET+POST consent (tap, 303 to done) · GET /check-in/done · GET its ticket QR image ·
     POST /reset (303) · GET /
 
-15 requests. Static files are left out (a kiosk caches them). Reported: check-ins per second
-over the measured phase, p50/p99 of single requests and of whole check-ins (client-side wall
-time on loopback), and errors: any transport failure, status or redirect target other than the
-expected one. Each kiosk first does one unmeasured warm-up check-in (workers build their
-wayfinding trees and connection pools). Afterwards the database is asked whether every check-in
-that reached its ticket screen left exactly one `CheckIn` row and one ticket print job, and
+15 requests (17 with the stairs question). Static files are left out (a kiosk caches them).
+Reported: check-ins per second over the measured phase, p50/p99 of single requests and of whole
+check-ins (client-side wall time on loopback), and errors: any transport failure, status or redirect
+target other than the expected one. Each kiosk first does one unmeasured warm-up check-in (workers
+build their wayfinding trees and connection pools). Afterwards the database is asked whether every
+check-in that reached its ticket screen left exactly one `CheckIn` row and one ticket print job, and
 nothing else.
 
 Identity lookups are padded to `IDENTIFY_MIN_SECONDS` (0.25 s, the production default) so that
@@ -495,7 +496,14 @@ def check_in(browser: KioskBrowser, planned: PlannedCheckIn) -> None:
     browser.page("/check-in/")
     browser.page("/check-in/code")
     browser.submit("/check-in/code", {"code": planned.code}, then="/check-in/confirm")
-    browser.submit("/check-in/confirm", {"answer": "yes"}, then="/check-in/contact")
+    status, location, _ = browser.send("POST", "/check-in/confirm", {"answer": "yes"})
+    if (status, location) == (303, "/check-in/route"):  # the standard way has stairs: asked once
+        browser.page("/check-in/route")
+        browser.submit("/check-in/route", {"answer": "no"}, then="/check-in/contact")
+    elif (status, location) == (303, "/check-in/contact"):
+        browser.page("/check-in/contact")
+    else:
+        raise FlowError(f"POST /check-in/confirm: {status} to {location!r}")
     browser.submit("/check-in/contact", {"answer": "yes"}, then="/check-in/insurance")
     browser.submit(
         "/check-in/insurance", {"choice": planned.insurance_choice}, then="/check-in/consent"

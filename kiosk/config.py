@@ -85,6 +85,9 @@ DEFAULTS: dict[str, Any] = {
     # Check-in opens this long before an appointment and closes this long after its start.
     "CHECKIN_EARLY_MINUTES": 60,
     "CHECKIN_LATE_MINUTES": 30,
+    # The order of the date-of-birth boxes, as people of the facility's locale write a date:
+    # "MDY" (Month / Day / Year, US), "DMY" or "YMD".
+    "BIRTH_DATE_ORDER": "MDY",
     # A patient's whole check-in may take at most this long before the screen starts over.
     "CHECKIN_MAX_SECONDS": 600,
     # Every identity lookup takes at least this long, whatever its outcome (no timing oracle).

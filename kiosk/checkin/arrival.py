@@ -42,6 +42,7 @@ from kiosk.printing.queue import enqueue_receipt
 from kiosk.printing.receipt import Receipt
 from kiosk.shell.links import public_url
 from kiosk.tokens import token_hash
+from wayfinding import Profile
 
 
 class AlreadyCheckedIn(Exception):
@@ -94,13 +95,15 @@ def record_answers(flow: CheckinFlow, patient_id: int, kiosk: Kiosk) -> None:
 
 @dataclass(frozen=True)
 class ArrivalContext:
-    """Where, when and in which language a patient arrives, and the secret their check-in's
-    ticket tokens are derived from (`CheckinFlow.ticket_secret`)."""
+    """Where, when and in which language a patient arrives, the secret their check-in's ticket
+    tokens are derived from (`CheckinFlow.ticket_secret`), and the route profile their ticket's
+    directions follow (step-free for a patient who asked for a route without stairs)."""
 
     kiosk: Kiosk
     lang: str
     now: datetime
     ticket_secret: str
+    profile: Profile = Profile.STANDARD
 
 
 def ticket_label_for(appointment_id: int | None) -> str:
@@ -122,7 +125,14 @@ def ticket_for(
     job = enqueue_receipt(
         kiosk,
         ticket_receipt_for(
-            ticket.label, department, token, kiosk, lang, now, ticket.estimated_wait_minutes
+            ticket.label,
+            department,
+            token,
+            kiosk,
+            lang,
+            now,
+            ticket.estimated_wait_minutes,
+            profile=arrival.profile,
         ),
     )
     db.session.flush()
@@ -174,9 +184,11 @@ def ticket_receipt_for(
     lang: str,
     now: datetime,
     wait_minutes: int,
+    *,
+    profile: Profile = Profile.STANDARD,
 ) -> Receipt:
-    """The ticket receipt with directions from this kiosk to the department."""
-    found = ticket_route(kiosk, department, lang)
+    """The ticket receipt with directions for `profile` from this kiosk to the department."""
+    found = ticket_route(kiosk, department, lang, profile)
     route, steps = found if found is not None else (None, None)
     facility = facility_context()
     printout = TicketPrintout(
@@ -194,7 +206,11 @@ def ticket_receipt_for(
 
 
 def complete_check_in(
-    flow: CheckinFlow, kiosk: Kiosk, lang: str, now: datetime
+    flow: CheckinFlow,
+    kiosk: Kiosk,
+    lang: str,
+    now: datetime,
+    profile: Profile = Profile.STANDARD,
 ) -> list[IssuedTicket]:
     """Check in the chosen appointments in one transaction and return their tickets.
 
@@ -206,7 +222,7 @@ def complete_check_in(
     assert flow.patient_id is not None
     try:
         return check_in_appointments(
-            flow, ArrivalContext(kiosk, lang, now, flow.ticket_secret), flow.patient_id
+            flow, ArrivalContext(kiosk, lang, now, flow.ticket_secret, profile), flow.patient_id
         )
     except AlreadyCheckedIn:
         issued = tickets_already_issued(list(flow.chosen_ids), flow.ticket_secret)

@@ -11,14 +11,41 @@ from flask_babel import format_time
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from kiosk.checkin.ticket_route import ticket_route
+from kiosk.checkin.ticket_route import step_free_changes_route, ticket_route
 from kiosk.checkin.tickets import wait_in_words, waiting_ahead
 from kiosk.extensions import db
 from kiosk.models import Appointment, CheckIn, InsuranceCoverage, Kiosk
 from kiosk.printing.delivery import DeliveryNotice, DeliveryState, delivery_state
 from kiosk.printing.status import printer_is_offline
 from kiosk.shell.links import public_url
-from wayfinding import Directions
+from wayfinding import Directions, Profile
+
+
+@dataclass(frozen=True)
+class DateBox:
+    """One box of the date-of-birth screen."""
+
+    name: str  # the form field: "day", "month" or "year"
+    label: str
+    max_digits: int
+
+
+DATE_BOXES = {
+    "D": DateBox("day", _l("Day"), 2),
+    "M": DateBox("month", _l("Month"), 2),
+    "Y": DateBox("year", _l("Year"), 4),
+}
+DEFAULT_DATE_ORDER = "MDY"
+
+
+def birth_date_boxes(order: str) -> list[DateBox]:
+    """The date-of-birth boxes in the order the facility's people write a date (`order`, e.g.
+    "MDY" for a US facility). A setting that is not an order of D, M and Y gets the US order
+    rather than a screen without one of the boxes."""
+    letters = order.strip().upper()
+    if sorted(letters) != sorted(DATE_BOXES):
+        letters = DEFAULT_DATE_ORDER
+    return [DATE_BOXES[letter] for letter in letters]
 
 
 def masked_tail(value: str) -> str:
@@ -109,6 +136,8 @@ class TicketView:
 
     label: str
     place: str
+    # The appointment's start ("10:30 AM"); empty for a walk-in's ticket.
+    time: str
     wait_text: str
     arrival_note: str
     status_url: str
@@ -116,23 +145,35 @@ class TicketView:
     directions: Directions | None
     printer_offline: bool
     delivery: DeliveryNotice
+    # Whether the step-free way there differs from the standard one (the switch matters).
+    step_free_differs: bool
 
 
-def issued_ticket_views(done: list[list[Any]], kiosk: Kiosk, lang: str) -> list[TicketView]:
-    """Views of the tickets this session's check-in produced (`CheckinFlow.done` entries)."""
+def issued_ticket_views(
+    done: list[list[Any]], kiosk: Kiosk, lang: str, profile: Profile
+) -> list[TicketView]:
+    """Views of the tickets this session's check-in produced (`CheckinFlow.done` entries), with
+    directions for `profile`. The check-in issues them in time order, so the first is the
+    appointment to go to first."""
     views = []
     for check_in_id, token, print_job_id in done:
         check_in = db.session.get(CheckIn, check_in_id)
         assert check_in is not None
         ticket = check_in.ticket
         department = ticket.department
-        found = ticket_route(kiosk, department, lang)
+        found = ticket_route(kiosk, department, lang, profile)
         steps = found[1] if found is not None else None
         ahead = waiting_ahead(department.id, ticket.service_date, ticket.number)
+        appointment = (
+            db.session.get(Appointment, check_in.appointment_id)
+            if check_in.appointment_id is not None
+            else None
+        )
         views.append(
             TicketView(
                 label=ticket.label,
                 place=department.place_label(lang),
+                time=format_time(appointment.starts_at, "short") if appointment else "",
                 wait_text=wait_in_words(ahead, ahead * department.minutes_per_patient),
                 arrival_note=department.arrival_note(lang),
                 status_url=public_url(url_for("ticket_status.show", token=token)),
@@ -140,6 +181,7 @@ def issued_ticket_views(done: list[list[Any]], kiosk: Kiosk, lang: str) -> list[
                 directions=steps,
                 printer_offline=printer_is_offline(kiosk.printer_uri),
                 delivery=ticket_delivery(print_job_id),
+                step_free_differs=step_free_changes_route(kiosk, department),
             )
         )
     return views

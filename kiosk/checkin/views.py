@@ -10,11 +10,13 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+from typing import Any
 
 import zxingcpp
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from PIL import Image
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from kiosk.checkin.answers import (
@@ -37,21 +39,26 @@ from kiosk.checkin.flow import (
     start_flow,
 )
 from kiosk.checkin.identity import (
+    DeskReason,
     IdentifyOutcome,
     identify_by_code,
     identify_by_name_and_birth_date,
 )
+from kiosk.checkin.reprint import reprint_tickets
+from kiosk.checkin.route_choice import choose_step_free, route_profile, route_profile_chosen
 from kiosk.checkin.screens import (
     appointment_summaries,
+    birth_date_boxes,
     insurance_on_file,
     issued_ticket_views,
     masked_tail,
     ticket_delivery,
 )
 from kiosk.checkin.throttle import unblock_command
+from kiosk.checkin.ticket_route import step_free_changes_route
 from kiosk.extensions import db
 from kiosk.facility import facility_today
-from kiosk.models import Patient
+from kiosk.models import Appointment, Department, Patient
 from kiosk.models.types import utcnow
 from kiosk.shell.i18n import select_locale
 from kiosk.shell.links import see_other
@@ -62,6 +69,7 @@ from kiosk.uploads.card_images import (
     sanitise_signature,
 )
 from kiosk.uploads.secure_store import store_for
+from wayfinding import Profile
 
 bp = Blueprint("checkin", __name__, url_prefix="/check-in")
 
@@ -82,6 +90,7 @@ PHOTO_MESSAGES = {
 }
 CHOOSE_PROBLEM = _l("Please choose one of your appointments, or all of them.")
 CARD_SIDES = ("front", "back")
+PHONE_INPUT_CHARS = 20  # the phone field's maxlength
 SIGNATURE_MAX_CHARS = 400_000  # base64 of a canvas PNG; far above a real signature
 
 
@@ -114,13 +123,31 @@ def kiosk_id() -> int:
     return int(g.kiosk.id)
 
 
+def identify_screen(flow: CheckinFlow) -> str:
+    """The screen the patient identified on (code or last name), where Back returns to."""
+    return url_for("checkin.by_name" if flow.method == "name_dob" else "checkin.by_code")
+
+
+def before_confirm_screen(flow: CheckinFlow) -> str:
+    """Where Back on "Is this you?" goes: the choice of appointments when there were several."""
+    return url_for("checkin.choose") if len(flow.found_ids) > 1 else identify_screen(flow)
+
+
 def after_identify(flow: CheckinFlow, outcome: IdentifyOutcome) -> Response | tuple[str, int]:
-    """One generic failure for every cause; otherwise on to choosing or confirming."""
+    """One generic failure for every cause of a non-match; a real patient with nothing to check
+    in now is sent to the desk (or told they are checked in); otherwise on to choosing or
+    confirming."""
     if outcome.throttled:
         save_flow(flow)
         return render_template(
             "kiosk/checkin/throttled.html", seconds=outcome.retry_after_seconds
         ), 429
+    if outcome.desk_reason is DeskReason.CHECKED_IN:
+        abandon_flow()
+        return render_template("kiosk/checkin/already.html", found_by_lookup=True), 409
+    if outcome.desk_reason is DeskReason.OUTSIDE_WINDOW:
+        abandon_flow()
+        return render_template("kiosk/checkin/see_desk.html", outside_window=True), 409
     if not outcome.found:
         save_flow(flow)
         return render_template("kiosk/checkin/not_found.html"), 422
@@ -178,6 +205,12 @@ def by_name() -> Response | str | tuple[str, int]:
     return see_other(url_for("checkin.birth_date"))
 
 
+def birth_date_screen(**context: Any) -> str:
+    """The date-of-birth screen (lookup or walk-in), its boxes in the facility's order."""
+    boxes = birth_date_boxes(str(current_app.config["BIRTH_DATE_ORDER"]))
+    return render_template("kiosk/checkin/birth_date.html", date_boxes=boxes, **context)
+
+
 @bp.route("/birth-date", methods=["GET", "POST"])
 def birth_date() -> Response | str | tuple[str, int]:
     """Date of birth on a keypad; impossible or future dates are explained, not guessed."""
@@ -185,12 +218,10 @@ def birth_date() -> Response | str | tuple[str, int]:
     if flow is None or not flow.pending_last_name:
         return restart()
     if request.method == "GET":
-        return render_template("kiosk/checkin/birth_date.html", form={})
+        return birth_date_screen(form={})
     born, problem = parse_birth_date(request.form, today=facility_today())
     if born is None:
-        return render_template(
-            "kiosk/checkin/birth_date.html", form=request.form, problem=problem
-        ), 422
+        return birth_date_screen(form=request.form, problem=problem), 422
     last_name, flow.pending_last_name = flow.pending_last_name, ""
     outcome = identify_by_name_and_birth_date(last_name, born, kiosk_id=kiosk_id())
     return after_identify(flow, outcome)
@@ -213,9 +244,16 @@ def choose() -> Response | str | tuple[str, int]:
     db.session.commit()
     if request.method == "POST":  # a choice that is none of the buttons
         return render_template(
-            "kiosk/checkin/choose.html", appointments=summaries, problem=CHOOSE_PROBLEM
+            "kiosk/checkin/choose.html",
+            appointments=summaries,
+            problem=CHOOSE_PROBLEM,
+            back_url=identify_screen(flow),
         ), 422
-    return render_template("kiosk/checkin/choose.html", appointments=summaries)
+    return render_template(
+        "kiosk/checkin/choose.html",
+        appointments=summaries,
+        back_url=identify_screen(flow),
+    )
 
 
 @bp.route("/confirm", methods=["GET", "POST"])
@@ -230,6 +268,8 @@ def confirm() -> Response | str:
             return see_other(url_for("checkin.see_desk"))
         flow.confirmed = True
         save_flow(flow)
+        if needs_route_question(flow):
+            return see_other(url_for("checkin.route_question"))
         return see_other(url_for("checkin.contact"))
     patient = db.session.get(Patient, flow.patient_id)
     assert patient is not None
@@ -239,6 +279,39 @@ def confirm() -> Response | str:
         "kiosk/checkin/confirm.html",
         greeting_name=f"{patient.first_name} {patient.last_name[:1]}.",
         appointments=appointment_summaries(flow.chosen_ids, patient.id, select_locale()),
+        back_url=before_confirm_screen(flow),
+        **progress("confirm"),
+    )
+
+
+def needs_route_question(flow: CheckinFlow) -> bool:
+    """Ask about stairs once, and only where the answer changes the way to a department."""
+    if route_profile_chosen():
+        return False
+    departments = db.session.scalars(
+        select(Department)
+        .join(Appointment, Appointment.department_id == Department.id)
+        .where(Appointment.id.in_(flow.chosen_ids))
+    ).unique()
+    return any(step_free_changes_route(g.kiosk, department) for department in departments)
+
+
+@bp.route("/route", methods=["GET", "POST"])
+def route_question() -> Response | str:
+    """Do you need a route without stairs? The ticket's directions follow the answer."""
+    flow = identified_flow()
+    if flow is None or not flow.confirmed:
+        return restart()
+    if request.method == "POST":
+        answer = request.form.get("answer")
+        if answer not in ("yes", "no"):
+            return see_other(url_for("checkin.route_question"))
+        choose_step_free(answer == "yes")
+        return see_other(url_for("checkin.contact"))
+    return render_template(
+        "kiosk/checkin/route_question.html",
+        action=url_for("checkin.route_question"),
+        back_url=url_for("checkin.confirm"),
         **progress("confirm"),
     )
 
@@ -266,7 +339,10 @@ def contact() -> Response | str:
     record_audit("contact_viewed", kiosk_id=kiosk_id(), patient_id=patient.id, field="phone")
     db.session.commit()
     return render_template(
-        "kiosk/checkin/contact.html", phone_tail=masked_tail(patient.phone), **progress("contact")
+        "kiosk/checkin/contact.html",
+        phone_tail=masked_tail(patient.phone),
+        back_url=url_for("checkin.confirm"),
+        **progress("contact"),
     )
 
 
@@ -277,10 +353,16 @@ def contact_update() -> Response | str | tuple[str, int]:
     if flow is None or not flow.confirmed:
         return restart()
     if request.method == "GET":
-        return render_template("kiosk/checkin/phone.html", **progress("contact"))
-    phone = typed_digits(request.form.get("phone", ""))
+        return render_template("kiosk/checkin/phone.html", typed="", **progress("contact"))
+    typed = request.form.get("phone", "")
+    phone = typed_digits(typed)
     if not valid_phone(phone):
-        return render_template("kiosk/checkin/phone.html", invalid=True, **progress("contact")), 422
+        return render_template(
+            "kiosk/checkin/phone.html",
+            invalid=True,
+            typed=typed.strip()[:PHONE_INPUT_CHARS],
+            **progress("contact"),
+        ), 422
     flow.new_phone, flow.contact_confirmed = phone, True
     save_flow(flow)
     return see_other(url_for("checkin.insurance"))
@@ -305,9 +387,13 @@ def insurance() -> Response | str:
     if on_file is not None:
         record_audit("insurance_viewed", kiosk_id=kiosk_id(), patient_id=flow.patient_id)
         db.session.commit()
+    patient = db.session.get(Patient, flow.patient_id)
+    # A patient without a phone on file skipped the phone question, so Back skips it too.
+    asked_phone = patient is not None and bool(patient.phone)
     return render_template(
         "kiosk/checkin/insurance.html",
         on_file=on_file,
+        back_url=url_for("checkin.contact" if asked_phone else "checkin.confirm"),
         **progress("insurance"),
     )
 
@@ -385,7 +471,11 @@ def consent() -> Response | str | tuple[str, int]:
     if flow is None or not flow.insurance:
         return restart()
     if request.method == "GET":
-        return render_template("kiosk/checkin/consent.html", **progress("consent"))
+        return render_template(
+            "kiosk/checkin/consent.html",
+            back_url=before_consent_screen(flow),
+            **progress("consent"),
+        )
     method = request.form.get("method", "")
     if method == "signature":
         try:
@@ -394,6 +484,7 @@ def consent() -> Response | str | tuple[str, int]:
             return render_template(
                 "kiosk/checkin/consent.html",
                 problem=PHOTO_MESSAGES[rejected.reason],
+                back_url=before_consent_screen(flow),
                 **progress("consent"),
             ), 422
         flow.signature_file = store_for(current_app).put(signature, purpose="signature")
@@ -401,10 +492,16 @@ def consent() -> Response | str | tuple[str, int]:
         return render_template(
             "kiosk/checkin/consent.html",
             problem=PHOTO_MESSAGES[RejectionReason.BLANK],
+            back_url=before_consent_screen(flow),
             **progress("consent"),
         ), 422
     flow.consent_method = method
     return finish(flow)
+
+
+def before_consent_screen(flow: CheckinFlow) -> str:
+    """Where Back on the privacy notice goes: the member ID after a new card, else insurance."""
+    return url_for("checkin.card_details" if flow.insurance == "new" else "checkin.insurance")
 
 
 def data_url_bytes(data_url: str) -> bytes:
@@ -421,7 +518,7 @@ def finish(flow: CheckinFlow) -> Response | tuple[str, int]:
     """Commit the check-in and show its tickets, also to a repeated tap or a retry of this same
     check-in; someone else's check-in of these appointments is told it is already done."""
     try:
-        issued = complete_check_in(flow, g.kiosk, select_locale(), utcnow())
+        issued = complete_check_in(flow, g.kiosk, select_locale(), utcnow(), route_profile())
     except AlreadyCheckedIn:
         abandon_flow()
         return render_template("kiosk/checkin/already.html"), 409
@@ -437,8 +534,30 @@ def done() -> Response | str:
     flow = load_flow()
     if flow is None or not flow.done:
         return restart()
-    tickets = issued_ticket_views(flow.done, g.kiosk, select_locale())
-    return render_template("kiosk/checkin/done.html", tickets=tickets)
+    profile = route_profile()
+    tickets = issued_ticket_views(flow.done, g.kiosk, select_locale(), profile)
+    return render_template(
+        "kiosk/checkin/done.html",
+        tickets=tickets,
+        step_free=profile is Profile.STEP_FREE,
+        offer_step_free=any(ticket.step_free_differs for ticket in tickets),
+    )
+
+
+@bp.post("/done/step-free")
+def done_step_free() -> Response:
+    """Switch the step-free route on or off after check-in: each ticket whose way changes is
+    printed again with directions that way, and the done screen shows them. A repeated tap
+    (no change) prints nothing."""
+    flow = load_flow()
+    if flow is None or not flow.done:
+        return restart()
+    wanted = Profile.STEP_FREE if request.form.get("step_free") == "on" else Profile.STANDARD
+    if wanted is not route_profile():
+        choose_step_free(wanted is Profile.STEP_FREE)
+        flow.done = reprint_tickets(flow.done, g.kiosk, select_locale(), wanted, utcnow())
+        save_flow(flow)
+    return see_other(url_for("checkin.done"))
 
 
 @bp.get("/done/print-status/<int:job_id>")

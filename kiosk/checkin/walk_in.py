@@ -1,4 +1,5 @@
-"""Walk-ins: "I don't have an appointment" → name, date of birth, department → a ticket.
+"""Walk-ins: "I don't have an appointment" → name, date of birth, department (and, where it
+changes the way, "Do you need a route without stairs?") → a ticket.
 
 The patient is registered unverified for staff to match with the record at the desk; nothing
 else (insurance, consent) is asked at the kiosk.
@@ -20,8 +21,10 @@ from werkzeug.wrappers import Response
 from kiosk.checkin.answers import parse_birth_date, valid_name
 from kiosk.checkin.arrival import ArrivalContext, complete_walk_in
 from kiosk.checkin.audit import record_audit
-from kiosk.checkin.flow import abandon_flow, load_flow, save_flow, start_flow
-from kiosk.checkin.views import only_at_a_kiosk, restart
+from kiosk.checkin.flow import CheckinFlow, abandon_flow, load_flow, save_flow, start_flow
+from kiosk.checkin.route_choice import choose_step_free, route_profile, route_profile_chosen
+from kiosk.checkin.ticket_route import step_free_changes_route
+from kiosk.checkin.views import birth_date_screen, only_at_a_kiosk, restart
 from kiosk.extensions import db
 from kiosk.facility import facility_today
 from kiosk.models import AuditEvent, CheckIn, Department
@@ -109,12 +112,10 @@ def birth_date() -> Response | str | tuple[str, int]:
     if flow is None or "last_name" not in flow.walk_in:
         return restart()
     if request.method == "GET":
-        return render_template("kiosk/checkin/birth_date.html", form={}, walk_in=True)
+        return birth_date_screen(form={}, walk_in=True)
     born, problem = parse_birth_date(request.form, today=facility_today())
     if born is None:
-        return render_template(
-            "kiosk/checkin/birth_date.html", form=request.form, problem=problem, walk_in=True
-        ), 422
+        return birth_date_screen(form=request.form, problem=problem, walk_in=True), 422
     flow.walk_in["date_of_birth"] = born.isoformat()
     save_flow(flow)
     return see_other(url_for("walk_in.department"))
@@ -122,7 +123,8 @@ def birth_date() -> Response | str | tuple[str, int]:
 
 @bp.route("/department", methods=["GET", "POST"])
 def department() -> Response | str:
-    """Where the walk-in is going; then the ticket."""
+    """Where the walk-in is going; then (asked once where it changes the way) whether they need
+    a route without stairs; then the ticket."""
     flow = load_flow()
     if flow is not None and flow.done:
         return see_other(url_for("checkin.done"))  # a second tap
@@ -134,12 +136,44 @@ def department() -> Response | str:
     chosen = next((d for d in departments if d.code == request.form.get("department")), None)
     if chosen is None:
         return see_other(url_for("walk_in.department"))
+    if not route_profile_chosen() and step_free_changes_route(g.kiosk, chosen):
+        flow.walk_in["department"] = chosen.code
+        save_flow(flow)
+        return see_other(url_for("walk_in.route_question"))
+    return register(flow, chosen)
+
+
+@bp.route("/route", methods=["GET", "POST"])
+def route_question() -> Response | str:
+    """Do you need a route without stairs? Then the walk-in's ticket, its way following it."""
+    flow = load_flow()
+    if flow is not None and flow.done:
+        return see_other(url_for("checkin.done"))  # a second tap
+    code = flow.walk_in.get("department") if flow is not None else None
+    chosen = db.session.scalar(select(Department).where(Department.code == code)) if code else None
+    if flow is None or chosen is None:
+        return restart()
+    if request.method == "GET":
+        return render_template(
+            "kiosk/checkin/route_question.html",
+            action=url_for("walk_in.route_question"),
+            back_url=url_for("walk_in.department"),
+        )
+    answer = request.form.get("answer")
+    if answer not in ("yes", "no"):
+        return see_other(url_for("walk_in.route_question"))
+    choose_step_free(answer == "yes")
+    return register(flow, chosen)
+
+
+def register(flow: CheckinFlow, department: Department) -> Response:
+    """Register the walk-in and show their ticket, its directions in the chosen profile."""
     ticket = complete_walk_in(
         flow.walk_in["first_name"],
         flow.walk_in["last_name"],
         datetime.fromisoformat(flow.walk_in["date_of_birth"]).date(),
-        chosen,
-        ArrivalContext(g.kiosk, select_locale(), utcnow(), flow.ticket_secret),
+        department,
+        ArrivalContext(g.kiosk, select_locale(), utcnow(), flow.ticket_secret, route_profile()),
     )
     flow.walk_in = {}
     flow.done = [[ticket.check_in_id, ticket.token, ticket.print_job_id]]

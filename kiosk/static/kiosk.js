@@ -53,6 +53,10 @@
    * On-screen keyboard: kiosks have no physical keyboard. Each key types into the input named
    * by data-osk-target, or into the field marked data-osk-focus that was touched last, and
    * fires "input" so htmx's active search reacts as to real typing.
+   *
+   * The field being typed into keeps the focus (a key press does not take it) and is marked
+   * osk-active, so the person sees where the digits go; a field that is full (its maxlength)
+   * hands the focus to the next field of the form, as a date of birth's boxes do.
    */
   function startOnScreenKeyboards() {
     document.querySelectorAll(".osk").forEach(function (keyboard) {
@@ -60,21 +64,43 @@
       if (!input) { return; }
       keyboard.hidden = false;
       var form = keyboard.closest("form") || document;
+      var selector = "input[data-osk-focus], input#" + input.id;
+
+      function typingInto(field) {
+        form.querySelectorAll(".osk-active").forEach(function (old) {
+          old.classList.remove("osk-active");
+        });
+        input = field;
+        input.classList.add("osk-active");
+      }
+
+      function nextField() {
+        var fields = Array.prototype.slice.call(form.querySelectorAll(selector));
+        return fields[fields.indexOf(input) + 1] || null;
+      }
+
+      typingInto(input);
       form.addEventListener("focusin", function (event) {
-        if (event.target.matches("input[data-osk-focus], input#" + input.id)) {
-          input = event.target;
-        }
+        if (event.target.matches(selector)) { typingInto(event.target); }
+      });
+      // Pressing a key must not move the focus away from the field being typed into.
+      ["pointerdown", "mousedown"].forEach(function (name) {
+        keyboard.addEventListener(name, function (event) {
+          if (event.target.closest(".osk-key")) { event.preventDefault(); }
+        });
       });
       keyboard.addEventListener("click", function (event) {
         var key = event.target.closest(".osk-key");
         if (!key) { return; }
+        var limit = input.maxLength > 0 ? input.maxLength : 200;
         var value = input.value;
         if (key.dataset.key === "Backspace") { value = value.slice(0, -1); }
-        else if (value.length < (input.maxLength > 0 ? input.maxLength : 200)) {
-          value += key.dataset.key;
-        }
+        else if (value.length < limit) { value += key.dataset.key; }
         input.value = value;
         input.dispatchEvent(new Event("input", { bubbles: true }));
+        var next = key.dataset.key !== "Backspace" && value.length >= limit && nextField();
+        if (next) { next.focus(); typingInto(next); }
+        else if (document.activeElement !== input) { input.focus({ preventScroll: true }); }
       });
     });
   }
@@ -82,7 +108,7 @@
   /*
    * Card photos with the kiosk camera: live picture, "Take photo" freezes a frame into the
    * form's file input (so the upload is the same as choosing a file), "Retake" goes back to
-   * the live picture. Without a camera the file input alone works.
+   * the live picture. Without a camera the "Choose a photo" button alone works.
    */
   function startCameras() {
     document.querySelectorAll("[data-camera]").forEach(function (camera) {
@@ -93,23 +119,26 @@
       var still = camera.querySelector(".camera-still");
       var take = camera.querySelector("[data-camera-take]");
       var retake = camera.querySelector("[data-camera-retake]");
+      // The camera appears once its picture runs: "Take photo" before the first frame would
+      // take nothing.
+      video.addEventListener("playing", function () { camera.hidden = false; }, { once: true });
       navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } })
         .then(function (stream) {
           video.srcObject = stream;
           video.play();
-          camera.hidden = false;
         })
         .catch(function () { /* no camera: the file input stays the way to add a photo */ });
       take.addEventListener("click", function () {
-        var canvas = document.createElement("canvas");
-        canvas.width = video.videoWidth;
-        canvas.height = video.videoHeight;
-        canvas.getContext("2d").drawImage(video, 0, 0);
-        canvas.toBlob(function (blob) {
+        if (!video.videoWidth) { return; }
+        // The frame is drawn on the still canvas itself: the content security policy allows
+        // no blob: images, so an <img> of the photo would stay empty.
+        still.width = video.videoWidth;
+        still.height = video.videoHeight;
+        still.getContext("2d").drawImage(video, 0, 0);
+        still.toBlob(function (blob) {
           var files = new DataTransfer();
           files.items.add(new File([blob], "card.jpg", { type: "image/jpeg" }));
           fileInput.files = files.files;
-          still.src = URL.createObjectURL(blob);
           still.hidden = false;
           video.hidden = true;
           take.hidden = true;
@@ -122,6 +151,34 @@
         video.hidden = false;
         take.hidden = false;
         retake.hidden = true;
+      });
+    });
+  }
+
+  /*
+   * Photo choice without a camera picture: the chosen photo is drawn on a canvas before it is
+   * sent (the content security policy allows no blob: images), so the person can see it is the
+   * card (or letter) and choose again. A file that is no picture shows nothing.
+   */
+  var PREVIEW_MAX_WIDTH = 900;
+  var PREVIEW_MAX_HEIGHT = 480;
+
+  function startPhotoPreviews() {
+    document.querySelectorAll("input[type=file][data-photo-preview]").forEach(function (input) {
+      var preview = document.getElementById(input.dataset.photoPreview);
+      if (!preview || typeof window.createImageBitmap !== "function") { return; }
+      input.addEventListener("change", function () {
+        var file = input.files && input.files[0];
+        preview.hidden = true;
+        if (!file) { return; }
+        window.createImageBitmap(file).then(function (bitmap) {
+          var scale = Math.min(1, PREVIEW_MAX_WIDTH / bitmap.width,
+            PREVIEW_MAX_HEIGHT / bitmap.height);
+          preview.width = Math.round(bitmap.width * scale);
+          preview.height = Math.round(bitmap.height * scale);
+          preview.getContext("2d").drawImage(bitmap, 0, 0, preview.width, preview.height);
+          preview.hidden = false;
+        }).catch(function () { preview.hidden = true; });
       });
     });
   }
@@ -197,5 +254,6 @@
   document.addEventListener("DOMContentLoaded", startIdleTimer);
   document.addEventListener("DOMContentLoaded", startOnScreenKeyboards);
   document.addEventListener("DOMContentLoaded", startCameras);
+  document.addEventListener("DOMContentLoaded", startPhotoPreviews);
   document.addEventListener("DOMContentLoaded", startSignaturePads);
 }());

@@ -8,6 +8,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
 import qrcode
 from flask import Flask
 from PIL import Image, ImageDraw
@@ -271,6 +272,7 @@ def test_walk_in_gets_a_ticket_and_is_flagged_unverified(app: Flask) -> None:
     with app.app_context():
         add_department("laboratory", "L")
     visit = KioskVisit(app)
+    visit.post("/find/step-free", step_free="off", next="/find/")  # stairs are fine: no question
     assert visit.post("/check-in/walk-in", first_name="Sam", last_name="1234").status_code == 422
     visit.post("/check-in/walk-in", first_name="Sam", last_name="Walker")
     visit.post("/check-in/walk-in/birth-date", day="2", month="2", year="1990")
@@ -378,3 +380,124 @@ def test_offline_printer_still_checks_in_and_shows_the_ticket(app: Flask) -> Non
     with app.app_context():
         (job,) = db.session.scalars(select(PrintJob)).all()
         assert job.purpose == "ticket"  # queued: the desk can reprint it with print-jobs
+
+
+BACK_LINK = re.compile(r'<a class="button button-secondary" href="([^"]+)">Back</a>')
+
+
+def back_link(html: str) -> str:
+    """Where a check-in screen's Back button goes."""
+    match = BACK_LINK.search(html)
+    assert match, "screen has no Back button"
+    return match.group(1)
+
+
+def test_back_goes_to_the_previous_question_not_the_start(app: Flask) -> None:
+    booked = book_patient(app)
+    visit = KioskVisit(app)
+    visit.identify_by_code(booked.code)
+    screen = visit.client.get
+    assert back_link(screen("/check-in/confirm").get_data(as_text=True)) == "/check-in/code"
+    visit.post("/check-in/confirm", answer="yes")
+    assert back_link(screen("/check-in/contact").get_data(as_text=True)) == "/check-in/confirm"
+    visit.post("/check-in/contact", answer="yes")
+    assert back_link(screen("/check-in/insurance").get_data(as_text=True)) == "/check-in/contact"
+    visit.post("/check-in/insurance", choice="same")
+    assert back_link(screen("/check-in/consent").get_data(as_text=True)) == "/check-in/insurance"
+    # Back really shows the earlier question again, still answered.
+    assert "ending in 0101" in screen("/check-in/contact").get_data(as_text=True)
+
+
+def test_back_after_a_name_lookup_with_several_appointments_returns_to_the_choice(
+    app: Flask,
+) -> None:
+    booked = book_patient(app, starts_in_minutes=(5, 30))
+    visit = KioskVisit(app)
+    assert visit.client.get("/check-in/name").status_code == 200
+    visit.post("/check-in/name", last_name=booked.last_name)
+    dob = visit.client.get("/check-in/birth-date").get_data(as_text=True)
+    assert back_link(dob) == "/check-in/name"
+    visit.post(
+        "/check-in/birth-date",
+        day=str(booked.date_of_birth.day),
+        month=str(booked.date_of_birth.month),
+        year=str(booked.date_of_birth.year),
+    )
+    assert back_link(visit.client.get("/check-in/choose").get_data(as_text=True)) == (
+        "/check-in/name"
+    )
+    visit.post("/check-in/choose", appointment="all")
+    assert back_link(visit.client.get("/check-in/confirm").get_data(as_text=True)) == (
+        "/check-in/choose"
+    )
+
+
+def test_a_patient_without_a_phone_on_file_goes_back_from_insurance_to_confirm(
+    app: Flask,
+) -> None:
+    booked = book_patient(app, phone="")
+    visit = KioskVisit(app)
+    visit.identify_by_code(booked.code)
+    visit.post("/check-in/confirm", answer="yes")
+    assert visit.client.get("/check-in/contact").headers["Location"] == "/check-in/insurance"
+    insurance = visit.client.get("/check-in/insurance").get_data(as_text=True)
+    assert back_link(insurance) == "/check-in/confirm"
+
+
+def test_a_phone_number_with_a_mistake_is_shown_again_to_correct(app: Flask) -> None:
+    booked = book_patient(app)
+    visit = KioskVisit(app)
+    visit.identify_by_code(booked.code)
+    visit.post("/check-in/confirm", answer="yes")
+    refused = visit.post("/check-in/contact/phone", phone="555 01")
+    assert refused.status_code == 422
+    assert 'value="555 01"' in refused.get_data(as_text=True)
+    escaped = visit.post("/check-in/contact/phone", phone='"><script>')
+    assert escaped.status_code == 422 and "<script>" not in escaped.get_data(as_text=True)
+
+
+def test_an_early_patient_is_sent_to_the_desk_not_told_to_retype(app: Flask) -> None:
+    booked = book_patient(app, starts_in_minutes=(90,))
+    visit = KioskVisit(app)
+    for response in (
+        visit.identify_by_code(booked.code),
+        visit.identify_by_name(booked.last_name, booked.date_of_birth),
+    ):
+        page = response.get_data(as_text=True)
+        assert response.status_code == 409
+        assert "Please see the front desk" in page and "check what you typed" not in page
+
+
+def test_a_patient_already_checked_in_is_told_so_when_they_try_again(app: Flask) -> None:
+    booked = book_patient(app)
+    first = KioskVisit(app)
+    first.check_in_by_code(booked.code)
+    again = first.next_person(app).identify_by_name(booked.last_name, booked.date_of_birth)
+    page = again.get_data(as_text=True)
+    assert again.status_code == 409
+    assert "You have already checked in" in page and "check what you typed" not in page
+
+
+DATE_BOX = re.compile(r'<input name="(day|month|year)" id="dob-')
+
+
+@pytest.mark.parametrize(
+    ("order", "boxes"),
+    [
+        (None, ["month", "day", "year"]),  # the default: a US facility
+        ("DMY", ["day", "month", "year"]),
+        ("ymd", ["year", "month", "day"]),
+        ("MMY", ["month", "day", "year"]),  # not an order: the default, never a missing box
+    ],
+)
+def test_date_of_birth_boxes_follow_the_facilitys_order(
+    app: Flask, order: str | None, boxes: list[str]
+) -> None:
+    if order is not None:
+        app.config["BIRTH_DATE_ORDER"] = order
+    visit = KioskVisit(app)
+    visit.post("/check-in/name", last_name="Okafor")
+    lookup = visit.client.get("/check-in/birth-date").get_data(as_text=True)
+    visit.post("/check-in/walk-in", first_name="Sam", last_name="Walker")
+    walk_in = visit.client.get("/check-in/walk-in/birth-date").get_data(as_text=True)
+    assert DATE_BOX.findall(lookup) == DATE_BOX.findall(walk_in) == boxes

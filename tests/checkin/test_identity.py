@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -17,6 +18,7 @@ from kiosk.checkin.audit import record_audit
 from kiosk.checkin.codes import mark_code_used, new_appointment_code
 from kiosk.checkin.identity import (
     NOT_FOUND,
+    DeskReason,
     IdentifyOutcome,
     fold_name,
     identify_by_code,
@@ -187,15 +189,18 @@ def test_every_failure_is_the_same_answer_after_the_same_work(
         "unknown code": lambda: by_code(new_appointment_code()),
         "yesterday's (expired) code": lambda: by_code(yesterdays_code),
         "tomorrow's code": lambda: by_code(tomorrows_code),
-        "too early": lambda: by_code(early_code),
         "cancelled": lambda: by_code(cancelled_code),
-        "already arrived": lambda: by_code(arrived_code),
         "used code": lambda: by_code(used_code),
         "wrong last name": lambda: by_name("Nuñes"),
         "wrong date of birth": lambda: by_name("Núñez", date(1984, 3, 21)),
         "empty last name": lambda: by_name(""),
         "no appointment today": lambda: by_name("Sampleton", date(1958, 1, 19)),
-        "too late": lambda: by_name("O'Brien", date(1979, 11, 2)),
+    }
+    # Real patients with nothing to check in now: sent to the desk, after the same work.
+    desk_answers: dict[str, tuple[Callable[[], IdentifyOutcome], DeskReason]] = {
+        "too early": (lambda: by_code(early_code), DeskReason.OUTSIDE_WINDOW),
+        "already arrived": (lambda: by_code(arrived_code), DeskReason.CHECKED_IN),
+        "too late": (lambda: by_name("O'Brien", date(1979, 11, 2)), DeskReason.OUTSIDE_WINDOW),
     }
     # Each method against its own success: a name lookup also counts in the typed name's bucket.
     with counted_statements() as code_success:
@@ -206,11 +211,13 @@ def test_every_failure_is_the_same_answer_after_the_same_work(
         with counted_statements() as statements:
             outcome = attempt()
         assert outcome == NOT_FOUND, cause
-        success = (
-            code_success
-            if cause.endswith(("code", "early", "cancelled", "arrived"))
-            else name_success
-        )
+        success = code_success if cause.endswith(("code", "cancelled")) else name_success
+        assert statements == success, cause
+    for cause, (attempt, reason) in desk_answers.items():
+        with counted_statements() as statements:
+            outcome = attempt()
+        assert outcome == replace(NOT_FOUND, desk_reason=reason), cause
+        success = code_success if cause.endswith(("early", "arrived")) else name_success
         assert statements == success, cause
 
 
@@ -219,8 +226,44 @@ def test_a_code_works_only_while_its_own_appointment_can_be_checked_in(
 ) -> None:
     _, early_code = book(ana, imaging, NOW + minutes(90))
     book(ana, imaging, NOW + minutes(10))
-    assert by_code(early_code) == NOT_FOUND
+    assert by_code(early_code) == replace(NOT_FOUND, desk_reason=DeskReason.OUTSIDE_WINDOW)
     assert by_code(early_code, at=NOW + minutes(30)).found
+
+
+@pytest.mark.parametrize("offset_minutes", [61, 180, -31, -120])
+def test_a_real_patient_outside_the_window_is_sent_to_the_desk_by_code_and_by_name(
+    ana: Patient, imaging: Department, offset_minutes: int
+) -> None:
+    _, code = book(ana, imaging, NOW + minutes(offset_minutes))
+    desk = replace(NOT_FOUND, desk_reason=DeskReason.OUTSIDE_WINDOW)
+    assert by_code(code) == desk
+    assert by_name("Nunez") == desk
+    [first, second] = audit_events("lookup_see_desk")
+    assert (first.patient_id, first.detail) == (
+        ana.id,
+        {"method": "code", "reason": "outside_window"},
+    )
+    assert (second.patient_id, second.detail["method"]) == (ana.id, "name_dob")
+
+
+@pytest.mark.parametrize(
+    "status", [AppointmentStatus.ARRIVED, AppointmentStatus.IN_ROOM, AppointmentStatus.DONE]
+)
+def test_a_patient_already_checked_in_today_is_told_so_not_to_retype(
+    ana: Patient, imaging: Department, status: AppointmentStatus
+) -> None:
+    book(ana, imaging, NOW - minutes(5), status=status)
+    assert by_name("Núñez") == replace(NOT_FOUND, desk_reason=DeskReason.CHECKED_IN)
+
+
+def test_only_a_real_match_is_sent_to_the_desk(ana: Patient, imaging: Department) -> None:
+    book(ana, imaging, NOW + minutes(90))
+    book(ana, imaging, NOW + minutes(20), status=AppointmentStatus.CANCELLED)
+    assert by_name("Núñez", date(1984, 3, 13)) == NOT_FOUND  # wrong date of birth
+    assert by_name("Nuñes") == NOT_FOUND
+    twin = add_patient("Eva", "Núñez", ANA_BORN)
+    book(twin, imaging, NOW + minutes(120))
+    assert by_name("Núñez") == NOT_FOUND  # twins: the kiosk cannot tell which one
 
 
 def test_every_lookup_is_audited_with_the_method_only(
