@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from wayfinding import FloorplanError, Issue, Profile, load_floorplan, validate
 from wayfinding.json_input import json_path
 from wayfinding.loader import floorplan_schema, schema_issues
+from wayfinding.migration import format_version_of
 from wayfinding.model import Access, ConnectorKind, EdgeKind
 
 
@@ -268,9 +269,22 @@ def test_jsonschema_rs_gives_the_verdicts_and_locations_of_jsonschema(
 ) -> None:
     """The schema check moved to jsonschema-rs for speed; it must judge files the same."""
     raw = corrupted(small_plan_data(), data, FINITE_JSON_VALUES)
-    reference = jsonschema.Draft202012Validator(floorplan_schema(1))
+    # Both judge against the schema of the version the file claims (the current one when it
+    # claims none it could be): the comparison is of the checkers, not of the versions.
+    reference = jsonschema.Draft202012Validator(floorplan_schema(format_version_of(raw)))
     expected = {json_path(error.absolute_path) for error in reference.iter_errors(raw)}
     assert {issue.json_path for issue in schema_issues(raw)} == expected
+
+
+def test_a_file_that_claims_no_format_version_is_judged_by_the_current_format() -> None:
+    # A connector without a name is fine in the current format (it gets a default), so the only
+    # problem to report is the missing version, once.
+    raw = small_plan_data()
+    del raw["format_version"]
+    del raw["connectors"][0]["name"]
+    assert [(issue.json_path, issue.message) for issue in schema_issues(raw)] == [
+        ("$", '"format_version" is a required property')
+    ]
 
 
 def small_plan_data() -> dict[str, Any]:
