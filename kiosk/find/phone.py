@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from kiosk.extensions import db
 from kiosk.find.analytics import record_event
 from kiosk.find.pages import (
+    PHONE_MAP_PX,
     route_map_response,
     route_page_context,
     route_problem_page,
@@ -88,4 +89,4 @@ def route_map(token: str, floor_id: str) -> Response:
         found = route_for(link, chosen_profile(link))
     except (UnknownPlaceError, NoRouteError):
         abort(404)
-    return route_map_response(found, floor_id, chosen_language(link))
+    return route_map_response(found, floor_id, chosen_language(link), PHONE_MAP_PX)

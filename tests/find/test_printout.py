@@ -69,7 +69,10 @@ def test_spanish_receipt_prints_accented_steps(app: Flask) -> None:
 
 def test_receipt_qr_code_opens_the_same_route_on_a_phone(app: Flask) -> None:
     kiosk = enrolled_client(app)
-    screen = kiosk.get("/find/to/imaging").get_data(as_text=True)
+    # The route screen shows one floor at a time; "Next" (?floor=2) turns to the following one.
+    screen = "".join(
+        kiosk.get(f"/find/to/imaging?floor={number}").get_data(as_text=True) for number in (1, 2)
+    )
     press_print(kiosk)
     (job,) = jobs(app)
     preview = render_preview(job.payload, job.printer_profile)
