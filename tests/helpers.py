@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from babel.messages.pofile import read_po
 from flask_migrate import upgrade
 from sqlalchemy import make_url, text
 
 from kiosk import create_app
-from kiosk.config import normalise_database_url
+from kiosk.config import PROJECT_ROOT, normalise_database_url
 from kiosk.extensions import db
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -99,3 +101,41 @@ def empty_all_tables() -> None:
         else:
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))
+
+
+SPANISH_GLOSSARY = PROJECT_ROOT / "docs" / "spanish-glossary.md"
+
+
+def glossary() -> list[tuple[str, str, list[str]]]:
+    """(English, use, [not ...]) rows of the US-Spanish glossary's table."""
+    rows = []
+    for line in SPANISH_GLOSSARY.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or cells[0] in ("English", "---"):
+            continue
+        rows.append((cells[0], cells[1], [w.strip() for w in cells[2].split(",")]))
+    return rows
+
+
+def glossary_breaches(catalog_path: Path, *, terms_need_their_word: bool = True) -> list[str]:
+    """Where a Spanish catalog departs from the glossary: a word of the "Not" column, or (when
+    `terms_need_their_word`) a message whose English has the glossary's term without the "Use"
+    word. The second suits direction phrases ("Take Elevator A" → "Tome"); screen texts say
+    "take a photo" or "%(floor)s" too, where the term is no place or action of the route."""
+    rows = glossary()
+    assert len(rows) >= 10, "the glossary table was not found"
+    with catalog_path.open("rb") as handle:
+        catalog = [m for m in read_po(handle) if m.id]
+    breaches = []
+    for message in catalog:
+        source = message.id if isinstance(message.id, str) else " ".join(message.id)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for translated in strings:
+            for english, use, avoid in rows:
+                for word in avoid:
+                    if re.search(rf"\b{word}\b", translated, re.IGNORECASE):
+                        breaches.append(f"{translated!r} uses {word!r}; US Spanish says {use!r}")
+                if terms_need_their_word and re.search(rf"\b{english}\b", source, re.I):
+                    if use.lower() not in translated.lower():
+                        breaches.append(f"{source!r} → {translated!r} lacks {use!r}")
+    return breaches

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -15,8 +14,9 @@ from sqlalchemy import select
 
 from kiosk.extensions import db
 from kiosk.find.views import SEARCH_MAX_CHARS
-from kiosk.floorplan import DEMO_FLOORPLAN, current_wayfinder
+from kiosk.floorplan import current_wayfinder
 from kiosk.models.wayfinding import WayfindingEvent, WayfindingEventKind
+from tests.builders import demo_floorplan_with_elevators_closed
 from tests.flows import choose_spanish
 from tests.helpers import csrf_token_from
 from wayfinding import Profile
@@ -252,14 +252,7 @@ def test_route_is_in_spanish_after_choosing_spanish(client: FlaskClient) -> None
 
 @pytest.fixture
 def closed_elevators_app(app: Flask, tmp_path: Path) -> Flask:
-    plan = json.loads(DEMO_FLOORPLAN.read_text())
-    plan["closures"] = [
-        {"id": f"closure-{c}", "element": c, "reason": "Maintenance"}
-        for c in ("elevators-a", "elevators-b")
-    ]
-    path = tmp_path / "closed.json"
-    path.write_text(json.dumps(plan))
-    app.config["FLOORPLAN_PATH"] = str(path)
+    app.config["FLOORPLAN_PATH"] = str(demo_floorplan_with_elevators_closed(tmp_path))
     return app
 
 

@@ -4,17 +4,14 @@ Spanish for a US hospital checked against the glossary kept in docs/spanish-glos
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from babel.messages.pofile import read_po
 
+from tests.helpers import glossary_breaches
 from wayfinding import Profile, StepKind, Wayfinder, directions
 from wayfinding.i18n import LOCALE_DIR
 from wayfinding.noun_phrases import NounPhrase, finish_sentence, noun_phrase
-
-GLOSSARY = Path(__file__).resolve().parents[2] / "docs" / "spanish-glossary.md"
 
 
 def demo_routes(finder: Wayfinder) -> list[Any]:
@@ -148,30 +145,5 @@ def test_spanish_contractions_and_capitals() -> None:
     )
 
 
-def glossary() -> list[tuple[str, str, list[str]]]:
-    """(English, use, [not ...]) rows of the glossary table."""
-    rows = []
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) != 3 or cells[0] in ("English", "---"):
-            continue
-        rows.append((cells[0], cells[1], [w.strip() for w in cells[2].split(",")]))
-    return rows
-
-
 def test_spanish_catalog_follows_the_us_spanish_glossary() -> None:
-    rows = glossary()
-    assert len(rows) >= 10
-    with (LOCALE_DIR / "es" / "LC_MESSAGES" / "wayfinding.po").open("rb") as handle:
-        catalog = [m for m in read_po(handle) if m.id]
-    for message in catalog:
-        source = message.id if isinstance(message.id, str) else " ".join(message.id)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        for translated in strings:
-            for english, use, avoid in rows:
-                for word in avoid:
-                    assert not re.search(rf"\b{word}\b", translated, re.IGNORECASE), (
-                        f"{translated!r} uses {word!r}; US Spanish says {use!r}"
-                    )
-                if re.search(rf"\b{english}\b", source, re.IGNORECASE):
-                    assert use.lower() in translated.lower(), (source, translated, use)
+    assert glossary_breaches(LOCALE_DIR / "es" / "LC_MESSAGES" / "wayfinding.po") == []
