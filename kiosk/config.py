@@ -276,9 +276,12 @@ def server_timezone_name(environ: Mapping[str, str], localtime: Path = LOCALTIME
     return next((name for name in candidates if name and is_timezone_name(name)), "UTC")
 
 
-def facility_timezone_name(configured: str, environ: Mapping[str, str]) -> str:
+def facility_timezone_name(
+    configured: str, environ: Mapping[str, str], *, warn_if_guessed: bool
+) -> str:
     """The facility's zone: `FACILITY_TIMEZONE` when set (refused if it names no zone), else
-    this server's zone, logged once so staff can see what was chosen and set it."""
+    this server's zone — with a warning in production, where staff should set it; the one-box
+    demo on a laptop is right to follow the laptop's zone and says nothing."""
     if configured:
         if not is_timezone_name(configured):
             raise TimezoneRefused(
@@ -287,6 +290,8 @@ def facility_timezone_name(configured: str, environ: Mapping[str, str]) -> str:
             )
         return configured
     chosen = server_timezone_name(environ)
+    if not warn_if_guessed:
+        return chosen
     log.warning(
         "FACILITY_TIMEZONE is not set: times follow this server's zone, %s. Set"
         " LOBBY_FACILITY_TIMEZONE if the facility is elsewhere.",
@@ -309,7 +314,9 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     )
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database_pool_options(app.config)
     app.config["FACILITY_TIMEZONE"] = facility_timezone_name(
-        app.config["FACILITY_TIMEZONE"], os.environ
+        app.config["FACILITY_TIMEZONE"],
+        os.environ,
+        warn_if_guessed=app.config["ENV_NAME"] == "production",
     )
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["FACILITY_TIMEZONE"]
     if not app.config.get("SECRET_KEY"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
@@ -116,3 +117,12 @@ def test_the_servers_zone_is_read_from_tz_then_etc_localtime(
     if link_to:
         localtime.symlink_to(link_to)
     assert server_timezone_name({"TZ": tz}, localtime) == expected
+
+
+@pytest.mark.parametrize("env_name, warned", [("production", True), ("development", False)])
+def test_a_guessed_zone_is_a_warning_in_production_only(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, env_name: str, warned: bool
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="kiosk.config"):
+        configured_app(tmp_path, ENV_NAME=env_name)
+    assert ("FACILITY_TIMEZONE is not set" in caplog.text) is warned
