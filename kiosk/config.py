@@ -8,16 +8,22 @@ folder (readable by the service user only), unless `LOBBY_SECRET_KEY` provides o
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
+log = logging.getLogger(__name__)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "LOBBY_"
+# What the operating system says the local time zone is (a link into the zone database).
+LOCALTIME = Path("/etc/localtime")
 
 # Environment names that map onto Flask/extension keys with another name.
 ENV_ALIASES = {
@@ -80,8 +86,9 @@ DEFAULTS: dict[str, Any] = {
     # Number of reverse proxies in front of Lobby whose X-Forwarded-* headers are trusted.
     "PROXY_FIX_HOPS": 0,
     "LOG_LEVEL": "INFO",
-    # The facility's time zone: "today", appointment windows and printed times follow it.
-    "FACILITY_TIMEZONE": "UTC",
+    # The facility's time zone (IANA name): "today", appointment windows and the times patients
+    # see follow it. Empty: this server's own zone (see `facility_timezone_name`).
+    "FACILITY_TIMEZONE": "",
     # Check-in opens this long before an appointment and closes this long after its start.
     "CHECKIN_EARLY_MINUTES": 60,
     "CHECKIN_LATE_MINUTES": 30,
@@ -266,6 +273,56 @@ def instance_secret(instance_path: str, filename: str) -> str:
     return key_file.read_text().strip()
 
 
+class TimezoneRefused(SystemExit):
+    """`FACILITY_TIMEZONE` names no time zone: refuse to start with the reason, rather than
+    answer every screen that shows a time with an error."""
+
+
+def is_timezone_name(name: str) -> bool:
+    """Whether `name` is an IANA time zone this machine knows ("America/Chicago")."""
+    try:
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        return False
+    return True
+
+
+def server_timezone_name(environ: Mapping[str, str], localtime: Path = LOCALTIME) -> str:
+    """The zone this server's clock is set to: `TZ`, else the zone /etc/localtime links to,
+    else UTC. A server in the hospital (or its data centre) is set to the local zone far more
+    often than not, so it is a better guess for the facility than UTC."""
+    candidates = [environ.get("TZ", "").removeprefix(":")]
+    try:
+        candidates.append(os.readlink(localtime).partition("zoneinfo/")[2])
+    except OSError:
+        pass
+    return next((name for name in candidates if name and is_timezone_name(name)), "UTC")
+
+
+def facility_timezone_name(
+    configured: str, environ: Mapping[str, str], *, warn_if_guessed: bool
+) -> str:
+    """The facility's zone: `FACILITY_TIMEZONE` when set (refused if it names no zone), else
+    this server's zone — with a warning in production, where staff should set it; the one-box
+    demo on a laptop is right to follow the laptop's zone and says nothing."""
+    if configured:
+        if not is_timezone_name(configured):
+            raise TimezoneRefused(
+                f"FACILITY_TIMEZONE={configured!r} is not a time zone; use an IANA name such"
+                " as America/Chicago (see `timedatectl list-timezones`)."
+            )
+        return configured
+    chosen = server_timezone_name(environ)
+    if not warn_if_guessed:
+        return chosen
+    log.warning(
+        "FACILITY_TIMEZONE is not set: times follow this server's zone, %s. Set"
+        " LOBBY_FACILITY_TIMEZONE if the facility is elsewhere.",
+        chosen,
+    )
+    return chosen
+
+
 def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     """Fill `app.config` from the four sources in order of precedence."""
     app.config.from_mapping(DEFAULTS)
@@ -279,6 +336,11 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database_pool_options(app.config)
+    app.config["FACILITY_TIMEZONE"] = facility_timezone_name(
+        app.config["FACILITY_TIMEZONE"],
+        os.environ,
+        warn_if_guessed=app.config["ENV_NAME"] == "production",
+    )
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["FACILITY_TIMEZONE"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(app.instance_path, "secret_key")

@@ -10,10 +10,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
+from flask_babel import get_locale
 
 from kiosk.floorplan import current_wayfinder
 from kiosk.models.types import utcnow
-from kiosk.shell.i18n import select_locale
 
 
 def facility_timezone(app: Flask) -> ZoneInfo:
@@ -43,11 +43,13 @@ def facility_today() -> date:
 
 def facility_context() -> dict[str, str]:
     """The facility's name and help-desk phone for every screen and receipt: configured values
-    win, else the published floorplan's."""
+    win, else the published floorplan's, its name in the language being rendered (a phone
+    page's own language, which need not be the kiosk session's)."""
     facility = current_wayfinder().floorplan.facility
+    rendering = get_locale()
+    lang = str(rendering) if rendering else current_app.config["BABEL_DEFAULT_LOCALE"]
     return {
-        "facility_name": current_app.config["FACILITY_NAME"]
-        or facility.name.in_language(select_locale()),
+        "facility_name": current_app.config["FACILITY_NAME"] or facility.name.in_language(lang),
         "help_desk_phone": current_app.config["HELP_DESK_PHONE"] or facility.phone,
     }
 

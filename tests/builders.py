@@ -8,8 +8,10 @@ and a change to the model is made in one place.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
@@ -21,6 +23,7 @@ from kiosk.checkin.identity import fold_name
 from kiosk.devices.identity import enrol_device
 from kiosk.extensions import db
 from kiosk.facility import facility_timezone
+from kiosk.floorplan import DEMO_FLOORPLAN
 from kiosk.models import (
     Appointment,
     AppointmentStatus,
@@ -195,3 +198,21 @@ def audit_events(action: str) -> list[AuditEvent]:
 def audit_details() -> list[dict[str, Any]]:
     """Every audit event's detail, to check what the log would show an auditor."""
     return [event.detail for event in db.session.scalars(select(AuditEvent))]
+
+
+def elevators_closed(plan: dict[str, Any]) -> dict[str, Any]:
+    """The demo floorplan `plan` with both elevator banks closed: no step-free way upstairs."""
+    return {
+        **plan,
+        "closures": [
+            {"id": f"closure-{bank}", "element": bank, "reason": "Maintenance"}
+            for bank in ("elevators-a", "elevators-b")
+        ],
+    }
+
+
+def demo_floorplan_with_elevators_closed(folder: Path) -> Path:
+    """A copy of the demo floorplan in `folder` with both elevator banks closed."""
+    path = folder / "elevators-closed.json"
+    path.write_text(json.dumps(elevators_closed(json.loads(DEMO_FLOORPLAN.read_text()))))
+    return path

@@ -44,7 +44,7 @@ the change first starts that refresh in the background and is answered from the 
 An explicit ``now`` asks about that moment's closures (CLI, previews), built on demand.
 """
 
-from wayfinding.directions import Chunk, Directions, Step, StepKind, directions
+from wayfinding.directions import Chunk, Directions, Step, StepKind, directions, floor_title
 from wayfinding.editing import CheckedFloorplan, check_floorplan, revalidate
 from wayfinding.errors import (
     CatalogMissingError,
@@ -100,6 +100,7 @@ __all__ = [
     "WayfindingError",
     "check_floorplan",
     "directions",
+    "floor_title",
     "load_floorplan",
     "migrate_to_current",
     "render_floor_svg",

@@ -21,7 +21,14 @@ from gettext import NullTranslations
 
 from wayfinding.geometry import Side, Turn, bearing, classify_turn, relative_angle, side_of
 from wayfinding.i18n import N_, translator
-from wayfinding.model import PASSAGE_KINDS, ConnectorKind, EdgeKind, Floor, LocalizedName
+from wayfinding.model import (
+    PASSAGE_KINDS,
+    ConnectorKind,
+    EdgeKind,
+    Floor,
+    Floorplan,
+    LocalizedName,
+)
 from wayfinding.no_route import KIND_NOUNS
 from wayfinding.noun_phrases import NounPhrase, finish_sentence, noun_phrase
 from wayfinding.routing import Hop, Route, seconds_to_minutes
@@ -297,6 +304,16 @@ def floor_sign(floor: Floor, lang: str) -> str:
         return f"({t.gettext(SIGN_COLOURS[word])})" if word in SIGN_COLOURS else match.group(0)
 
     return BRACKETED_WORD.sub(translate, floor.sign)
+
+
+def floor_title(plan: Floorplan, floor: Floor, lang: str) -> str:
+    """How a floor is named to visitors in `lang`, building and sign: "Main Building, Level 2
+    (Blue)". Directions head each floor's steps with it; search results say where a place is."""
+    building = plan.buildings[floor.building].name.in_language(lang)
+    return translator(lang).gettext(CHUNK_TITLE) % {
+        "building": building,
+        "sign": floor_sign(floor, lang),
+    }
 
 
 def spoken_metres(distance_m: float) -> int:
@@ -747,10 +764,6 @@ class _DirectionWriter:
         chunks = []
         for run in runs:
             floor = self.plan.floors[run[0].floor]
-            sign = self.floor_sign(floor)
-            title = self.t.gettext(CHUNK_TITLE) % {
-                "building": self.name(self.plan.buildings[floor.building].name),
-                "sign": sign,
-            }
-            chunks.append(Chunk(floor.id, sign, title, tuple(run)))
+            title = floor_title(self.plan, floor, self.lang)
+            chunks.append(Chunk(floor.id, self.floor_sign(floor), title, tuple(run)))
         return chunks

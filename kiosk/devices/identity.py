@@ -13,9 +13,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, current_app, g, request
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from kiosk.extensions import db
+from kiosk.floorplan import place_of
 from kiosk.models import Board, EnrolledDevice, Kiosk
 from kiosk.models.types import utcnow
 from kiosk.tokens import new_token, token_hash
@@ -112,8 +114,12 @@ def identify_kiosk() -> None:
 
 
 def kiosk_context() -> dict[str, object]:
-    """Templates show which kiosk this is (staff need it when they set screens up)."""
-    return {"kiosk": g.get("kiosk")}
+    """Templates know whether this screen is a kiosk, and where it stands in the person's
+    language ("Main entrance lobby"): patients see the place's name, never the device's
+    internal name ("main-lobby"), which staff find with `flask kiosk list`."""
+    device = g.get("kiosk")
+    place_name = place_of(device).name.in_language(str(get_locale())) if device else ""
+    return {"kiosk": device, "kiosk_place_name": place_name}
 
 
 def init_app(app: Flask) -> None:

@@ -77,11 +77,20 @@ def route_page_context(
     }
 
 
-def route_map_response(route: Route, floor_id: str, lang: str) -> Response:
-    """One floor of a route as an SVG image (served as a file: `<img>` cannot run script)."""
+# Width of a route map drawn for a phone, which scales it to its own screen.
+PHONE_MAP_PX = 800
+# Width of a route map on the kiosk's route screen, beside that floor's steps. It is drawn at
+# the size it is shown, so its labels keep their 24 px (a larger map scaled down would not).
+KIOSK_MAP_PX = 520
+
+
+def route_map_response(route: Route, floor_id: str, lang: str, width: int) -> Response:
+    """One floor of a route as an SVG image `width` pixels wide (served as a file: `<img>`
+    cannot run script)."""
     if floor_id not in route.floors:
         abort(404)
-    return Response(render_route_svg(route, floor_id, lang=lang), mimetype="image/svg+xml")
+    svg = render_route_svg(route, floor_id, lang=lang, width=width)
+    return Response(svg, mimetype="image/svg+xml")
 
 
 def route_problem_page(

@@ -111,9 +111,18 @@ def find_link_row(stored_hash: str, now: datetime) -> PhoneRouteLink | None:
     return link
 
 
-def find_phone_link(token: str) -> PhoneRouteLink | None:
-    """The unexpired link for `token`, if any."""
-    return find_link_row(token_hash(token), utcnow())
+def stored_phone_link(token: str) -> PhoneRouteLink | None:
+    """The row stored for `token`, expired or not (housekeeping deletes expired rows later):
+    an expired link still knows the language its "expired" page should speak."""
+    link: PhoneRouteLink | None = db.session.scalar(
+        select(PhoneRouteLink).where(PhoneRouteLink.token_hash == token_hash(token))
+    )
+    return link
+
+
+def is_current(link: PhoneRouteLink) -> bool:
+    """Whether `link` still opens its route."""
+    return link.expires_at > utcnow()
 
 
 @housekeeping_task

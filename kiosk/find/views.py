@@ -25,7 +25,9 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from kiosk.extensions import db
 from kiosk.find.analytics import record_event, record_search
+from kiosk.find.listing import best_then_nearest, listed_places, nearest_first
 from kiosk.find.pages import (
+    KIOSK_MAP_PX,
     phone_link_url,
     route_map_response,
     route_page_context,
@@ -39,6 +41,7 @@ from kiosk.find.printout import (
     queue_directions_receipt,
     receipt_delivery,
 )
+from kiosk.find.route_floors import floor_visit_shown
 from kiosk.floorplan import current_wayfinder, here
 from kiosk.models.wayfinding import WayfindingEventKind
 from kiosk.printing.delivery import DeliveryNotice
@@ -63,6 +66,8 @@ PRINT_MESSAGES = {
     ),
 }
 SEARCH_RESULT_LIMIT = 8
+# Matches looked at before the best are shown, so equally good ones can be put nearest first.
+SEARCH_CANDIDATES = 40
 
 
 @dataclass(frozen=True)
@@ -72,12 +77,14 @@ class CategoryGroup:
     slug: str
     label: object
     categories: tuple[str, ...]
+    # Listed nearest first (any restroom will do: the nearest); otherwise A–Z.
+    nearest_first: bool = False
 
 
 CATEGORY_GROUPS = (
     CategoryGroup("clinics", _l("Clinics & departments"), ("department", "clinic")),
     CategoryGroup("food", _l("Food & drink"), ("food",)),
-    CategoryGroup("restrooms", _l("Restrooms"), ("restroom",)),
+    CategoryGroup("restrooms", _l("Restrooms"), ("restroom",), nearest_first=True),
     CategoryGroup("exits", _l("Exits & parking"), ("entrance", "parking")),
     CategoryGroup(
         "services", _l("Pharmacy, shop & services"), ("pharmacy", "shop", "service", "faith")
@@ -111,11 +118,14 @@ def start() -> str:
 
 
 def search_results(query: str) -> list[Destination]:
-    """The public destinations matching `query` in the person's language, best first."""
+    """The public destinations matching `query` in the person's language, best first and,
+    among equally good matches (every restroom for "toilet"), nearest first."""
     if not query:
         return []
-    found = current_wayfinder().search(query, lang=select_locale(), limit=SEARCH_RESULT_LIMIT)
-    return [result.destination for result in found]
+    finder = current_wayfinder()
+    found = finder.search(query, lang=select_locale(), limit=SEARCH_CANDIDATES)
+    ranked = best_then_nearest(finder, here().id, found, current_profile())
+    return ranked[:SEARCH_RESULT_LIMIT]
 
 
 @bp.get("/search")
@@ -137,7 +147,7 @@ def search() -> str:
         template,
         groups=CATEGORY_GROUPS,
         query=query,
-        results=results,
+        results=listed_places(current_wayfinder(), results, select_locale()),
         profile=current_profile(),
         settle_seconds=SEARCH_SETTLE_SECONDS if is_htmx() else None,
         search_max_chars=SEARCH_MAX_CHARS,
@@ -156,7 +166,7 @@ def search_settled() -> tuple[str, int]:
 
 @bp.get("/category/<slug>")
 def category(slug: str) -> str:
-    """Every public destination in one of the category groups, A–Z."""
+    """Every public destination in one of the category groups, A–Z or nearest first."""
     group = next((g for g in CATEGORY_GROUPS if g.slug == slug), None)
     if group is None:
         abort(404)
@@ -165,13 +175,20 @@ def category(slug: str) -> str:
         (d for c in group.categories for d in finder.by_category(c, lang=lang)),
         key=lambda d: d.name.in_language(lang).casefold(),
     )
-    return render_template("kiosk/find/list.html", title=group.label, destinations=destinations)
+    if group.nearest_first:
+        destinations = nearest_first(finder, here().id, destinations, current_profile())
+    places = listed_places(finder, destinations, lang)
+    return render_template("kiosk/find/list.html", title=group.label, places=places)
 
 
 @bp.get("/a-z")
 def directory() -> str:
-    """The A–Z directory of public destinations."""
-    sections = current_wayfinder().directory(select_locale())
+    """The A–Z directory of public destinations, each with where it is."""
+    finder, lang = current_wayfinder(), select_locale()
+    sections = [
+        (section.letter, listed_places(finder, section.destinations, lang))
+        for section in finder.directory(lang)
+    ]
     return render_template("kiosk/find/directory.html", sections=sections)
 
 
@@ -195,31 +212,45 @@ def set_step_free() -> BaseResponse:
 
 @bp.get("/to/<destination_id>")
 def route(destination_id: str) -> str | tuple[str, int]:
-    """The route screen: destination, time, distance, floors, steps by floor, maps, QR.
+    """The route screen: destination, summary, one floor's steps and map, print and QR.
 
-    Showing it writes only its analytics event; the phone link behind the QR code is made (or
-    reused) when the screen asks for the QR image, see `route_qr_code`.
+    It fits the kiosk's portrait screen without scrolling because it shows one floor visit at a
+    time: `?floor=N` (1-based, the person taps "Next") shows the N-th, and htmx swaps just that
+    part. Showing the first floor writes the route's analytics event; turning to another floor
+    writes nothing. The phone link behind the QR code is made (or reused) when the screen asks
+    for the QR image, see `route_qr_code`.
     """
     origin, profile, lang = here(), current_profile(), select_locale()
     try:
         found = route_to_destination(origin.id, destination_id, profile)
     except (UnknownPlaceError, NoRouteError) as problem:
         return route_problem_page(problem, lang)
-    record_event(
-        WayfindingEventKind.ROUTE_SHOWN,
-        origin=origin.id,
-        destination_id=destination_id,
-        profile=profile.value,
-    )
-    db.session.commit()
+    turning_page = "floor" in request.args
+    if not turning_page:
+        record_event(
+            WayfindingEventKind.ROUTE_SHOWN,
+            origin=origin.id,
+            destination_id=destination_id,
+            profile=profile.value,
+        )
+        db.session.commit()
     context = route_page_context(
         found,
         lang,
         origin,
         lambda floor: url_for("find.route_map", destination_id=destination_id, floor_id=floor),
     )
+    shown = floor_visit_shown(context["directions"], request.args.get("floor", type=int))
+    if turning_page and is_htmx():
+        return render_template(
+            "kiosk/find/_route_floor.html", map_px=KIOSK_MAP_PX, shown=shown, **context
+        )
     return render_template(
-        "kiosk/find/route.html", print_delivery=print_delivery_shown(destination_id), **context
+        "kiosk/find/route.html",
+        map_px=KIOSK_MAP_PX,
+        shown=shown,
+        print_delivery=print_delivery_shown(destination_id),
+        **context,
     )
 
 
@@ -285,7 +316,8 @@ def route_from_here(destination_id: str) -> Route:
 @bp.get("/to/<destination_id>/map/<floor_id>.svg")
 def route_map(destination_id: str, floor_id: str) -> Response:
     """One floor of the route, forward-up on the kiosk's floor, as an SVG image."""
-    return route_map_response(route_from_here(destination_id), floor_id, select_locale())
+    found = route_from_here(destination_id)
+    return route_map_response(found, floor_id, select_locale(), KIOSK_MAP_PX)
 
 
 @bp.get("/to/<destination_id>/qr.svg")

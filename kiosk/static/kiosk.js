@@ -233,6 +233,31 @@
   }
 
   /*
+   * Keyboard and screen-reader users start every screen at its top: after a page load focus
+   * goes to the main heading, and after htmx swaps in a part of a screen that has its own
+   * heading (a route's next floor, marked data-focus-after-swap) to that heading. Swaps without
+   * one (search results while typing, print status) leave focus where it is, and a screen
+   * that focuses a field itself (autofocus, for a code scanner that types) keeps that.
+   */
+  function focusHeading(heading) {
+    if (!heading) { return; }
+    if (!heading.hasAttribute("tabindex")) { heading.setAttribute("tabindex", "-1"); }
+    heading.focus({ preventScroll: true });
+  }
+
+  function focusMainHeading() {
+    if (document.querySelector("[autofocus]")) { return; }
+    focusHeading(document.querySelector("main h1"));
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var part = event.target;
+    if (!(part instanceof Element) || !document.contains(part)) { return; }
+    var selector = "h1, [data-focus-after-swap]";
+    focusHeading(part.matches(selector) ? part : part.querySelector(selector));
+  });
+
+  /*
    * htmx 2 swaps no 4xx answer. A form marked data-show-problems lets the server's explanation
    * of an unknown place (404) or a route that cannot be made now (409) into its target, so the
    * person reads why instead of seeing nothing happen.
@@ -251,6 +276,7 @@
     if (event.persisted) { window.location.reload(); }
   });
 
+  document.addEventListener("DOMContentLoaded", focusMainHeading);
   document.addEventListener("DOMContentLoaded", startIdleTimer);
   document.addEventListener("DOMContentLoaded", startOnScreenKeyboards);
   document.addEventListener("DOMContentLoaded", startCameras);

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from kiosk.extensions import db
 from kiosk.models import Kiosk
 from kiosk.models.types import utcnow
+from tests.flows import choose_spanish
 from tests.helpers import csrf_token_from
 
 LINK = re.compile(r"http://127\.0\.0\.1:5000(/enrol/[A-Za-z0-9_-]+)")
@@ -59,8 +60,14 @@ def test_enrolment_turns_the_browser_into_the_kiosk(app: Flask, runner: FlaskCli
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("lobby_kiosk=") and "HttpOnly" in cookie
     assert int(re.search(r"Max-Age=(\d+)", cookie).group(1)) > 365 * 24 * 3600  # type: ignore[union-attr]
+    # The first screen tells staff which kiosk was enrolled; after that patients read where
+    # they are, never the device's internal name.
+    assert "main-lobby" in browser.get("/").get_data(as_text=True)
     home = browser.get("/").get_data(as_text=True)
-    assert "Kiosk: main-lobby" in home
+    assert "You are here: Main entrance lobby" in home and "main-lobby" not in home
+    choose_spanish(browser)
+    spanish_home = browser.get("/").get_data(as_text=True)
+    assert "Usted está aquí: Vestíbulo de la entrada principal" in spanish_home
     with app.app_context():
         kiosk = db.session.scalar(select(Kiosk).where(Kiosk.name == "main-lobby"))
         assert kiosk is not None
@@ -89,8 +96,8 @@ def test_re_enrolling_moves_the_identity_to_the_new_screen(
 ) -> None:
     old_screen, _ = enrol_browser(app, enrolment_path(runner, "main-lobby"))
     new_screen, _ = enrol_browser(app, enrolment_path(runner, "main-lobby"))
-    assert "Kiosk: main-lobby" in new_screen.get("/").get_data(as_text=True)
-    assert "Kiosk: main-lobby" not in old_screen.get("/").get_data(as_text=True)
+    assert "You are here: Main entrance lobby" in new_screen.get("/").get_data(as_text=True)
+    assert "You are here" not in old_screen.get("/").get_data(as_text=True)
 
 
 def test_unknown_device_cookie_is_a_plain_visitor_screen(app: Flask) -> None:
@@ -98,7 +105,7 @@ def test_unknown_device_cookie_is_a_plain_visitor_screen(app: Flask) -> None:
     client.set_cookie("lobby_kiosk", "made-up")
     response = client.get("/")
     assert response.status_code == 200
-    assert "Kiosk:" not in response.get_data(as_text=True)
+    assert "You are here" not in response.get_data(as_text=True)
 
 
 def test_enroll_all_issues_a_link_for_every_kiosk(runner: FlaskCliRunner) -> None:

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from kiosk import floorplan
 from kiosk.floorplan import DEMO_FLOORPLAN
+from tests.builders import elevators_closed
 from tests.e2e.conftest import LiveServer, accessibility_violations
 from tests.e2e.test_find_e2e import make_this_screen_a_kiosk
 
@@ -22,11 +23,7 @@ pytestmark = pytest.mark.e2e
 
 def close_the_elevators(plan_path: Path, plan: dict[str, object]) -> None:
     """Publish the same floorplan with both elevator banks closed (a newer file version)."""
-    plan["closures"] = [
-        {"id": f"closure-{c}", "element": c, "reason": "Maintenance"}
-        for c in ("elevators-a", "elevators-b")
-    ]
-    plan_path.write_text(json.dumps(plan))
+    plan_path.write_text(json.dumps(elevators_closed(plan)))
     later = time.time_ns() + 1_000_000_000
     os.utime(plan_path, ns=(later, later))
     floorplan.rebuild_in_background(plan_path).join()  # published off the request path

@@ -112,6 +112,6 @@ def test_enrolment_link_turns_the_browser_into_a_kiosk(
     assert accessibility_violations(page) == []
     page.get_by_role("button", name="Make this screen the kiosk").tap()
     expect(page.get_by_role("status")).to_contain_text("main-lobby")
-    expect(page.locator(".kiosk-name")).to_have_text("Kiosk: main-lobby")
+    expect(page.locator(".kiosk-place")).to_have_text("You are here: Main entrance lobby")
     page.reload()
-    expect(page.locator(".kiosk-name")).to_have_text("Kiosk: main-lobby")
+    expect(page.locator(".kiosk-place")).to_have_text("You are here: Main entrance lobby")

@@ -63,6 +63,53 @@ def test_expired_link_gets_a_friendly_page(app: Flask, client: FlaskClient) -> N
     assert app.test_client().get(path).status_code == 200
 
 
+def expire_every_link(app: Flask) -> None:
+    with app.app_context():
+        db.session.execute(update(PhoneRouteLink).values(expires_at=utcnow() - timedelta(1)))
+        db.session.commit()
+
+
+def test_expired_spanish_link_says_so_in_spanish(app: Flask, client: FlaskClient) -> None:
+    choose_spanish(client)
+    path = phone_path(client)
+    expire_every_link(app)
+    phone = app.test_client()  # a phone set to English: the link's language still wins
+    response = phone.get(path, headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert response.status_code == 410
+    body = response.get_data(as_text=True)
+    assert '<html lang="es">' in body and "Este enlace ha caducado" in body
+    assert "This link has expired" not in body
+
+
+def test_a_link_housekeeping_removed_speaks_the_phones_language(
+    app: Flask, client: FlaskClient
+) -> None:
+    path = phone_path(client)
+    expire_every_link(app)
+    assert app.test_cli_runner().invoke(args=["housekeeping"]).exit_code == 0
+    assert link_rows(app) == []
+    spanish_phone = app.test_client().get(path, headers={"Accept-Language": "es-US,es;q=0.9"})
+    english_phone = app.test_client().get(path)
+    assert spanish_phone.status_code == english_phone.status_code == 410
+    assert "Este enlace ha caducado" in spanish_phone.get_data(as_text=True)
+    assert "This link has expired" in english_phone.get_data(as_text=True)
+
+
+def test_phone_pages_name_the_facility_in_the_chosen_language(
+    app: Flask, client: FlaskClient
+) -> None:
+    app.config["FACILITY_NAME"] = ""  # the floorplan's name, which has a Spanish form
+    path = phone_path(client)
+    phone = app.test_client()
+    assert "St. Example General Hospital" in phone.get(path).get_data(as_text=True)
+    spanish = phone.get(path + "?lang=es").get_data(as_text=True)
+    assert "Hospital General St. Example" in spanish
+    assert "St. Example General Hospital" not in spanish
+    expire_every_link(app)
+    expired = phone.get(path + "?lang=es").get_data(as_text=True)
+    assert "Hospital General St. Example" in expired and "Este enlace ha caducado" in expired
+
+
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

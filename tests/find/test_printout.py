@@ -21,7 +21,7 @@ from kiosk.models import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
 from kiosk.models.wayfinding import WayfindingEvent, WayfindingEventKind
 from kiosk.printing.preview import receipt_text, render_preview
 from kiosk.printing.profiles import DEFAULT_PROFILE
-from tests.builders import enrolled_client
+from tests.builders import elevators_closed, enrolled_client
 from tests.find.screen_qr import phone_path_on_screen
 from tests.flows import choose_spanish
 from tests.helpers import csrf_token_from
@@ -73,7 +73,10 @@ def test_spanish_receipt_prints_accented_steps(app: Flask) -> None:
 
 def test_receipt_qr_code_opens_the_same_route_on_a_phone(app: Flask) -> None:
     kiosk = enrolled_client(app)
-    screen = kiosk.get("/find/to/imaging").get_data(as_text=True)
+    # The route screen shows one floor at a time; "Next" (?floor=2) turns to the following one.
+    screen = "".join(
+        kiosk.get(f"/find/to/imaging?floor={number}").get_data(as_text=True) for number in (1, 2)
+    )
     press_print(kiosk)
     (job,) = jobs(app)
     preview = render_preview(job.payload, job.printer_profile)
@@ -163,11 +166,7 @@ def test_htmx_print_of_a_route_closed_since_the_screen_says_why_with_409(
         "/find/step-free",
         data={"step_free": "on", "next": "/find/to/imaging", "csrf_token": csrf_token_from(screen)},
     )
-    plan["closures"] = [
-        {"id": f"closure-{c}", "element": c, "reason": "Maintenance"}
-        for c in ("elevators-a", "elevators-b")
-    ]
-    plan_path.write_text(json.dumps(plan))
+    plan_path.write_text(json.dumps(elevators_closed(plan)))
     os.utime(plan_path, ns=(time.time_ns(), time.time_ns() + 1_000_000_000))
     floorplan.rebuild_in_background(plan_path).join()  # published off the request path
     response = kiosk.post(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -15,10 +14,12 @@ from sqlalchemy import select
 
 from kiosk.extensions import db
 from kiosk.find.views import SEARCH_MAX_CHARS
-from kiosk.floorplan import DEMO_FLOORPLAN
+from kiosk.floorplan import current_wayfinder
 from kiosk.models.wayfinding import WayfindingEvent, WayfindingEventKind
+from tests.builders import demo_floorplan_with_elevators_closed
 from tests.flows import choose_spanish
 from tests.helpers import csrf_token_from
+from wayfinding import Profile
 
 
 def set_step_free(client: FlaskClient, on: bool, next_path: str = "/find/") -> None:
@@ -117,6 +118,47 @@ def test_category_and_directory_list_public_places(client: FlaskClient) -> None:
     assert "Cardiology" in directory and "Pharmacy" in directory
 
 
+def listed(html: str) -> list[tuple[str, str, str]]:
+    """(destination id, name, where) of each place a list shows."""
+    return re.findall(
+        r'href="/find/to/([^"]+)">\s*<span class="place-name">([^<]+)</span>\s*'
+        r'<span class="place-where">([^<]+)</span>',
+        html,
+    )
+
+
+def test_search_results_say_which_building_and_floor_each_place_is_on(
+    client: FlaskClient,
+) -> None:
+    results = listed(client.get("/find/search?q=laboratory").get_data(as_text=True))
+    assert ("laboratory", "Laboratory &amp; Blood Draw", "Main Building, Level 2 (Blue)") in results
+    choose_spanish(client)
+    spanish = listed(client.get("/find/search?q=laboratorio").get_data(as_text=True))
+    assert any(where == "Edificio principal, piso 2 (Azul)" for _id, _name, where in spanish)
+    for path in ("/find/a-z", "/find/category/clinics"):
+        assert listed(client.get(path).get_data(as_text=True)), path
+
+
+@pytest.mark.parametrize("kiosk_place", ["main-lobby", "east-lobby", "parking-lobby"])
+@pytest.mark.parametrize("path", ["/find/search?q=toilet", "/find/category/restrooms"])
+def test_restrooms_are_listed_nearest_first(app: Flask, kiosk_place: str, path: str) -> None:
+    app.config["DEFAULT_KIOSK_PLACE"] = kiosk_place
+    ids = [
+        place_id
+        for place_id, _name, _where in listed(app.test_client().get(path).get_data(as_text=True))
+    ]
+    assert len(ids) >= 5
+    with app.app_context():
+        finder = current_wayfinder()
+        seconds = [
+            finder.route_from_kiosk(kiosk_place, place, Profile.STANDARD).duration_s
+            for place in ids
+        ]
+        nearest = finder.nearest("restroom", kiosk_place, Profile.STANDARD).destination
+    assert seconds == sorted(seconds)
+    assert nearest is not None and ids[0] == nearest.id
+
+
 def test_nearest_restroom_opens_a_restroom_route(client: FlaskClient) -> None:
     response = client.get("/find/nearest/restroom")
     assert response.status_code == 303
@@ -132,6 +174,52 @@ def test_route_screen_shows_destination_summary_steps_maps_and_qr(
     assert 'src="/find/to/imaging/map/' in body
     assert "/qr.svg" in body and "Print directions" in body
     assert [e.kind for e in events(app)] == [WayfindingEventKind.ROUTE_SHOWN]
+
+
+def floor_steps(html: str) -> list[str]:
+    return re.findall(r'class="route-step [^"]*">([^<]+)<', html)
+
+
+def test_route_screen_shows_one_floor_at_a_time_and_next_turns_to_the_following_floor(
+    app: Flask, client: FlaskClient
+) -> None:
+    first = client.get("/find/to/laboratory").get_data(as_text=True)
+    assert "Part 1 of 2" in first and "Print directions" in first and "/qr.svg" in first
+    assert first.count('class="route-map"') == 1
+    assert 'src="/find/to/laboratory/map/main-1.svg"' in first
+    next_link = re.search(r'<a [^>]*href="([^"]+)"[^>]*>Next: Main Building, Level 2', first)
+    assert next_link and next_link.group(1) == "/find/to/laboratory?floor=2"
+    assert "Back: " not in first
+
+    second = client.get(next_link.group(1)).get_data(as_text=True)
+    assert "Part 2 of 2" in second and "<html" in second  # works without JavaScript
+    assert 'src="/find/to/laboratory/map/main-2.svg"' in second
+    assert ">Back: Main Building, Level 1<" in second and "Next: " not in second
+    assert set(floor_steps(first)).isdisjoint(floor_steps(second))
+    assert "The Laboratory is on your right." in floor_steps(second)
+
+    swapped = client.get(next_link.group(1), headers={"HX-Request": "true"})
+    partial = swapped.get_data(as_text=True)
+    assert "<html" not in partial and 'id="route-floor"' in partial
+    assert floor_steps(partial) == floor_steps(second)
+    # Showing the route counts once; turning to its other floors is the same showing.
+    assert [e.kind for e in events(app)] == [WayfindingEventKind.ROUTE_SHOWN]
+
+
+@pytest.mark.parametrize("asked", ["0", "-3", "99", "two", "1e9", ""])
+def test_any_floor_number_shows_a_floor_of_the_route(client: FlaskClient, asked: str) -> None:
+    response = client.get("/find/to/laboratory", query_string={"floor": asked})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert re.search(r"Part [12] of 2", body) and floor_steps(body)
+
+
+def test_kiosk_maps_are_drawn_at_the_size_the_screen_shows_them(client: FlaskClient) -> None:
+    body = client.get("/find/to/laboratory").get_data(as_text=True)
+    shown = re.search(r'<img class="route-map" src="([^"]+)" width="(\d+)"', body)
+    assert shown, "route screen has no map"
+    svg = client.get(shown.group(1)).get_data(as_text=True)
+    assert re.search(r'<svg[^>]* width="(\d+)"', svg).group(1) == shown.group(2)  # type: ignore[union-attr]
 
 
 def test_route_maps_are_svg_images_and_unknown_floors_404(client: FlaskClient) -> None:
@@ -164,14 +252,7 @@ def test_route_is_in_spanish_after_choosing_spanish(client: FlaskClient) -> None
 
 @pytest.fixture
 def closed_elevators_app(app: Flask, tmp_path: Path) -> Flask:
-    plan = json.loads(DEMO_FLOORPLAN.read_text())
-    plan["closures"] = [
-        {"id": f"closure-{c}", "element": c, "reason": "Maintenance"}
-        for c in ("elevators-a", "elevators-b")
-    ]
-    path = tmp_path / "closed.json"
-    path.write_text(json.dumps(plan))
-    app.config["FLOORPLAN_PATH"] = str(path)
+    app.config["FLOORPLAN_PATH"] = str(demo_floorplan_with_elevators_closed(tmp_path))
     return app
 
 

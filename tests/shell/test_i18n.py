@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 
 from kiosk.config import PROJECT_ROOT
 from tests.helpers import csrf_token_from
+from tests.spanish_glossary import glossary_breaches
 
 ROOT = PROJECT_ROOT
 TRANSLATIONS = ROOT / "kiosk" / "translations"
@@ -64,6 +65,11 @@ def test_spanish_catalog_translates_every_message() -> None:
         catalog = read_po(handle)
     untranslated = [m.id for m in catalog if m.id and (not all(plural_forms(m)) or m.fuzzy)]
     assert untranslated == []
+
+
+def test_spanish_kiosk_catalog_follows_the_us_spanish_glossary() -> None:
+    catalog = TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po"
+    assert glossary_breaches(catalog, terms_need_their_word=False) == []
 
 
 def test_catalog_template_matches_the_source() -> None:
