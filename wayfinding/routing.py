@@ -44,9 +44,9 @@ from wayfinding.search import DestinationIndex, DirectorySection, SearchResult
 from wayfinding.shortest_paths import (
     EDGE_KINDS,
     NO_CONNECTOR,
+    BoundArray,
     CompiledProfile,
     EdgeTable,
-    Float32Array,
     IndexArray,
     LandmarkTrees,
     ShortestPathTree,
@@ -190,7 +190,7 @@ class _RoutingState:
     open_compiled: dict[Profile, CompiledProfile] = field(default_factory=dict)
     trees: dict[tuple[str, Profile], ShortestPathTree] = field(default_factory=dict)
     # Seconds from every node to each kiosk: with `trees` they bound other searches.
-    inward_seconds: dict[tuple[str, Profile], Float32Array] = field(default_factory=dict)
+    inward_seconds: dict[tuple[str, Profile], BoundArray] = field(default_factory=dict)
     directions: _DirectionsCache = field(
         default_factory=lambda: _DirectionsCache(DIRECTIONS_CACHE_HOPS)
     )
