@@ -544,15 +544,15 @@ class Wayfinder:
         target_node, destination = self._resolve_target(destination_id)
         state = self._state_at(now)
         compiled = self._compiled(state, profile)
-        found = shortest_path(
+        path = shortest_path(
             compiled,
             compiled.index[source_node],
             compiled.index[target_node],
             self._landmarks(state, profile),
         )
-        if found is None:
+        if path is None:
             raise self._explain(source_node, target_node, destination_id, profile, state)
-        return self._route(compiled, found[1], destination, kiosk)
+        return self._route(compiled, path, destination, kiosk)
 
     def nearest(
         self,

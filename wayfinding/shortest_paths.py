@@ -288,8 +288,8 @@ def shortest_path(
     source: int,
     target: int,
     landmarks: Sequence[LandmarkTrees] = (),
-) -> tuple[float, list[int]] | None:
-    """The cheapest path between two nodes: (seconds, node indices), or None.
+) -> list[int] | None:
+    """The cheapest path between two nodes as node indices, or None.
 
     Going by way of a landmark L costs d(source, L) + d(L, target), so the best path costs no
     more: scipy's Dijkstra from `source` stops at that bound instead of covering the whole
@@ -307,7 +307,7 @@ def shortest_path(
     )
     if math.isinf(seconds[target]):
         return None
-    return float(seconds[target]), walk_back(predecessor, source, target)
+    return walk_back(predecessor, source, target)
 
 
 def reachable(compiled: CompiledProfile, source: int) -> bytearray:
