@@ -134,7 +134,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
         floorplan = workdir / "campus.json"
-        floorplan.write_text(json.dumps(synthetic_campus(args.nodes)), encoding="utf-8")
+        campus = synthetic_campus(args.nodes)
+        floorplan.write_text(json.dumps(campus), encoding="utf-8")
+        nodes = f"{len(campus['nodes']):,} nodes"
+        del campus
         versions = {
             "Lobby (this code)": ROOT,
             f"before ({args.baseline})": export_code(args.baseline, workdir),
@@ -143,7 +146,6 @@ def main() -> None:
         for _ in range(args.repeat):  # alternate, so both meet the same machine load
             for name, code in versions.items():
                 runs[name].append(serve_and_measure(code, floorplan, workdir))
-    nodes = f"{args.nodes:,}-node campus"
     print(
         f"| {nodes}, 2 workers | worker RSS | worker PSS | worker own (USS) "
         "| master RSS | startup |"
