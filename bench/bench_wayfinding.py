@@ -14,8 +14,9 @@ figures do not mix), at 1,000, 10,000 and 100,000 nodes:
   a closure's expiry rebuilds the adjacency and the kiosk's tree inside the next request.
 - Plain networkx: `networkx.shortest_path` per request on the same graph and weights.
 
-Measured: build time, process RSS after the build (and what the build added to the loaded
-floorplan: a forked web worker's own share), kiosk route + directions p50/p99, any-to-any
+Measured: build time, process RSS after the build (Lobby: and, for a web worker forked after
+it that has served the requests, its RSS, its PSS and what it owns alone), kiosk route +
+directions p50/p99, any-to-any
 p50/p99, the first kiosk route after a closure expires, and the predecessor-chain walk (the
 physical limit of a kiosk route) to compare the warm kiosk route against.
 
@@ -48,10 +49,12 @@ from typing import Any
 import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from smaps import memory_of  # noqa: E402
 from synthetic_campus import synthetic_campus  # noqa: E402
 
 from wayfinding import Floorplan, Profile, Route, Wayfinder, directions, load_floorplan  # noqa: E402
 from wayfinding.graph import RoutingGraph, build_graph, make_weight  # noqa: E402
+from wayfinding.process_memory import release_freed_memory  # noqa: E402
 from wayfinding.routing import Hop  # noqa: E402
 
 # The benchmark's own clock: a closure on a skybridge ends at EXPIRY.
@@ -97,16 +100,6 @@ def _matches(costs: str, reference: str) -> str:
     pairs = list(zip(costs.split(), reference.split(), strict=True))
     equal = sum(math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=1e-9) for a, b in pairs)
     return f"{equal} / {len(pairs)} equal"
-
-
-def _memory_mb() -> tuple[float, float]:
-    """(resident, private) megabytes of this process: private is what a fork does not share."""
-    fields: dict[str, int] = {}
-    for line in Path("/proc/self/smaps_rollup").read_text().splitlines()[1:]:
-        name, value, *_ = line.split()
-        fields[name.rstrip(":")] = int(value)
-    private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
-    return fields["Rss"] / 1024, private / 1024
 
 
 def _route_of(
@@ -248,12 +241,15 @@ def measure_lobby(plan: Floorplan, requests: Requests, isolated: bool) -> dict[s
     --preload does), with cached directions and a background refresh at a closure's expiry."""
     clock = _Clock(BEFORE)
     holder: dict[str, Wayfinder] = {}
+    cpu_start = time.process_time()
     links_s = _timed(
         lambda: holder.setdefault("finder", Wayfinder(plan, clock=clock, precompute=False))
     )
     finder = holder["finder"]
     trees_s = _timed(finder.precompute)
-    resident, _ = _memory_mb()
+    cpu_s = time.process_time() - cpu_start  # what other work on the machine does not inflate
+    release_freed_memory()  # as kiosk.floorplan does after a build, before workers fork
+    built = memory_of()
     if isolated:
         gc.freeze()  # what an app does before forking, so workers keep sharing these pages
 
@@ -276,7 +272,7 @@ def measure_lobby(plan: Floorplan, requests: Requests, isolated: bool) -> dict[s
             _timed(lambda o=o, d=d, p=p: finder.route_between(o, d, p))
             for o, d, p in requests.any_to_any
         ]
-        _, worker_own = _memory_mb()
+        worker = memory_of()
         costs = [finder.route_from_kiosk(k, d, p).duration_s for k, d, p in kiosk[:COMPARED]]
         clock.now = EXPIRY + timedelta(seconds=1)
         k, d, p = kiosk[0]
@@ -284,7 +280,9 @@ def measure_lobby(plan: Floorplan, requests: Requests, isolated: bool) -> dict[s
         swapped = _timed(_join_refresh)
         ratio = statistics.median(warm) / statistics.median(chain)
         return {
-            "rss": f"{resident:,.0f} MB (a worker forked after it: {worker_own:,.0f} MB own)",
+            "rss": f"{built.resident:,.0f} MB (a worker forked after it, serving: "
+            f"RSS {worker.resident:,.0f} MB, PSS {worker.proportional:,.0f} MB, "
+            f"own {worker.own:,.0f} MB)",
             "kiosk": _percentiles_ms(warm),
             "chain": f"{_percentiles_ms(chain)} (route is {ratio:.1f}x)",
             "any": _percentiles_ms(any_samples),
@@ -292,7 +290,10 @@ def measure_lobby(plan: Floorplan, requests: Requests, isolated: bool) -> dict[s
             "costs": _encode(costs),
         }
 
-    build = f"{links_s + trees_s:.2f} s (links {links_s:.2f} s, trees {trees_s:.2f} s)"
+    build = (
+        f"{links_s + trees_s:.2f} s (links {links_s:.2f} s, trees {trees_s:.2f} s; "
+        f"CPU {cpu_s:.2f} s)"
+    )
     return {"build": build, **_in_child(serve, isolated)}
 
 
@@ -305,10 +306,12 @@ def measure_today(plan: Floorplan, requests: Requests, isolated: bool) -> dict[s
         closed = routing.closed_edges(c.element for c in plan.active_closures(BEFORE))
         holder["heapq"] = HeapqRouting.build(plan, routing, closed)
 
+    cpu_start = time.process_time()
     build_s = _timed(build)
+    cpu_s = time.process_time() - cpu_start
     routing: RoutingGraph = holder["routing"]
     today: HeapqRouting = holder["heapq"]
-    resident, private = _memory_mb()
+    memory = memory_of()
 
     def kiosk_route(k: str, d: str, p: Profile) -> None:
         nodes = today.path(k, p, plan.destinations[d].node)
@@ -336,8 +339,8 @@ def measure_today(plan: Floorplan, requests: Requests, isolated: bool) -> dict[s
     first = _timed(first_after_expiry)
     return {
         "costs": _encode(costs),
-        "build": f"{build_s:.2f} s",
-        "rss": f"{resident:,.0f} MB ({private:,.0f} MB own)",
+        "build": f"{build_s:.2f} s (CPU {cpu_s:.2f} s)",
+        "rss": f"{memory.resident:,.0f} MB ({memory.own:,.0f} MB own)",
         "kiosk": _percentiles_ms(samples),
         "any": _percentiles_ms(any_samples),
         "expiry": f"{_ms(first * 1000)} (inside the request)",
@@ -347,9 +350,11 @@ def measure_today(plan: Floorplan, requests: Requests, isolated: bool) -> dict[s
 def measure_networkx(plan: Floorplan, requests: Requests, isolated: bool) -> dict[str, str]:
     """Plain networkx: the graph only, one shortest_path search per request."""
     holder: dict[str, RoutingGraph] = {}
+    cpu_start = time.process_time()
     build_s = _timed(lambda: holder.setdefault("routing", build_graph(plan)))
+    cpu_s = time.process_time() - cpu_start
     routing = holder["routing"]
-    resident, private = _memory_mb()
+    memory = memory_of()
     closed = routing.closed_edges(c.element for c in plan.active_closures(BEFORE))
     weights = {profile: make_weight(profile, closed) for profile in Profile}
 
@@ -377,8 +382,8 @@ def measure_networkx(plan: Floorplan, requests: Requests, isolated: bool) -> dic
     k, d, p = requests.kiosk[0]
     first = _timed(lambda: kiosk_route(k, d, p, make_weight(p)))
     return {
-        "build": f"{build_s:.2f} s (graph only)",
-        "rss": f"{resident:,.0f} MB ({private:,.0f} MB own)",
+        "build": f"{build_s:.2f} s (graph only; CPU {cpu_s:.2f} s)",
+        "rss": f"{memory.resident:,.0f} MB ({memory.own:,.0f} MB own)",
         "kiosk": _percentiles_ms(samples),
         "any": _percentiles_ms(any_samples),
         "expiry": f"{_ms(first * 1000)} (a search, as always)",
@@ -441,10 +446,13 @@ def measure_size(
     isolated: bool = True,
 ) -> list[list[str]]:
     """Table rows (measurement, one cell per way, target) for one campus size."""
-    raw = campus_with_closure(target_nodes, seed)
-    holder: dict[str, Floorplan] = {}
-    load_s = _timed(lambda: holder.setdefault("plan", load_floorplan(raw)))
-    plan = holder["plan"]
+    holder: dict[str, Any] = {"raw": campus_with_closure(target_nodes, seed)}
+    load_s = _timed(lambda: holder.setdefault("plan", load_floorplan(holder["raw"])))
+    plan: Floorplan = holder["plan"]
+    # A server holds the loaded floorplan, not the JSON it came from: nor do the ways here.
+    del holder["raw"]
+    gc.collect()
+    release_freed_memory()
     rng = random.Random(seed)
     kiosks = list(plan.kiosks)
     public = [d.id for d in plan.destinations.values() if d.is_public]

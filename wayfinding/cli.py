@@ -21,7 +21,7 @@ from wayfinding.directions import Directions, directions
 from wayfinding.errors import FloorplanError, Issue, WayfindingError
 from wayfinding.graph import cost_attribute, make_weight
 from wayfinding.i18n import SUPPORTED_LANGUAGES
-from wayfinding.loader import load_floorplan
+from wayfinding.loader import checked_json, load_floorplan
 from wayfinding.model import Floorplan, Profile
 from wayfinding.render_bitmap import RECEIPT_WIDTHS, render_route_bitmap
 from wayfinding.render_svg import render_floor_svg, render_route_svg
@@ -295,8 +295,7 @@ def _check_floor(plan: Floorplan, floor_id: str) -> None:
 
 def _migrate(args: argparse.Namespace) -> int:
     """Print a checked file upgraded to the current format, for staff to commit instead."""
-    plan = load_floorplan(args.file)
-    print(json.dumps(plan.raw, ensure_ascii=False, indent=1))
+    print(json.dumps(checked_json(args.file), ensure_ascii=False, indent=1))
     return EXIT_OK
 
 

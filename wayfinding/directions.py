@@ -525,7 +525,7 @@ class _DirectionWriter:
     def is_junction_turn(self, index: int) -> bool:
         """A real turn at a point with a choice of ways: it needs its own words."""
         turn = self.turn_at(index)
-        ways = len(self.plan.same_floor_neighbours[self.nodes[index]])
+        ways = self.plan.same_floor_neighbours.count(self.nodes[index])
         return turn not in (None, Turn.STRAIGHT) and ways >= 3
 
     def with_distances(self, steps: list[Step]) -> list[Step]:
@@ -651,7 +651,7 @@ class _DirectionWriter:
             turn = classify_turn(relative_angle(incoming, self.segment_bearings[index]))
             phrase = self.has_phrase(index)
             gentle = turn in (Turn.STRAIGHT, Turn.SLIGHT_LEFT, Turn.SLIGHT_RIGHT)
-            if gentle and not phrase and len(neighbours[self.nodes[index]]) < 3:
+            if gentle and not phrase and neighbours.count(self.nodes[index]) < 3:
                 continue
             kind = StepKind.CONTINUE if turn is Turn.STRAIGHT else StepKind.TURN
             previous = steps[-1] if steps else None

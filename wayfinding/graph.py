@@ -13,9 +13,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 from wayfinding.model import (
     DEFAULT_STOREY_HEIGHT_M,
@@ -269,6 +270,9 @@ def build_graph(floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> Routi
     Node attributes: floor, level, elevation_m, building, x, y, kind, public. Edge attributes:
     id, kind, length_m, one_way, step_free, public, connector (id or ""), one cost per profile.
     """
+    # Imported here: serving never builds this graph, and networkx costs a web worker 12 MB.
+    import networkx as nx
+
     graph: nx.DiGraph[str] = nx.DiGraph()
     for node in floorplan.nodes.values():
         floor = floorplan.floors[node.floor]

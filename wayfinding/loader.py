@@ -111,6 +111,15 @@ def load_floorplan(source: str | Path | Mapping[str, Any]) -> Floorplan:
 
     Files of an older format version are upgraded on the way in (see `wayfinding.migration`).
     Raises FloorplanError listing every located error; warnings are left to `validate`.
+    The parsed JSON is dropped once the model is built (see `Floorplan`).
+    """
+    return build_floorplan(checked_json(source))
+
+
+def checked_json(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
+    """The floorplan JSON, checked as `load_floorplan` checks it and in the current format.
+
+    Raises FloorplanError listing every located error.
     """
     raw = read_json_file(source) if isinstance(source, str | Path) else dict(source)
     issues = schema_issues(raw)
@@ -120,7 +129,7 @@ def load_floorplan(source: str | Path | Mapping[str, Any]) -> Floorplan:
     issues = reference_issues(raw)
     if any(issue.severity is Severity.ERROR for issue in issues):
         raise FloorplanError([i for i in issues if i.severity is Severity.ERROR])
-    return build_floorplan(raw)
+    return raw
 
 
 def schema_issues(raw: Mapping[str, Any]) -> list[Issue]:
@@ -328,12 +337,27 @@ def _optional_name(item: Mapping[str, Any]) -> LocalizedName | None:
     return _name(item) if "name" in item else None
 
 
-def _node(n: Mapping[str, Any]) -> Node:
+def _detached(text: str) -> str:
+    """A new string equal to `text`, for the ids the model keeps of every node and edge.
+
+    The parsed file's strings sit among its dicts, a hundred MB on a campus; one string kept
+    from a memory page keeps the whole page resident after the file is dropped. Copies made
+    together share pages only with each other.
+    """
+    return text.encode().decode()
+
+
+def _detached_number(value: float) -> float:
+    """A new float equal to `value`, for the coordinates every node keeps (see `_detached`)."""
+    return float(value) * 1.0
+
+
+def _node(n: Mapping[str, Any], floors: Mapping[str, Floor]) -> Node:
     return Node(
-        id=n["id"],
-        floor=n["floor"],
-        x=float(n["x"]),
-        y=float(n["y"]),
+        id=_detached(n["id"]),
+        floor=floors[n["floor"]].id,  # one string per floor, not one per node
+        x=_detached_number(n["x"]),
+        y=_detached_number(n["y"]),
         kind=NODE_KINDS[n["kind"]],
         access=ACCESS[n.get("access", "public")],
         name=_optional_name(n),
@@ -343,13 +367,14 @@ def _node(n: Mapping[str, Any]) -> Node:
 def _edge(e: Mapping[str, Any], nodes: Mapping[str, Node], floors: Mapping[str, Floor]) -> Edge:
     kind = EDGE_KINDS[e.get("kind", "corridor")]
     length = float(e["length_m"]) if "length_m" in e else None
+    source, target = nodes[e["from"]], nodes[e["to"]]
     step_free_by_kind = kind not in NOT_STEP_FREE_KINDS and not _too_steep(
-        nodes[e["from"]], nodes[e["to"]], floors, length
+        source, target, floors, length
     )
     return Edge(
-        id=e["id"],
-        source=e["from"],
-        target=e["to"],
+        id=_detached(e["id"]),
+        source=source.id,  # the node's own id string, not the file's copy of it
+        target=target.id,
         kind=kind,
         length_m=length,
         one_way=bool(e.get("one_way", False)),
@@ -402,14 +427,22 @@ def build_floorplan(
     old_nodes = previous.nodes if previous is not None and reusable else {}
     old_edges = previous.edges if previous is not None and reusable else {}
     nodes = {
-        n["id"]: old_nodes[n["id"]] if n["id"] in old_nodes and n["id"] not in changed else _node(n)
-        for n in raw["nodes"]
+        node.id: node
+        for node in (
+            old_nodes[n["id"]]
+            if n["id"] in old_nodes and n["id"] not in changed
+            else _node(n, floors)
+            for n in raw["nodes"]
+        )
     }
     edges = {
-        e["id"]: old_edges[e["id"]]
-        if e["id"] in old_edges and not changed & {e["id"], e["from"], e["to"]}
-        else _edge(e, nodes, floors)
-        for e in raw["edges"]
+        edge.id: edge
+        for edge in (
+            old_edges[e["id"]]
+            if e["id"] in old_edges and not changed & {e["id"], e["from"], e["to"]}
+            else _edge(e, nodes, floors)
+            for e in raw["edges"]
+        )
     }
     connectors = {
         c["id"]: Connector(
@@ -469,5 +502,4 @@ def build_floorplan(
         landmarks=landmarks,
         phrases=phrases,
         closures=closures,
-        raw=raw,
     )

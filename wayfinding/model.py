@@ -9,10 +9,13 @@ headings are compass degrees, clockwise from north.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 
 class NodeKind(enum.StrEnum):
@@ -139,9 +142,9 @@ class Floor:
     elevation_m: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
-    """A point of the walking graph."""
+    """A point of the walking graph (slots: a campus has a hundred thousand of them)."""
 
     id: str
     floor: str
@@ -152,9 +155,12 @@ class Node:
     name: LocalizedName | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
-    """A walkable link between two nodes; both ways unless `one_way` (then from → to only)."""
+    """A walkable link between two nodes; both ways unless `one_way` (then from → to only).
+
+    Slots, and `source` / `target` are the very string objects of the nodes' ids, because a
+    campus has more edges than nodes."""
 
     id: str
     source: str
@@ -255,9 +261,56 @@ class Closure:
         return self.until is None or now < self.until
 
 
+class NodeNeighbours(Mapping[str, frozenset[str]]):
+    """Each node's neighbours as compressed rows of integers (CSR): about 8 bytes per link
+    where a frozenset per node costs over 200."""
+
+    def __init__(
+        self,
+        ids: list[str],
+        index: dict[str, int],
+        starts: npt.NDArray[np.int32],
+        neighbours: npt.NDArray[np.int32],
+    ) -> None:
+        self._ids, self._index = ids, index
+        self._starts, self._neighbours = starts, neighbours
+
+    @classmethod
+    def of_pairs(
+        cls, ids: list[str], index: dict[str, int], pairs: list[tuple[int, int]]
+    ) -> NodeNeighbours:
+        """The neighbours of undirected links given as (i, j) index pairs, each pair once."""
+        links = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        both_ways = np.concatenate([links, links[:, ::-1]])
+        codes = np.unique(both_ways[:, 0] * len(ids) + both_ways[:, 1])
+        counts = np.bincount(codes // max(len(ids), 1), minlength=len(ids))
+        starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        return cls(ids, index, starts, (codes % max(len(ids), 1)).astype(np.int32))
+
+    def __getitem__(self, node_id: str) -> frozenset[str]:
+        i = self._index[node_id]
+        rows = self._neighbours[self._starts[i] : self._starts[i + 1]].tolist()
+        return frozenset(self._ids[j] for j in rows)
+
+    def count(self, node_id: str) -> int:
+        """How many neighbours a node has, without naming them."""
+        i = self._index[node_id]
+        return int(self._starts[i + 1] - self._starts[i])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
 @dataclass(frozen=True)
 class Floorplan:
-    """A whole, loaded floorplan. Build it with `wayfinding.load_floorplan`."""
+    """A whole, loaded floorplan. Build it with `wayfinding.load_floorplan`.
+
+    It keeps no copy of the JSON it was read from: on a campus the parsed file is several
+    times the size of the model, and a web worker must not carry it.
+    """
 
     version: str
     facility: Facility
@@ -271,7 +324,6 @@ class Floorplan:
     landmarks: dict[str, Landmark]
     phrases: tuple[Phrase, ...]
     closures: tuple[Closure, ...]
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
     @cached_property
     def connector_of_node(self) -> dict[str, Connector]:
@@ -279,18 +331,30 @@ class Floorplan:
         return {stop: c for c in self.connectors.values() for stop in c.stops}
 
     @cached_property
-    def same_floor_neighbours(self) -> dict[str, frozenset[str]]:
+    def node_ids(self) -> list[str]:
+        """Node ids in file order: node i of the compact arrays routing and search keep."""
+        return list(self.nodes)
+
+    @cached_property
+    def node_index(self) -> dict[str, int]:
+        """Each node id's position in `node_ids`, one map shared by every compact table."""
+        return {node_id: i for i, node_id in enumerate(self.node_ids)}
+
+    @cached_property
+    def same_floor_neighbours(self) -> NodeNeighbours:
         """Nodes joined to each node on its own floor, both ways and whatever the access.
 
         This is what a person sees at a junction: every visible branch is a choice, so it
-        decides where a direction step is needed.
+        decides where a direction step is needed. Kept as integer arrays, not a set per
+        node, which would take tens of MB on a campus and serve only the few routes read.
         """
-        neighbours: dict[str, set[str]] = {node_id: set() for node_id in self.nodes}
-        for edge in self.edges.values():
-            if self.nodes[edge.source].floor == self.nodes[edge.target].floor:
-                neighbours[edge.source].add(edge.target)
-                neighbours[edge.target].add(edge.source)
-        return {node_id: frozenset(ids) for node_id, ids in neighbours.items()}
+        index = self.node_index
+        pairs = [
+            (index[edge.source], index[edge.target])
+            for edge in self.edges.values()
+            if self.nodes[edge.source].floor == self.nodes[edge.target].floor
+        ]
+        return NodeNeighbours.of_pairs(self.node_ids, index, pairs)
 
     @cached_property
     def places_by_node(self) -> dict[str, LocalizedName]:

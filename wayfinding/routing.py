@@ -44,16 +44,18 @@ from wayfinding.search import DestinationIndex, DirectorySection, SearchResult
 from wayfinding.shortest_paths import (
     EDGE_KINDS,
     NO_CONNECTOR,
+    BoundArray,
     CompiledProfile,
     EdgeTable,
-    FloatArray,
+    IndexArray,
     LandmarkTrees,
     ShortestPathTree,
     compile_profile,
     reachable,
-    seconds_to,
+    seconds_to_each,
     shortest_path,
     shortest_path_tree,
+    walk_back,
 )
 
 if TYPE_CHECKING:
@@ -188,7 +190,7 @@ class _RoutingState:
     open_compiled: dict[Profile, CompiledProfile] = field(default_factory=dict)
     trees: dict[tuple[str, Profile], ShortestPathTree] = field(default_factory=dict)
     # Seconds from every node to each kiosk: with `trees` they bound other searches.
-    inward_seconds: dict[tuple[str, Profile], FloatArray] = field(default_factory=dict)
+    inward_seconds: dict[tuple[str, Profile], BoundArray] = field(default_factory=dict)
     directions: _DirectionsCache = field(
         default_factory=lambda: _DirectionsCache(DIRECTIONS_CACHE_HOPS)
     )
@@ -329,11 +331,17 @@ class Wayfinder:
         state = _RoutingState(
             self.closed_elements(now), self._closures_version, self.next_change(now)
         )
+        kiosks = list(self.floorplan.kiosks.values())
         for profile in Profile:
             self._open_compiled(state, profile)
-            for kiosk in self.floorplan.kiosks.values():
+            compiled = self._compiled(state, profile)
+            for kiosk in kiosks:
                 self._tree(state, kiosk, profile)
-                self._inward_seconds(state, kiosk, profile)
+            inward = seconds_to_each(compiled, [compiled.index[kiosk.node] for kiosk in kiosks])
+            state.inward_seconds.update(
+                ((kiosk.id, profile), seconds)
+                for kiosk, seconds in zip(kiosks, inward, strict=True)
+            )
         return state
 
     def _state_at(self, now: datetime | None) -> _RoutingState:
@@ -363,6 +371,13 @@ class Wayfinder:
             return state
 
     @cached_property
+    def places(self) -> IndexArray:
+        """Sorted node indices of the public destinations: the trees keep seconds to these."""
+        index = self.edges.index
+        nodes = {index[d.node] for d in self.floorplan.destinations.values() if d.is_public}
+        return np.array(sorted(nodes), dtype=np.int32)
+
+    @cached_property
     def routing(self) -> RoutingGraph:
         """The networkx walking graph, built on first use: routes are served without it."""
         return build_graph(self.floorplan, self.costs)
@@ -388,17 +403,9 @@ class Wayfinder:
         tree = state.trees.get((kiosk.id, profile))
         if tree is None:
             compiled = self._compiled(state, profile)
-            tree = shortest_path_tree(compiled, compiled.index[kiosk.node])
+            tree = shortest_path_tree(compiled, compiled.index[kiosk.node], self.places)
             state.trees[(kiosk.id, profile)] = tree
         return tree
-
-    def _inward_seconds(self, state: _RoutingState, kiosk: Kiosk, profile: Profile) -> FloatArray:
-        seconds = state.inward_seconds.get((kiosk.id, profile))
-        if seconds is None:
-            compiled = self._compiled(state, profile)
-            seconds = seconds_to(compiled, compiled.index[kiosk.node])
-            state.inward_seconds[(kiosk.id, profile)] = seconds
-        return seconds
 
     def _landmarks(self, state: _RoutingState, profile: Profile) -> list[LandmarkTrees]:
         """Kiosks with both trees built for this profile, as landmarks that bound a search.
@@ -495,7 +502,7 @@ class Wayfinder:
         path = tree.path_to(target)
         if path is None:
             raise self._explain(kiosk.node, target_node, destination_id, profile, state)
-        return self._route(compiled, path, float(tree.seconds[target]), destination, kiosk)
+        return self._route(compiled, path, destination, kiosk)
 
     def kiosk_directions(
         self,
@@ -537,16 +544,15 @@ class Wayfinder:
         target_node, destination = self._resolve_target(destination_id)
         state = self._state_at(now)
         compiled = self._compiled(state, profile)
-        found = shortest_path(
+        path = shortest_path(
             compiled,
             compiled.index[source_node],
             compiled.index[target_node],
             self._landmarks(state, profile),
         )
-        if found is None:
+        if path is None:
             raise self._explain(source_node, target_node, destination_id, profile, state)
-        seconds, path = found
-        return self._route(compiled, path, seconds, destination, kiosk)
+        return self._route(compiled, path, destination, kiosk)
 
     def nearest(
         self,
@@ -576,28 +582,41 @@ class Wayfinder:
         if kiosk is not None:
             tree = self._tree(state, kiosk, profile)
         else:
-            tree = shortest_path_tree(compiled, compiled.index[source_node])
-        best = min(targets, key=lambda target: float(tree.seconds[target]))
-        path = tree.path_to(best)
-        if path is None:
+            tree = shortest_path_tree(compiled, compiled.index[source_node], self.places)
+        reached = [target for target in targets if tree.reaches(target)]
+        if not reached:
             raise NoRouteError(self.floorplan, profile, category, NoRouteCause.UNREACHABLE)
-        destination = candidates[compiled.ids[best]]
-        return self._route(compiled, path, float(tree.seconds[best]), destination, kiosk)
+        # The tree keeps seconds only as float32 bounds: those within rounding of the best
+        # bound are told apart by their exact seconds (the first listed wins a tie).
+        fewest = min(tree.seconds_bound(target) for target in reached)
+        close = [t for t in reached if tree.seconds_bound(t) <= fewest * (1 + 1e-6) + 1e-6]
+        routes = [
+            self._route(
+                compiled,
+                walk_back(tree.predecessor, tree.source, t),
+                candidates[compiled.ids[t]],
+                kiosk,
+            )
+            for t in close
+        ]
+        return min(routes, key=lambda route: route.duration_s)
 
     def _route(
         self,
         compiled: CompiledProfile,
         path: list[int],
-        seconds: float,
         destination: Destination | None,
         kiosk: Kiosk | None,
     ) -> Route:
+        """The Route along `path`; its seconds are its links' seconds added in walking order,
+        the same additions, in the same order, as the Dijkstra that found it."""
         profile = compiled.profile
         steps = np.array(path, dtype=np.int32)
         rows = self.edges.rows(steps[:-1], steps[1:]).tolist()
         known = self._hops[profile]
         hops = tuple(known.get(row) or self._new_hop(row, profile) for row in rows)
         nodes = tuple(compiled.ids[i] for i in path)
+        seconds = sum((hop.seconds for hop in hops), 0.0)
         return Route(self.floorplan, profile, nodes, hops, seconds, destination, kiosk)
 
     def _new_hop(self, row: int, profile: Profile) -> Hop:

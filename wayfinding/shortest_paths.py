@@ -5,11 +5,15 @@ read once into flat arrays, an `EdgeTable`; each profile with the closures in fo
 over that table, compiled into a CSR matrix. No networkx graph is needed to serve routes, which
 keeps a 100,000-node campus in a fraction of the memory. Single-source trees come from
 `scipy.sparse.csgraph.dijkstra` (compiled code, about 1/16 of the CPU of a Python heap at
-100,000 nodes, identical costs) and are kept as one float64 array of seconds and one int32
-array of predecessors: about 1.2 MB per tree at 100,000 nodes, in memory that forked web
-workers share as long as nobody writes to it. A kiosk route is then a walk along the
-predecessors. An any-to-any route is a Dijkstra bounded by the kiosks' trees (a way through
-a kiosk is never better than the best way, so the search stops at its cost).
+100,000 nodes, identical costs) and are kept as one int32 array of predecessors, with the
+seconds to the destinations alone as float32 rounded up, good only as bounds: 0.4 MB per tree
+at 100,000 nodes where float64 seconds to every node and the predecessors took 1.2 MB (and
+the seconds towards a kiosk, float16 bounds, 0.2 MB where they took 0.8), in memory that
+forked web workers share as long as nobody writes to it. A kiosk route is then a walk along
+the predecessors, and its exact seconds are the sum of its links' seconds in walking order,
+the very additions the Dijkstra made. An any-to-any route is a Dijkstra bounded by the
+kiosks' trees (a way through a kiosk is never better than the best way, so the search stops
+at its cost).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +35,9 @@ NO_CONNECTOR = -1
 EDGE_KINDS = tuple(EdgeKind)
 
 FloatArray = npt.NDArray[np.float64]
+Float32Array = npt.NDArray[np.float32]
+# Seconds kept only to bound searches, in float32 or float16.
+BoundArray = npt.NDArray[np.floating[Any]]
 IndexArray = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -66,12 +74,14 @@ class EdgeTable:
     def of(cls, floorplan: Floorplan, costs: CostModel = DEFAULT_COSTS) -> EdgeTable:
         """Read the walking links once; a later link between the same two nodes replaces an
         earlier one, as it does in the networkx graph."""
-        ids = list(floorplan.nodes)
-        index = {node_id: i for i, node_id in enumerate(ids)}
+        ids, index = floorplan.node_ids, floorplan.node_index
+        # Every edge and connector has links, edges first, as `walkable_links` lists them.
+        # What the table keeps is made before the links, which are dropped whole afterwards:
+        # a kept object made among them would keep their memory pages resident.
+        element_ids = [*floorplan.edges, *floorplan.connectors]
+        element_index = {element: code for code, element in enumerate(element_ids)}
         links = walkable_links(floorplan, costs)
         # One tight pass per column: quicker in Python than one loop filling them all.
-        element_ids = list(dict.fromkeys([link.element for link in links]))
-        element_index = {element: code for code, element in enumerate(element_ids)}
         kind_code = {kind.value: code for code, kind in enumerate(EDGE_KINDS)}
         attrs = [link.attrs for link in links]
         columns = {
@@ -154,13 +164,15 @@ class EdgeTable:
 
 @dataclass(frozen=True)
 class CompiledProfile:
-    """Adjacency of one profile with one set of closures; index i stands for node ids[i]."""
+    """Adjacency of one profile with one set of closures; index i stands for node ids[i].
+
+    Only the forward links are kept: the reverse matrix serves the searches towards the
+    kiosks, made once per build and dropped (see `seconds_to_each`)."""
 
     profile: Profile
     ids: list[str]
     index: dict[str, int]
     forward: csr_matrix
-    backward: csr_matrix
 
 
 def compile_profile(
@@ -168,48 +180,95 @@ def compile_profile(
     profile: Profile,
     closed_elements: Iterable[str] = (),
 ) -> CompiledProfile:
-    """Compile the links of `profile` visitors may use (minus closed ones) into CSR matrices."""
+    """Compile the links of `profile` visitors may use (minus closed ones) into a CSR matrix."""
     usable = table.usable(profile, closed_elements)
     sources, targets = table.sources[usable], table.targets[usable]
     costs = table.costs[profile][usable]
     count = len(table.ids)
     forward = csr_matrix((costs, (sources, targets)), shape=(count, count))
-    backward = csr_matrix((costs, (targets, sources)), shape=(count, count))
-    return CompiledProfile(profile, table.ids, table.index, forward, backward)
+    return CompiledProfile(profile, table.ids, table.index, forward)
+
+
+def upper_bounds(seconds: FloatArray, dtype: type[np.floating[Any]] = np.float32) -> BoundArray:
+    """Seconds in a smaller float type, each rounded up where it would fall short: never
+    below the true cost, so a search it bounds stays exact. Beyond the type's range (float16:
+    about 18 hours) a bound is infinite, which only leaves a search unbounded."""
+    with np.errstate(over="ignore"):
+        bounds = seconds.astype(dtype)
+    short = bounds < seconds
+    bounds[short] = np.nextafter(bounds[short], dtype(np.inf))
+    return bounds
+
+
+# What scipy's Dijkstra writes as the predecessor of the source and of unreachable nodes.
+NO_PREDECESSOR = -9999
 
 
 @dataclass(frozen=True)
 class ShortestPathTree:
-    """Distances (seconds) and predecessors from one source to every node it can reach."""
+    """Predecessors from one source to every node, and the seconds to the `places` (sorted
+    node indices shared by every tree: the destinations) as float32 upper bounds, inf where
+    a place cannot be reached. Seconds to every node would take as much again as the
+    predecessors, and only bound searches towards places."""
 
     source: int
-    seconds: FloatArray
     predecessor: IndexArray
+    places: IndexArray
+    place_seconds_bound: Float32Array
+
+    def reaches(self, target: int) -> bool:
+        """Whether a path from the source to `target` exists."""
+        return target == self.source or int(self.predecessor[target]) != NO_PREDECESSOR
+
+    def seconds_bound(self, target: int) -> float:
+        """Seconds to `target` or more; inf for a node that is not a place (no bound known)."""
+        slot = int(np.searchsorted(self.places, target))
+        if slot < len(self.places) and self.places[slot] == target:
+            return float(self.place_seconds_bound[slot])
+        return math.inf
 
     def path_to(self, target: int) -> list[int] | None:
         """Node indices from the source to `target`, or None if it cannot be reached."""
-        if math.isinf(self.seconds[target]):
+        if not self.reaches(target):
             return None
-        predecessor = self.predecessor.data  # plain ints, far quicker than numpy items
-        path = [target]
-        while path[-1] != self.source:
-            path.append(predecessor[path[-1]])
-        path.reverse()
-        return path
+        return walk_back(self.predecessor, self.source, target)
 
 
-def shortest_path_tree(compiled: CompiledProfile, source: int) -> ShortestPathTree:
-    """The full Dijkstra tree from `source`."""
+def walk_back(predecessor: IndexArray, source: int, target: int) -> list[int]:
+    """The path from `source` to a reached `target`, read back along the predecessors."""
+    before = predecessor.data  # plain ints, far quicker than numpy items
+    path = [target]
+    while path[-1] != source:
+        path.append(before[path[-1]])
+    path.reverse()
+    return path
+
+
+def shortest_path_tree(
+    compiled: CompiledProfile, source: int, places: IndexArray
+) -> ShortestPathTree:
+    """The full Dijkstra tree from `source`, kept compact (see `ShortestPathTree`)."""
     seconds, predecessor = dijkstra(
         compiled.forward, indices=np.asarray(source), return_predecessors=True
     )
-    return ShortestPathTree(source, seconds, predecessor.astype(np.int32, copy=False))
+    return ShortestPathTree(
+        source,
+        predecessor.astype(np.int32, copy=False),
+        places,
+        upper_bounds(seconds[places]),
+    )
 
 
-def seconds_to(compiled: CompiledProfile, target: int) -> FloatArray:
-    """Seconds from every node to `target` (inf where it cannot be reached); no paths kept."""
-    seconds: FloatArray = dijkstra(compiled.backward, indices=np.asarray(target))
-    return seconds
+def seconds_to_each(compiled: CompiledProfile, targets: Sequence[int]) -> list[BoundArray]:
+    """For each target, the seconds from every node to it as float16 upper bounds (inf:
+    cannot reach it or farther than float16 counts): one search over the reversed links
+    for all of them. Bounds 0.1 % loose cost a bounded search next to nothing, and 2 bytes
+    per node and kiosk are 8 MB at 100,000 nodes and 20 kiosks in 2 profiles."""
+    if not targets:
+        return []
+    backward = compiled.forward.transpose().tocsr()
+    seconds = dijkstra(backward, indices=np.asarray(targets))
+    return [upper_bounds(row, np.float16) for row in np.atleast_2d(seconds)]
 
 
 @dataclass(frozen=True)
@@ -217,7 +276,7 @@ class LandmarkTrees:
     """Precomputed seconds from and to one landmark (a kiosk), to bound other searches."""
 
     outward: ShortestPathTree
-    inward: FloatArray
+    inward: BoundArray
 
 
 # Slack on the landmark bound, so rounding in a sum of seconds never cuts off the best path.
@@ -229,15 +288,15 @@ def shortest_path(
     source: int,
     target: int,
     landmarks: Sequence[LandmarkTrees] = (),
-) -> tuple[float, list[int]] | None:
-    """The cheapest path between two nodes: (seconds, node indices), or None.
+) -> list[int] | None:
+    """The cheapest path between two nodes as node indices, or None.
 
     Going by way of a landmark L costs d(source, L) + d(L, target), so the best path costs no
     more: scipy's Dijkstra from `source` stops at that bound instead of covering the whole
     campus. Exact, like any Dijkstra; the bound only saves work.
     """
     bound = min(
-        (float(lm.inward[source]) + float(lm.outward.seconds[target]) for lm in landmarks),
+        (float(lm.inward[source]) + lm.outward.seconds_bound(target) for lm in landmarks),
         default=math.inf,
     )
     seconds, predecessor = dijkstra(
@@ -248,16 +307,12 @@ def shortest_path(
     )
     if math.isinf(seconds[target]):
         return None
-    tree = ShortestPathTree(source, seconds, predecessor.astype(np.int32, copy=False))
-    path = tree.path_to(target)
-    assert path is not None
-    return float(seconds[target]), path
+    return walk_back(predecessor, source, target)
 
 
-def reachable(compiled: CompiledProfile, source: int, *, backwards: bool = False) -> bytearray:
-    """Flags of the nodes reachable from `source` (or that can reach it, with `backwards`)."""
-    matrix = compiled.backward if backwards else compiled.forward
-    order = breadth_first_order(matrix, source, directed=True, return_predecessors=False)
+def reachable(compiled: CompiledProfile, source: int) -> bytearray:
+    """Flags of the nodes reachable from `source`."""
+    order = breadth_first_order(compiled.forward, source, directed=True, return_predecessors=False)
     seen = np.zeros(len(compiled.ids), dtype=np.uint8)
     seen[order] = 1
     return bytearray(seen.tobytes())

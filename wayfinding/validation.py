@@ -34,19 +34,6 @@ from wayfinding.routing import Wayfinder, as_utc
 # At most this many ids are listed in one message ("kiosks 'a', 'b', 'c' and 17 more").
 MAX_LISTED = 5
 
-# Sections whose items an issue can be about, in the order their paths are looked up.
-LOCATED_SECTIONS = (
-    "nodes",
-    "edges",
-    "connectors",
-    "destinations",
-    "kiosks",
-    "closures",
-    "floors",
-    "buildings",
-    "landmarks",
-)
-
 Mask = npt.NDArray[np.bool_]
 Indices = npt.NDArray[np.int32]
 
@@ -70,11 +57,26 @@ class ValidationReport:
 
 
 def element_positions(plan: Floorplan) -> dict[str, tuple[str, int]]:
-    """Where each element id sits (section, index), built in one pass: each lookup is O(1)."""
+    """Where each element id sits (section, index), built in one pass: each lookup is O(1).
+
+    The model keeps every section in file order (ids are unique across sections), so an
+    element's place in its section is its place in the file."""
+    # The sections an issue can be about, in the order their paths are looked up.
+    sections: dict[str, Iterable[str]] = {
+        "nodes": plan.nodes,
+        "edges": plan.edges,
+        "connectors": plan.connectors,
+        "destinations": plan.destinations,
+        "kiosks": plan.kiosks,
+        "closures": (closure.id for closure in plan.closures),
+        "floors": plan.floors,
+        "buildings": plan.buildings,
+        "landmarks": plan.landmarks,
+    }
     positions: dict[str, tuple[str, int]] = {}
-    for section in LOCATED_SECTIONS:
-        for index, item in enumerate(plan.raw.get(section, [])):
-            positions.setdefault(item["id"], (section, index))
+    for section, ids in sections.items():
+        for index, item_id in enumerate(ids):
+            positions.setdefault(item_id, (section, index))
     return positions
 
 
@@ -123,8 +125,7 @@ class _LinkTable:
 
     @classmethod
     def of(cls, plan: Floorplan, links: Sequence[WalkableLink]) -> _LinkTable:
-        ids = list(plan.nodes)
-        index = {node_id: i for i, node_id in enumerate(ids)}
+        ids, index = plan.node_ids, plan.node_index
         count = len(links)
         usable = {}
         for profile in Profile:

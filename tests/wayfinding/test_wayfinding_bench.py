@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -58,3 +59,20 @@ def test_benchmark_table_puts_the_three_ways_side_by_side(
     costs = next(line for line in lines if "kiosk route costs" in line)
     # Lobby's and today's routes cost exactly what networkx finds.
     assert costs.count("20 / 20 equal") == 2, costs
+
+
+def test_worker_memory_benchmark_reads_each_gunicorn_worker(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    bench = load_bench(monkeypatch, "bench_worker_memory")
+    campus = load_bench(monkeypatch, "synthetic_campus").synthetic_campus(1500)
+    floorplan = tmp_path / "campus.json"
+    floorplan.write_text(json.dumps(campus), encoding="utf-8")
+    server = bench.serve_and_measure(bench.ROOT, floorplan, tmp_path)
+    assert len(server.workers) == 2  # the production command's two workers
+    for memory in (server.master, *server.workers):
+        assert 0 < memory.own <= memory.proportional <= memory.resident
+    [row] = bench.table_rows("Lobby (this code)", [server])
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[0] == "Lobby (this code)"
+    assert all(cell.endswith(" MB") for cell in cells[1:5]) and cells[5].endswith(" s")

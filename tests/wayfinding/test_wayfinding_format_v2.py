@@ -11,6 +11,7 @@ import pytest
 
 from wayfinding import FloorplanError, load_floorplan
 from wayfinding.cli import main
+from wayfinding.loader import checked_json
 from wayfinding.migration import migrate_to_current
 from wayfinding.model import NodeKind
 
@@ -133,9 +134,9 @@ def v1_of(data: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("path_name", ["demo", "second"])
 def test_migration_is_lossless(demo_path: Path, path_name: str) -> None:
     path = demo_path if path_name == "demo" else SECOND_HOSPITAL
-    current = load_floorplan(path)
-    assert current.raw["format_version"] == 2
-    assert load_floorplan(v1_of(current.raw)) == current
+    current = checked_json(path)
+    assert current["format_version"] == 2
+    assert load_floorplan(v1_of(current)) == load_floorplan(path)
 
 
 def test_cli_migrate_prints_a_v2_file_that_loads_the_same(

@@ -89,7 +89,8 @@ def test_trees_are_compact_arrays(demo_finder: Wayfinder) -> None:
         demo_finder._state_at(None), demo_finder.kiosk("main-lobby"), Profile.STANDARD
     )
     assert tree.predecessor.dtype == np.int32
-    assert tree.seconds.dtype == np.float64
+    assert tree.place_seconds_bound.dtype == np.float32
+    assert len(tree.place_seconds_bound) == len(demo_finder.places) < len(tree.predecessor)
 
 
 def test_closure_expiry_is_swapped_in_by_refresh_not_by_a_request(
