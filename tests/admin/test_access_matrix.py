@@ -57,6 +57,13 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_users.end_sessions": SYSTEM_ADMIN_ONLY,
     "admin_users.disable": SYSTEM_ADMIN_ONLY,
     "admin_users.enable": SYSTEM_ADMIN_ONLY,
+    "admin_review.index": EVERY_ROLE,
+    "admin_review.card": EVERY_ROLE,
+    "admin_review.card_image": EVERY_ROLE,
+    "admin_review.accept_card": EVERY_ROLE,
+    "admin_review.reject_card": EVERY_ROLE,
+    "admin_review.contact_change": EVERY_ROLE,
+    "admin_review.decide_contact_change": EVERY_ROLE,
 }
 
 

@@ -1,0 +1,105 @@
+"""Items in the review queue made the way patients make them: a check-in at an enrolled kiosk
+with a new card photographed (and, if asked, a new phone number), and a signed-in reviewer."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from kiosk.extensions import db
+from kiosk.models import ContactChange, InsuranceCoverage, StaffRoleName
+from tests.builders import book_patient
+from tests.flows import KioskVisit
+from tests.staff_signin import StaffAccount, sign_in, staff_account
+from tests.uploads.photo_samples import card_scene, encoded
+
+
+@dataclass(frozen=True)
+class KioskArrival:
+    """A patient who checked in at a kiosk, and what they left for review."""
+
+    patient_id: int
+    coverage_id: int
+    contact_change_id: int | None
+    kiosk_place: str
+    first_name: str
+    last_name: str
+    member_id: str
+
+
+def card_photo() -> bytes:
+    """A small card photo as a kiosk camera takes it."""
+    return encoded(card_scene((800, 500)), "JPEG", quality=85)
+
+
+def arrival_with_new_card(
+    app: Flask,
+    number: int = 1,
+    *,
+    place: str = "",
+    new_phone: str = "",
+    first_name: str = "",
+) -> KioskArrival:
+    """Patient `number` checks in at the kiosk at `place` (its own kiosk by default),
+    photographs a new card (member ID typed as 'NEW 000 <number>') and, given `new_phone`,
+    changes their phone number."""
+    first = first_name or f"Card{number}"
+    place = place or f"lobby-{number}"
+    booked = book_patient(
+        app,
+        first_name=first,
+        last_name=f"Holder{number}",
+        mrn=f"TEST-{number:04d}",
+        member_id=f"OLD{number:06d}",
+    )
+    visit = KioskVisit(app, place)
+    assert visit.identify_by_code(booked.code).status_code == 303
+    assert visit.post("/check-in/confirm", answer="yes").status_code == 303
+    if new_phone:
+        assert visit.post("/check-in/contact", answer="change").status_code == 303
+        assert visit.post("/check-in/contact/phone", phone=new_phone).status_code == 303
+    else:
+        assert visit.post("/check-in/contact", answer="yes").status_code == 303
+    assert visit.post("/check-in/insurance", choice="new").status_code == 303
+    for side in ("front", "back"):
+        photo = (io.BytesIO(card_photo()), "card.jpg")
+        assert visit.post(f"/check-in/insurance/card/{side}", photo=photo).status_code == 303
+    member_id = f"NEW 000 {number}"
+    assert visit.post("/check-in/insurance/details", member_id=member_id).status_code == 303
+    assert visit.post("/check-in/consent", method="tap").status_code == 303
+    with app.app_context():
+        coverage_id = db.session.scalar(
+            select(InsuranceCoverage.id).where(
+                InsuranceCoverage.patient_id == booked.patient_id,
+                InsuranceCoverage.source == "kiosk",
+            )
+        )
+        change_id = db.session.scalar(
+            select(ContactChange.id).where(ContactChange.patient_id == booked.patient_id)
+        )
+    assert coverage_id is not None
+    return KioskArrival(
+        booked.patient_id,
+        coverage_id,
+        change_id,
+        place,
+        first,
+        f"Holder{number}",
+        member_id.replace(" ", ""),
+    )
+
+
+def signed_in_reviewer(
+    app: Flask, role: StaffRoleName = StaffRoleName.COORDINATOR, *, email: str = "", name: str = ""
+) -> tuple[FlaskClient, StaffAccount]:
+    """A browser signed in as a new staff account with `role`."""
+    account = staff_account(
+        app, role, email=email or f"{role.value}-review@example.org", full_name=name
+    )
+    client = app.test_client()
+    sign_in(client, app, account)
+    return client, account
