@@ -96,8 +96,8 @@ def decide_contact_change(change_id: int, *, accept: bool, staff_id: int) -> Non
     if result.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
         decided = contact_change_for_review(change_id)
-        assert decided is not None
-        raise AlreadyDecided(decided.change.decided_by, decided.change.decided_at)
+        latest = decided.change if decided is not None else change
+        raise AlreadyDecided(latest.decided_by, latest.decided_at)
     if accept:
         db.session.execute(
             update(Patient)
