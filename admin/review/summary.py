@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from flask import url_for
 from sqlalchemy import func, select
 
+from admin.review.walk_ins import unsettled
 from kiosk.extensions import db
-from kiosk.models import CheckIn, ContactChange, ContactChangeStatus, InsuranceCoverage
+from kiosk.models import CheckIn, ContactChange, ContactChangeStatus, InsuranceCoverage, Patient
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,12 @@ class PendingCounts:
 
     cards: int
     contact_changes: int
+    walk_ins: int
 
     @property
     def total(self) -> int:
         """Everything waiting: the number on the navigation badge."""
-        return self.cards + self.contact_changes
+        return self.cards + self.contact_changes + self.walk_ins
 
 
 def pending_counts() -> PendingCounts:
@@ -38,7 +40,8 @@ def pending_counts() -> PendingCounts:
         .select_from(ContactChange)
         .where(ContactChange.status == ContactChangeStatus.PENDING)
     )
-    return PendingCounts(int(cards or 0), int(changes or 0))
+    walk_ins = db.session.scalar(select(func.count()).select_from(Patient).where(unsettled()))
+    return PendingCounts(int(cards or 0), int(changes or 0), int(walk_ins or 0))
 
 
 def review_url_for_check_in(check_in_id: int) -> str | None:

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from admin.access import ALL_STAFF_ROLES, require_roles, signed_in_staff
-from admin.review import card_forms, cards, contacts
+from admin.review import card_forms, cards, contacts, walk_ins
 from admin.review.decisions import AlreadyDecided, ReviewRefused, local_time, staff_name
 from admin.review.summary import pending_counts
 from kiosk.checkin.audit import record_audit
@@ -63,6 +63,7 @@ def index() -> tuple[str, int]:
         counts=pending_counts(),
         cards=cards.pending_cards(),
         changes=contacts.pending_contact_changes(),
+        walk_ins=walk_ins.pending_walk_ins(),
     )
 
 
@@ -218,4 +219,91 @@ def decide_contact_change(change_id: int, decision: str) -> Response | tuple[str
         flash(_("The new contact details are now on record."))
     else:
         flash(_("The contact change was rejected; the record is unchanged."))
+    return see_other(url_for("admin_review.index"))
+
+
+def walk_in_or_404(patient_id: int) -> walk_ins.WalkInForReview:
+    """The walk-in, or 404."""
+    found = walk_ins.walk_in_for_review(patient_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def walk_in_page(
+    found: walk_ins.WalkInForReview,
+    status: int = 200,
+    *,
+    problems: dict[str, Any] | None = None,
+    error: str = "",
+) -> tuple[str, int]:
+    """The walk-in's page: what they typed, where they arrived, the register form and the
+    search for a record (with its results when a search was made)."""
+    last_name = request.args.get("last_name", "")
+    born = walk_ins.parse_birth_date(request.args.get("date_of_birth", ""))
+    matches = None
+    if last_name.strip() and born is not None:
+        matches = walk_ins.search_records(
+            last_name, born, walk_in_id=found.patient.id, staff_id=reviewer_id()
+        )
+        db.session.commit()
+    return render_review(
+        "walk_in.html",
+        status,
+        item=found,
+        form=request.form,
+        search=request.args,
+        search_incomplete=bool(request.args) and matches is None,
+        matches=matches,
+        problems=problems or {},
+        error=error,
+    )
+
+
+@bp.get("/walk-ins/<int:patient_id>")
+@require_roles(*ALL_STAFF_ROLES)
+def walk_in(patient_id: int) -> tuple[str, int]:
+    """A walk-in: register them as new, or search the records (audited) and match them."""
+    found = walk_in_or_404(patient_id)
+    record_audit(
+        "review_item_opened",
+        kiosk_id=None,
+        patient_id=found.patient.id,
+        choice="walk_in",
+        staff_id=reviewer_id(),
+    )
+    db.session.commit()
+    return walk_in_page(found)
+
+
+@bp.post("/walk-ins/<int:patient_id>/match")
+@require_roles(*ALL_STAFF_ROLES)
+def match_walk_in(patient_id: int) -> Response | tuple[str, int]:
+    """The walk-in is a patient on record: move their check-in onto that record."""
+    found = walk_in_or_404(patient_id)
+    record_id = request.form.get("record_id", "")
+    try:
+        if not record_id.isdigit():
+            raise ReviewRefused(walk_ins.NOT_A_MATCH)
+        walk_ins.match_walk_in(patient_id, int(record_id), staff_id=reviewer_id())
+    except ReviewRefused as refused:
+        status = 409 if isinstance(refused, AlreadyDecided) else 422
+        return walk_in_page(walk_in_or_404(found.patient.id), status, error=str(refused.message))
+    flash(_("The walk-in was matched to the patient's record."))
+    return see_other(url_for("admin_review.index"))
+
+
+@bp.post("/walk-ins/<int:patient_id>/register")
+@require_roles(*ALL_STAFF_ROLES)
+def register_walk_in(patient_id: int) -> Response | tuple[str, int]:
+    """The walk-in is new: keep their record with the confirmed details, verified."""
+    found = walk_in_or_404(patient_id)
+    details, problems = walk_ins.parse_confirmed_details(request.form)
+    if details is None:
+        return walk_in_page(found, 422, problems=problems)
+    try:
+        walk_ins.register_walk_in(patient_id, details, staff_id=reviewer_id())
+    except ReviewRefused as refused:
+        return walk_in_page(walk_in_or_404(patient_id), 409, error=str(refused.message))
+    flash(_("The walk-in is registered as a new patient."))
     return see_other(url_for("admin_review.index"))

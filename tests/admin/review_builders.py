@@ -1,18 +1,20 @@
 """Items in the review queue made the way patients make them: a check-in at an enrolled kiosk
-with a new card photographed (and, if asked, a new phone number), and a signed-in reviewer."""
+with a new card photographed (and, if asked, a new phone number), a walk-in registered at a
+kiosk, and a signed-in reviewer."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from kiosk.extensions import db
-from kiosk.models import ContactChange, InsuranceCoverage, StaffRoleName
-from tests.builders import book_patient
+from kiosk.models import ContactChange, InsuranceCoverage, Patient, StaffRoleName
+from tests.builders import add_department, book_patient
 from tests.flows import KioskVisit
 from tests.staff_signin import StaffAccount, sign_in, staff_account
 from tests.uploads.photo_samples import card_scene, encoded
@@ -103,3 +105,29 @@ def signed_in_reviewer(
     client = app.test_client()
     sign_in(client, app, account)
     return client, account
+
+
+def walk_in_at_kiosk(
+    app: Flask, first_name: str, last_name: str, born: date, *, place: str = "walk-in-lobby"
+) -> int:
+    """Someone without an appointment registers at the kiosk at `place` as a walk-in to
+    Imaging; returns the unverified patient's id."""
+    with app.app_context():
+        add_department("imaging")
+    visit = KioskVisit(app, place)
+    assert (
+        visit.post("/check-in/walk-in", first_name=first_name, last_name=last_name).status_code
+        == 303
+    )
+    birth = {"day": str(born.day), "month": str(born.month), "year": str(born.year)}
+    assert visit.post("/check-in/walk-in/birth-date", **birth).status_code == 303
+    registered = visit.post("/check-in/walk-in/department", department="imaging")
+    if registered.headers["Location"].endswith("/route"):
+        registered = visit.post("/check-in/walk-in/route", answer="no")
+    assert registered.headers["Location"].endswith("/check-in/done")
+    with app.app_context():
+        patient_id = db.session.scalar(
+            select(Patient.id).where(Patient.verified.is_(False)).order_by(Patient.id.desc())
+        )
+    assert patient_id is not None
+    return patient_id

@@ -9,6 +9,7 @@ response may be stored by a browser or proxy.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from flask import Flask
@@ -17,7 +18,7 @@ from werkzeug.routing import Rule
 
 from admin.access import allowed_roles, is_staff_path
 from kiosk.models import StaffRoleName
-from tests.admin.review_builders import arrival_with_new_card
+from tests.admin.review_builders import arrival_with_new_card, walk_in_at_kiosk
 from tests.builders import enrolled_client
 from tests.helpers import csrf_token_from
 from tests.staff_signin import post_password, sign_in, staff_account
@@ -65,6 +66,9 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_review.reject_card": EVERY_ROLE,
     "admin_review.contact_change": EVERY_ROLE,
     "admin_review.decide_contact_change": EVERY_ROLE,
+    "admin_review.walk_in": EVERY_ROLE,
+    "admin_review.match_walk_in": EVERY_ROLE,
+    "admin_review.register_walk_in": EVERY_ROLE,
 }
 
 
@@ -87,9 +91,11 @@ def concrete_path(rule: Rule, user_id: int, known: dict[str, object] | None = No
 
 
 def review_items(app: Flask) -> dict[str, object]:
-    """A card and a contact change waiting for review, so the review screens open for real."""
+    """A card, a contact change and a walk-in waiting for review, so the review screens open
+    for real."""
     arrival = arrival_with_new_card(app, new_phone="(555) 010-9999")
     return {
+        "patient_id": walk_in_at_kiosk(app, "Sam", "Walker", date(1971, 5, 6)),
         "coverage_id": arrival.coverage_id,
         "change_id": arrival.contact_change_id,
         "side": "front",

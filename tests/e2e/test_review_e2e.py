@@ -1,6 +1,7 @@
 """A coordinator at the front desk works through the review queue in Chromium: the list, a new
 card with both photos shown, a wrong member ID refused next to its field, the card accepted with
-a correction, a contact change accepted — then the same screens in Spanish. Every screen passes
+a correction, a contact change accepted, a walk-in's record searched for — then the walk-in
+matched and the other screens in Spanish. Every screen passes
 axe-core's WCAG 2.2 A/AA checks, and a patient name carrying markup stays text (no script runs).
 """
 
@@ -8,18 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import date
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from kiosk.models import StaffRoleName
-from tests.admin.review_builders import arrival_with_new_card
+from tests.admin.review_builders import arrival_with_new_card, walk_in_at_kiosk
+from tests.builders import add_patient
 from tests.e2e.conftest import LiveServer, accessibility_violations
 from tests.staff_signin import next_code, staff_account
 
 pytestmark = pytest.mark.e2e
 
 DESK_SCREEN = {"width": 1920, "height": 1080}
+BORN = date(1971, 5, 6)
 HOSTILE_NAME = '<img src=x onerror="alert(1)">Ana'
 PHOTOS_SHOWN = (
     "() => [...document.querySelectorAll('main img')].every(i => i.complete && i.naturalWidth > 0)"
@@ -43,6 +47,9 @@ def test_a_coordinator_reviews_a_card_and_a_contact_change_in_english_and_spanis
         server.app, 1, first_name=HOSTILE_NAME, new_phone="(555) 010-9999"
     )
     second = arrival_with_new_card(server.app, 2)
+    with server.app.app_context():
+        add_patient("Sam", "Walker", BORN, mrn="TEST-0777")
+    walk_in_at_kiosk(server.app, "Sam", "Walker", BORN)
     coordinator = staff_account(server.app, StaffRoleName.COORDINATOR, with_totp=True)
     assert coordinator.totp_key is not None
     page = desk_page
@@ -85,7 +92,21 @@ def test_a_coordinator_reviews_a_card_and_a_contact_change_in_english_and_spanis
     page.get_by_role("button", name="Accept the new details").click()
     expect(page.get_by_role("status")).to_contain_text("now on record")
 
+    page.get_by_role("link", name="Verify walk-in · Sam W.").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Walk-in")
+    assert accessibility_violations(page) == []
+    page.get_by_role("button", name="Search records").click()
+    expect(page.get_by_role("table")).to_contain_text("TEST-0777")
+    assert accessibility_violations(page) == []
+
     page.get_by_role("button", name="Español").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Paciente sin cita")
+    assert accessibility_violations(page) == []
+    page.get_by_role("button", name="Buscar expedientes").click()
+    expect(page.get_by_role("table")).to_contain_text("TEST-0777")
+    assert accessibility_violations(page) == []
+    page.get_by_role("button", name=re.compile("^Es el paciente sin cita")).click()
+    expect(page.get_by_role("status")).to_contain_text("se vinculó a su expediente")
     expect(page.get_by_role("heading", level=1)).to_have_text("Lista de revisión")
     assert accessibility_violations(page) == []
     waiting_card = page.get_by_role("link", name=re.compile("^Revisar tarjeta"))
