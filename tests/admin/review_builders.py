@@ -5,6 +5,8 @@ kiosk, and a signed-in reviewer."""
 from __future__ import annotations
 
 import io
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from admin.review.decisions import AlreadyDecided
 from kiosk.extensions import db
 from kiosk.models import ContactChange, InsuranceCoverage, Patient, StaffRoleName
 from tests.builders import add_department, book_patient
@@ -131,3 +134,28 @@ def walk_in_at_kiosk(
         )
     assert patient_id is not None
     return patient_id
+
+
+def race(app: Flask, decisions: list[Callable[[], object]]) -> list[str]:
+    """Run each decision in its own thread, all released at once; each one's outcome is
+    "decided" or "refused" (a colleague was first)."""
+    barrier = threading.Barrier(len(decisions))
+    outcomes = [""] * len(decisions)
+
+    def attempt(index: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                decisions[index]()
+                outcomes[index] = "decided"
+            except AlreadyDecided:
+                outcomes[index] = "refused"
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(len(decisions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

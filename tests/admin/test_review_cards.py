@@ -5,7 +5,6 @@ reason; hostile stored files shown as a placeholder; two reviewers at once decid
 from __future__ import annotations
 
 import io
-import threading
 
 import pytest
 from flask import Flask
@@ -17,12 +16,11 @@ from sqlalchemy import select
 
 from admin.review import cards
 from admin.review.card_forms import CardDetails, Rejection, parse_card_details
-from admin.review.decisions import AlreadyDecided
 from admin.review.summary import pending_counts, review_url_for_check_in
 from kiosk.extensions import db
 from kiosk.models import CheckIn, InsuranceCoverage, StaffRoleName
 from kiosk.uploads.secure_store import store_for
-from tests.admin.review_builders import arrival_with_new_card, signed_in_reviewer
+from tests.admin.review_builders import arrival_with_new_card, race, signed_in_reviewer
 from tests.builders import audit_events, enrolled_client
 from tests.helpers import csrf_token_from
 
@@ -271,34 +269,22 @@ def test_a_card_a_colleague_decided_meanwhile_says_who_and_when_and_changes_noth
 
 def test_two_reviewers_deciding_at_once_decide_once(app: Flask) -> None:
     arrival = arrival_with_new_card(app)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = ["", ""]
-
-    def decide(index: int) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                cards.accept_card(
-                    arrival.coverage_id,
-                    CardDetails("Payer", f"MEMBER{index}", ""),
-                    staff_id=100 + index,
-                )
-                outcomes[index] = "decided"
-            except AlreadyDecided:
-                outcomes[index] = "refused"
-            finally:
-                db.session.remove()
-
     for _round in range(3):
         with app.app_context():
             reset = coverage(arrival.coverage_id)
             reset.needs_review = True
             db.session.commit()
-        threads = [threading.Thread(target=decide, args=(index,)) for index in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        outcomes = race(
+            app,
+            [
+                lambda index=index: cards.accept_card(
+                    arrival.coverage_id,
+                    CardDetails("Payer", f"MEMBER{index}", ""),
+                    staff_id=100 + index,
+                )
+                for index in range(2)
+            ],
+        )
         assert sorted(outcomes) == ["decided", "refused"], outcomes
         with app.app_context():
             decided = coverage(arrival.coverage_id)

@@ -4,17 +4,19 @@ coordinators decide at the same moment."""
 
 from __future__ import annotations
 
-import threading
-
 from flask import Flask
 from flask.testing import FlaskClient
 
 from admin.review.contacts import decide_contact_change
-from admin.review.decisions import AlreadyDecided
 from admin.review.summary import pending_counts
 from kiosk.extensions import db
 from kiosk.models import ContactChange, ContactChangeStatus, Patient
-from tests.admin.review_builders import KioskArrival, arrival_with_new_card, signed_in_reviewer
+from tests.admin.review_builders import (
+    KioskArrival,
+    arrival_with_new_card,
+    race,
+    signed_in_reviewer,
+)
 from tests.builders import audit_events
 from tests.helpers import csrf_token_from
 
@@ -109,25 +111,13 @@ def test_two_coordinators_deciding_at_once_decide_once(app: Flask) -> None:
     arrival = arrival_with_new_card(app, new_phone=NEW_PHONE)
     assert arrival.contact_change_id is not None
     change_id = arrival.contact_change_id
-    barrier = threading.Barrier(2)
-    outcomes = ["", ""]
-
-    def attempt(index: int) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                decide_contact_change(change_id, accept=index == 0, staff_id=100 + index)
-                outcomes[index] = "decided"
-            except AlreadyDecided:
-                outcomes[index] = "refused"
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=attempt, args=(index,)) for index in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(
+        app,
+        [
+            lambda: decide_contact_change(change_id, accept=True, staff_id=100),
+            lambda: decide_contact_change(change_id, accept=False, staff_id=101),
+        ],
+    )
     assert sorted(outcomes) == ["decided", "refused"], outcomes
     with app.app_context():
         change = the_change(arrival)

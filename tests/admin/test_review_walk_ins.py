@@ -5,19 +5,17 @@ coordinators settling one walk-in at once settle it once."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from admin.review.decisions import AlreadyDecided
 from admin.review.summary import pending_counts
 from admin.review.walk_ins import ConfirmedDetails, match_walk_in, register_walk_in
 from kiosk.extensions import db
 from kiosk.models import CheckIn, Patient
-from tests.admin.review_builders import signed_in_reviewer, walk_in_at_kiosk
+from tests.admin.review_builders import race, signed_in_reviewer, walk_in_at_kiosk
 from tests.builders import add_patient, audit_events
 from tests.helpers import csrf_token_from
 
@@ -145,35 +143,20 @@ def test_a_walk_in_a_colleague_settled_says_who_and_when(app: Flask) -> None:
 def test_matching_and_registering_at_once_settle_the_walk_in_once(app: Flask) -> None:
     record_id = on_record(app)
     walk_in_id = walk_in_at_kiosk(app, "Sam", "Walker", BORN)
-    barrier = threading.Barrier(2)
-    outcomes = ["", ""]
-
-    def attempt(index: int) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                if index == 0:
-                    match_walk_in(walk_in_id, record_id, staff_id=100)
-                else:
-                    details = ConfirmedDetails("Sam", "Walker", BORN)
-                    register_walk_in(walk_in_id, details, staff_id=101)
-                outcomes[index] = "settled"
-            except AlreadyDecided:
-                outcomes[index] = "refused"
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=attempt, args=(index,)) for index in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["refused", "settled"], outcomes
+    details = ConfirmedDetails("Sam", "Walker", BORN)
+    outcomes = race(
+        app,
+        [
+            lambda: match_walk_in(walk_in_id, record_id, staff_id=100),
+            lambda: register_walk_in(walk_in_id, details, staff_id=101),
+        ],
+    )
+    assert sorted(outcomes) == ["decided", "refused"], outcomes
     with app.app_context():
         settled = patient(walk_in_id)
         check_in = db.session.scalar(select(CheckIn).order_by(CheckIn.id.desc()))
         assert check_in is not None
-        if outcomes[0] == "settled":
+        if outcomes[0] == "decided":
             assert settled.merged_into_id == record_id and check_in.patient_id == record_id
         else:
             assert settled.verified and check_in.patient_id == walk_in_id
