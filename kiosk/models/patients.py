@@ -64,6 +64,11 @@ class Patient(Base):
     preferred_language: Mapped[str] = mapped_column(String(8), default="en")
     verified: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A walk-in a coordinator verified (staff account id, when), or merged into the existing
+    # patient's record it turned out to be (admin/review/walk_ins.py).
+    verified_by: Mapped[int | None]
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    merged_into_id: Mapped[int | None]
 
 
 class AppointmentStatus(enum.StrEnum):
@@ -197,6 +202,13 @@ class InsuranceCoverage(Base):
     back_image: Mapped[str | None] = mapped_column(String(64))
     needs_review: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The coordinator's decision on a card captured at a kiosk (admin/review/cards.py):
+    # "accepted", "corrected" or "rejected", by whom (staff account id), when, and why.
+    reviewed_by: Mapped[int | None]
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    review_outcome: Mapped[str | None] = mapped_column(String(20))
+    rejection_reason: Mapped[str | None] = mapped_column(String(40))
+    rejection_note: Mapped[str | None] = mapped_column(String(200))
 
 
 class Consent(Base):
@@ -236,6 +248,10 @@ class ContactChange(Base):
         default=ContactChangeStatus.PENDING,
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Who decided (staff account id) and when; an accepted change keeps the value it replaced.
+    decided_by: Mapped[int | None]
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    old_value: Mapped[str | None] = mapped_column(String(200))
 
 
 class AuditEvent(Base):

@@ -9,6 +9,7 @@ response may be stored by a browser or proxy.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from flask import Flask
@@ -17,6 +18,7 @@ from werkzeug.routing import Rule
 
 from admin.access import allowed_roles, is_staff_path
 from kiosk.models import StaffRoleName
+from tests.admin.review_builders import arrival_with_new_card, walk_in_at_kiosk
 from tests.builders import enrolled_client
 from tests.helpers import csrf_token_from
 from tests.staff_signin import post_password, sign_in, staff_account
@@ -57,6 +59,16 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_users.end_sessions": SYSTEM_ADMIN_ONLY,
     "admin_users.disable": SYSTEM_ADMIN_ONLY,
     "admin_users.enable": SYSTEM_ADMIN_ONLY,
+    "admin_review.index": EVERY_ROLE,
+    "admin_review.card": EVERY_ROLE,
+    "admin_review.card_image": EVERY_ROLE,
+    "admin_review.accept_card": EVERY_ROLE,
+    "admin_review.reject_card": EVERY_ROLE,
+    "admin_review.contact_change": EVERY_ROLE,
+    "admin_review.decide_contact_change": EVERY_ROLE,
+    "admin_review.walk_in": EVERY_ROLE,
+    "admin_review.match_walk_in": EVERY_ROLE,
+    "admin_review.register_walk_in": EVERY_ROLE,
 }
 
 
@@ -71,9 +83,24 @@ def staff_rules(app: Flask) -> list[Rule]:
 ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
-def concrete_path(rule: Rule, user_id: int) -> str:
-    """The rule's path with its arguments filled in (an existing account id for `user_id`)."""
-    return ARGUMENT.sub(lambda m: str(user_id) if m[1] == "user_id" else "x", rule.rule)
+def concrete_path(rule: Rule, user_id: int, known: dict[str, object] | None = None) -> str:
+    """The rule's path with its arguments filled in: an existing account id for `user_id`,
+    the value in `known` for other arguments naming a real row, "x" for anything else."""
+    values: dict[str, object] = {"user_id": user_id, **(known or {})}
+    return ARGUMENT.sub(lambda m: str(values.get(m[1], "x")), rule.rule)
+
+
+def review_items(app: Flask) -> dict[str, object]:
+    """A card, a contact change and a walk-in waiting for review, so the review screens open
+    for real."""
+    arrival = arrival_with_new_card(app, new_phone="(555) 010-9999")
+    return {
+        "patient_id": walk_in_at_kiosk(app, "Sam", "Walker", date(1971, 5, 6)),
+        "coverage_id": arrival.coverage_id,
+        "change_id": arrival.contact_change_id,
+        "side": "front",
+        "decision": "accept",
+    }
 
 
 def signin_steps_last(rule: Rule) -> tuple[bool, bool, bool, str]:
@@ -134,6 +161,7 @@ def policy_roles(app: Flask, endpoint: str) -> frozenset[StaffRoleName] | None:
 @pytest.mark.parametrize("identity", IDENTITIES)
 def test_no_one_outside_a_routes_roles_gets_a_2xx(app: Flask, identity: str) -> None:
     target = staff_account(app, StaffRoleName.COORDINATOR, email="target@example.org")
+    known = review_items(app)
     client, token = browser_as(app, identity)
     checked = 0
     for rule in sorted(staff_rules(app), key=signin_steps_last):
@@ -147,7 +175,7 @@ def test_no_one_outside_a_routes_roles_gets_a_2xx(app: Flask, identity: str) -> 
         else:
             allowed = roles is not None and identity in {role.value for role in roles}
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            path = concrete_path(rule, target.id)
+            path = concrete_path(rule, target.id, known)
             response = client.open(
                 path, method=method, data={**PLAUSIBLE_FORM, "csrf_token": token}
             )
@@ -165,12 +193,13 @@ def test_no_one_outside_a_routes_roles_gets_a_2xx(app: Flask, identity: str) -> 
 def test_every_staff_post_without_a_csrf_token_is_refused(app: Flask) -> None:
     admin = staff_account(app, StaffRoleName.SYSTEM_ADMIN)
     target = staff_account(app, StaffRoleName.COORDINATOR, email="target@example.org")
+    known = review_items(app)
     client = app.test_client()
     sign_in(client, app, admin)
     posts = [rule for rule in staff_rules(app) if "POST" in (rule.methods or set())]
     assert len(posts) >= 5
     for rule in posts:
-        response = client.post(concrete_path(rule, target.id), data={"email": admin.email})
+        response = client.post(concrete_path(rule, target.id, known), data={"email": admin.email})
         assert response.status_code == 400, rule.rule
         assert "This page has expired" in response.get_data(as_text=True)
     # Nothing happened: both accounts still work and the admin is still signed in.
