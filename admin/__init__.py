@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from admin import access, auth, cli, home
+from admin import access, auth, cli, home, printers
 
 
 def init_app(app: Flask) -> None:
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     access.init_app(app)
     auth.init_app(app)
     app.register_blueprint(home.bp)
+    printers.init_app(app)
     register_waiting_room_boards(app)
 
 

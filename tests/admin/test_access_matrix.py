@@ -57,6 +57,8 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_users.end_sessions": SYSTEM_ADMIN_ONLY,
     "admin_users.disable": SYSTEM_ADMIN_ONLY,
     "admin_users.enable": SYSTEM_ADMIN_ONLY,
+    "admin_printers.printers": EVERY_ROLE,
+    "admin_printers.reprint": EVERY_ROLE,
 }
 
 
@@ -68,12 +70,16 @@ def staff_rules(app: Flask) -> list[Rule]:
     )
 
 
-ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+ARGUMENT = re.compile(r"<(?:([^:<>]+):)?([^<>]+)>")
 
 
 def concrete_path(rule: Rule, user_id: int) -> str:
-    """The rule's path with its arguments filled in (an existing account id for `user_id`)."""
-    return ARGUMENT.sub(lambda m: str(user_id) if m[1] == "user_id" else "x", rule.rule)
+    """The rule's path with its arguments filled in: an existing account id for `user_id`, a
+    number for any other whole-number argument (so the route matches and its guards run), "x"
+    for the rest."""
+    return ARGUMENT.sub(
+        lambda m: str(user_id) if m[2] == "user_id" or m[1] == "int" else "x", rule.rule
+    )
 
 
 def signin_steps_last(rule: Rule) -> tuple[bool, bool, bool, str]:
