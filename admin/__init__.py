@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from admin import access, auth, cli, home, printers
+from admin import access, auth, cli, home, printers, reports
 
 
 def init_app(app: Flask) -> None:
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     app.register_blueprint(home.bp)
     printers.init_app(app)
+    reports.init_app(app)
     register_waiting_room_boards(app)
 
 

@@ -48,6 +48,7 @@ PLAUSIBLE_FORM = {
 }
 EVERY_ROLE = frozenset(StaffRoleName)
 SYSTEM_ADMIN_ONLY = frozenset({StaffRoleName.SYSTEM_ADMIN})
+ADMINS = frozenset({StaffRoleName.FACILITY_ADMIN, StaffRoleName.SYSTEM_ADMIN})
 # The access policy of each staff screen, written down apart from the code, so that widening a
 # decorator by mistake fails here. A route missing from this table is held to the roles its
 # decorator names.
@@ -59,6 +60,9 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_users.enable": SYSTEM_ADMIN_ONLY,
     "admin_printers.printers": EVERY_ROLE,
     "admin_printers.reprint": EVERY_ROLE,
+    "admin_reports.reports": ADMINS,
+    "admin_reports.chart": ADMINS,
+    "admin_reports.csv_export": ADMINS,
 }
 
 
@@ -71,15 +75,22 @@ def staff_rules(app: Flask) -> list[Rule]:
 
 
 ARGUMENT = re.compile(r"<(?:([^:<>]+):)?([^<>]+)>")
+# Arguments that name something that exists, so an allowed role's GET finds a page.
+EXISTING_ARGUMENTS = {"key": "waits"}
 
 
 def concrete_path(rule: Rule, user_id: int) -> str:
     """The rule's path with its arguments filled in: an existing account id for `user_id`, a
-    number for any other whole-number argument (so the route matches and its guards run), "x"
-    for the rest."""
-    return ARGUMENT.sub(
-        lambda m: str(user_id) if m[2] == "user_id" or m[1] == "int" else "x", rule.rule
-    )
+    number for any other whole-number argument (so the route matches and its guards run), a
+    known value from `EXISTING_ARGUMENTS`, "x" for the rest."""
+
+    def argument(match: re.Match[str]) -> str:
+        converter, name = match[1], match[2]
+        if name == "user_id" or converter == "int":
+            return str(user_id)
+        return EXISTING_ARGUMENTS.get(name, "x")
+
+    return ARGUMENT.sub(argument, rule.rule)
 
 
 def signin_steps_last(rule: Rule) -> tuple[bool, bool, bool, str]:

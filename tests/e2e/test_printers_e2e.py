@@ -18,6 +18,7 @@ from kiosk.printing.queue import enqueue_receipt
 from kiosk.printing.status import record_printer_state
 from tests.builders import add_kiosk
 from tests.e2e.conftest import LiveServer, accessibility_violations
+from tests.e2e.staff_desk import note_dialogs, sign_in_at_desk
 from tests.printing.printing_helpers import queue_ticket
 from tests.staff_signin import staff_account
 
@@ -40,13 +41,9 @@ def test_a_coordinator_reprints_a_ticket_once_and_reads_printers_in_spanish(
         db.session.commit()
         job_id = ticket.id
     page = desk_page
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    dialogs = note_dialogs(page)
 
-    page.goto(server.url + "/staff/sign-in")
-    page.get_by_label("Email").fill(coordinator.email)
-    page.get_by_label("Password").fill(coordinator.password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_at_desk(page, server, coordinator)
     page.get_by_role("link", name="Printers").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Printers")
