@@ -40,11 +40,11 @@ class PrinterPanel:
     jobs: tuple[JobLine, ...]
 
 
-def failures_since(hours_ago: timedelta) -> dict[str, int]:
-    """Failed jobs per printer that ended within `hours_ago`."""
+def failures_since(window: timedelta) -> dict[str, int]:
+    """Failed jobs per printer that ended within the last `window`."""
     rows = db.session.execute(
         select(PrintJob.printer_uri, func.count())
-        .where(PrintJob.status == PrintJobStatus.FAILED, PrintJob.ended_at >= utcnow() - hours_ago)
+        .where(PrintJob.status == PrintJobStatus.FAILED, PrintJob.ended_at >= utcnow() - window)
         .group_by(PrintJob.printer_uri)
     )
     return {printer_uri: count for printer_uri, count in rows}

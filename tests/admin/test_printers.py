@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, func, select, update
 
 from kiosk.extensions import db
-from kiosk.models import PrinterState, PrintJob, PrintJobStatus, StaffRoleName
+from kiosk.models import PrinterState, PrintJob, PrintJobStatus, StaffRoleName, StaffUser
 from kiosk.printing.queue import enqueue_receipt
 from kiosk.printing.settings import current_settings
 from kiosk.printing.status import record_printer_state
 from kiosk.printing.worker import PrintWorker
-from tests.builders import add_kiosk
+from tests.builders import add_kiosk, audit_events
 from tests.helpers import csrf_token_from
 from tests.printing.fake_printer import refused_uri
 from tests.printing.printing_helpers import FAST_QUEUE_CONFIG, queue_ticket
@@ -54,6 +54,14 @@ def ticket_job(printer_uri: str = "dummy://", kiosk_name: str = "Main lobby kios
     job = enqueue_receipt(kiosk, queue_ticket())
     db.session.commit()
     return job.id
+
+
+def staff_id(app: Flask) -> int:
+    """The id of the one coordinator account the tests sign in with."""
+    with app.app_context():
+        found = db.session.scalar(select(StaffUser.id))
+        assert found is not None
+        return found
 
 
 def copies_of(job_id: int) -> int:
@@ -146,6 +154,9 @@ def test_reprint_prints_one_copy_on_the_same_printer_and_audits_who(
         original = db.session.get(PrintJob, job_id)
         assert original is not None and copy.payload == original.payload
     assert f"copy of {job_id}" in page
+    with printers_app.app_context():
+        (audit,) = audit_events("staff_reprint")
+        assert audit.detail == {"staff_id": staff_id(printers_app)}
 
 
 def test_reprint_goes_to_another_printer_of_the_same_paper_size_only(
