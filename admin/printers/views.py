@@ -60,6 +60,15 @@ def reprint(job_id: int) -> Response | tuple[str, int]:
         return printers_page(str(refused.message)), refused.status
     if result.outcome in (PrintJobStatus.PRINTED, PrintJobStatus.SENT, None):
         flash(_("A copy went to %(printer)s.", printer=result.printer_uri))
+    elif result.outcome is PrintJobStatus.FAILED:
+        flash(
+            _(
+                "The copy could not be printed on %(printer)s: %(error)s. "
+                "Check the printer, then reprint.",
+                printer=result.printer_uri,
+                error=result.last_error,
+            )
+        )
     else:
         flash(
             _(

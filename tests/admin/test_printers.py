@@ -290,3 +290,22 @@ def test_offline_printer_state_comes_from_the_worker_status(
     text = coordinator.get(PRINTERS).get_data(as_text=True)
     assert "Offline or out of paper · paper out" in text
     assert re.search(r"Last worked</dt>\s*<dd>Never</dd>", text)
+
+
+def test_a_reprint_on_a_failing_printer_says_so_and_keeps_the_copy_visible(
+    printers_app: Flask, coordinator: FlaskClient
+) -> None:
+    with printers_app.app_context():
+        broken_uri = refused_uri()
+        job_id = ticket_job(broken_uri, "Parking kiosk")
+    printers_app.config["PRINT_MAX_ATTEMPTS"] = 1
+
+    status, _ = post_reprint(coordinator, job_id)
+    page = coordinator.get(PRINTERS).get_data(as_text=True)
+
+    assert status == 303
+    assert (
+        f"The copy could not be printed on {broken_uri}: connection refused. "
+        "Check the printer, then reprint." in page
+    )
+    assert re.search(r"copy of \d+</span></th>\s*<td>Ticket</td>\s*<td>Failed", page)
