@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from admin import access, auth, cli, home, review
+from admin import access, auth, cli, home, printers, reports, review
 
 
 def init_app(app: Flask) -> None:
@@ -19,6 +19,8 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     app.register_blueprint(home.bp)
     review.init_app(app)
+    printers.init_app(app)
+    reports.init_app(app)
     register_waiting_room_boards(app)
 
 

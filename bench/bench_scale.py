@@ -168,10 +168,13 @@ def migrate_and_enrol(environment: Mapping[str, str], kiosks: int, log: Path) ->
 
 
 @contextmanager
-def gunicorn(environment: Mapping[str, str], log: Path) -> Iterator[int]:
-    """gunicorn 2 × 4 on a free loopback port; yields the port; always stopped."""
+def gunicorn(
+    environment: Mapping[str, str], log: Path, arguments: tuple[str, ...] = GUNICORN_ARGS
+) -> Iterator[int]:
+    """gunicorn (2 × 4 unless other `arguments`) on a free loopback port; yields the port;
+    always stopped."""
     port = free_port()
-    command = [str(VENV_BIN / "gunicorn"), *GUNICORN_ARGS, "--bind", f"{HOST}:{port}"]
+    command = [str(VENV_BIN / "gunicorn"), *arguments, "--bind", f"{HOST}:{port}"]
     with log.open("a") as output:
         server = subprocess.Popen(
             [*command, "kiosk:create_app()"],

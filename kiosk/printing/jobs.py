@@ -99,12 +99,15 @@ def job_text(job_id: int) -> str:
     return receipt_text(payload, job.printer_profile)
 
 
-def reprint_now(job_id: int, settings: PrintSettings) -> ReprintResult:
-    """Queue a copy, then print it right away through the worker logic so staff see the result.
+def reprint_now(
+    job_id: int, settings: PrintSettings, printer_uri: str | None = None
+) -> ReprintResult:
+    """Queue a copy (on the job's printer, or on `printer_uri`), then print it right away
+    through the worker logic so staff see the result.
 
     If the printer's worker claims the copy first, it prints it instead (`outcome` None).
     """
-    copy = reprint_job(job_id)
+    copy = reprint_job(job_id, printer_uri)
     db.session.commit()
     outcome = PrintWorker(copy.printer_uri, settings).print_now(copy.id)
     db.session.refresh(copy)

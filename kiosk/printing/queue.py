@@ -257,15 +257,19 @@ def job_with_receipt(job_id: int) -> tuple[PrintJob, bytes]:
     return job, job.payload
 
 
-def reprint_job(job_id: int) -> PrintJob:
-    """Queue a byte-identical copy of a job now (the caller commits).
+def reprint_job(job_id: int, printer_uri: str | None = None) -> PrintJob:
+    """Queue a byte-identical copy of a job now, on its own printer or on `printer_uri` (the
+    caller commits, and checks that printer takes the same paper: the bytes are not rendered
+    again).
 
-    Raises `PrintJobNotFound` or `ReceiptDropped` when there is nothing to reprint.
+    Raises `PrintJobNotFound` or `ReceiptDropped` when there is nothing to reprint, and
+    `PrinterUriError` for an ill-formed `printer_uri`.
     """
     original, payload = job_with_receipt(job_id)
+    target = canonical_printer_uri(printer_uri) if printer_uri else original.printer_uri
     copy = PrintJob(
         kiosk_id=original.kiosk_id,
-        printer_uri=original.printer_uri,
+        printer_uri=target,
         printer_profile=original.printer_profile,
         purpose=original.purpose,
         payload=payload,

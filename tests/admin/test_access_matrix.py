@@ -50,6 +50,7 @@ PLAUSIBLE_FORM = {
 }
 EVERY_ROLE = frozenset(StaffRoleName)
 SYSTEM_ADMIN_ONLY = frozenset({StaffRoleName.SYSTEM_ADMIN})
+ADMINS = frozenset({StaffRoleName.FACILITY_ADMIN, StaffRoleName.SYSTEM_ADMIN})
 # The access policy of each staff screen, written down apart from the code, so that widening a
 # decorator by mistake fails here. A route missing from this table is held to the roles its
 # decorator names.
@@ -69,6 +70,11 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_review.walk_in": EVERY_ROLE,
     "admin_review.match_walk_in": EVERY_ROLE,
     "admin_review.register_walk_in": EVERY_ROLE,
+    "admin_printers.printers": EVERY_ROLE,
+    "admin_printers.reprint": EVERY_ROLE,
+    "admin_reports.reports": ADMINS,
+    "admin_reports.chart": ADMINS,
+    "admin_reports.csv_export": ADMINS,
 }
 
 
@@ -80,14 +86,25 @@ def staff_rules(app: Flask) -> list[Rule]:
     )
 
 
-ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+ARGUMENT = re.compile(r"<(?:([^:<>]+):)?([^<>]+)>")
+# Arguments that name something that exists, so an allowed role's GET finds a page.
+EXISTING_ARGUMENTS = {"key": "waits"}
 
 
 def concrete_path(rule: Rule, user_id: int, known: dict[str, object] | None = None) -> str:
-    """The rule's path with its arguments filled in: an existing account id for `user_id`,
-    the value in `known` for other arguments naming a real row, "x" for anything else."""
-    values: dict[str, object] = {"user_id": user_id, **(known or {})}
-    return ARGUMENT.sub(lambda m: str(values.get(m[1], "x")), rule.rule)
+    """The rule's path with its arguments filled in: an existing account id for `user_id`, the
+    value in `known` (or `EXISTING_ARGUMENTS`) for arguments naming something real, a number for
+    any other whole-number argument (so the route matches and its guards run), "x" for the rest.
+    """
+    values: dict[str, object] = {"user_id": user_id, **EXISTING_ARGUMENTS, **(known or {})}
+
+    def argument(match: re.Match[str]) -> str:
+        converter, name = match[1], match[2]
+        if name in values:
+            return str(values[name])
+        return str(user_id) if converter == "int" else "x"
+
+    return ARGUMENT.sub(argument, rule.rule)
 
 
 def review_items(app: Flask) -> dict[str, object]:

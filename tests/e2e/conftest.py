@@ -37,6 +37,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # Only the HTTPS runs' browser accepts the run's own self-signed certificate.
 HTTPS_CHROMIUM_ARGS = [*CHROMIUM_ARGS, "--ignore-certificate-errors"]
+DESK_SCREEN = {"width": 1920, "height": 1080}
 KIOSK_SCREEN = {"width": 1080, "height": 1920}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -151,6 +152,15 @@ def browser(playwright: Playwright, browsers: dict[str, Browser], scheme: str) -
 def kiosk_page(browser: Browser) -> Iterator[Page]:
     """A fresh portrait touch screen, like a kiosk in its stand."""
     context = browser.new_context(viewport=KIOSK_SCREEN, has_touch=True, locale="en-US")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desk_page(browser: Browser) -> Iterator[Page]:
+    """A fresh desk-sized browser window (1920x1080) with a mouse and keyboard, as staff use."""
+    context = browser.new_context(viewport=DESK_SCREEN, locale="en-US")
     page = context.new_page()
     yield page
     context.close()

@@ -6,11 +6,11 @@ text."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pyotp
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from kiosk.models import StaffRoleName
 from tests.e2e.conftest import LiveServer, accessibility_violations
@@ -18,17 +18,7 @@ from tests.staff_signin import next_code, staff_account
 
 pytestmark = pytest.mark.e2e
 
-DESK_SCREEN = {"width": 1920, "height": 1080}
 HOSTILE_NAME = '<img src=x onerror="alert(1)">Ana'
-
-
-@pytest.fixture
-def desk_page(browser: Browser) -> Iterator[Page]:
-    """A fresh desk-sized browser window with a mouse and keyboard."""
-    context = browser.new_context(viewport=DESK_SCREEN, locale="en-US")
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def type_password(page: Page, email: str, password: str, button: str) -> None:
