@@ -18,7 +18,15 @@ def init_app(app: Flask) -> None:
     access.init_app(app)
     auth.init_app(app)
     app.register_blueprint(home.bp)
+    register_front_desk(app)
     register_waiting_room_boards(app)
+
+
+def register_front_desk(app: Flask) -> None:
+    """The coordinator's Today screen and its actions (`/staff/queue/`)."""
+    from admin.queue import views as queue_views
+
+    app.register_blueprint(queue_views.bp)
 
 
 def register_waiting_room_boards(app: Flask) -> None:
