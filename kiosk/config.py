@@ -188,6 +188,9 @@ DEFAULTS: dict[str, Any] = {
         "checkin.by_code_photo": "30 per minute",
         "checkin.by_name": "30 per minute",
         "checkin.birth_date": "30 per minute",
+        # "Call staff" on a kiosk's help screen: a second press while the call is open changes
+        # nothing anyway.
+        "alerts.call_staff": "10 per minute",
         # Staff sign-in steps, per address, in front of the per-account throttle.
         "security.login": "30 per minute",
         "security.two_factor_token_validation": "30 per minute",

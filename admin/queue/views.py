@@ -37,6 +37,13 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from admin.access import ALL_STAFF_ROLES, require_roles, signed_in_staff
 from admin.queue.actions import apply_action, undo_last_action
+from admin.queue.alerts import (
+    AlertAlreadyClosed,
+    acknowledge_alert,
+    alerts_marker,
+    open_alerts,
+    resolve_alert,
+)
 from admin.queue.changes import queue_marker
 from admin.queue.desk_checkin import check_in_at_desk
 from admin.queue.refusals import QueueActionRefused, RefusalReason
@@ -51,7 +58,7 @@ from admin.queue.today import (
 )
 from kiosk.extensions import db
 from kiosk.facility import facility_today
-from kiosk.models import Department, QueueAction
+from kiosk.models import Department, KioskAlertKind, QueueAction
 from kiosk.models.types import utcnow
 from kiosk.shell.links import is_htmx, see_other
 
@@ -101,6 +108,13 @@ FLAG_WORDS = {
     TodayFlag.UNVERIFIED_WALK_IN: _l("Unverified walk-in"),
     TodayFlag.SENT_TO_DESK: _l("Sent to the desk"),
     TodayFlag.ARRIVED_OUTSIDE_WINDOW: _l("Arrived outside the window"),
+}
+
+ALERT_WORDS = {
+    KioskAlertKind.HELP_REQUESTED: _l("“Get help” pressed: someone is waiting at the screen"),
+    KioskAlertKind.FAILED_LOOKUPS: _l("Repeated failed patient lookups"),
+    KioskAlertKind.PRINTER_OFFLINE: _l("Printer offline or out of paper"),
+    KioskAlertKind.PRINT_FAILED: _l("A receipt could not be printed"),
 }
 
 # Which buttons a row offers in each state (the domain refuses anything else anyway).
@@ -188,8 +202,9 @@ def rows_for(view: TodayView) -> list[TodayRow]:
 
 
 def table_etag(view: TodayView) -> str:
-    """The polled table's ETag: the queue marker, the minute, and what shapes the markup."""
-    marker = queue_marker(view.department_ids(), facility_today())
+    """The polled table's ETag: the queue and alert markers, the minute, and what shapes the
+    markup."""
+    marker = queue_marker(view.department_ids(), facility_today()) + "|" + alerts_marker()
     minute = utcnow().strftime("%Y%m%d%H%M")
     arguments = sorted(
         (key, value)
@@ -219,6 +234,8 @@ def render_today(
             template,
             view=view,
             rows=rows_for(view),
+            alerts=open_alerts(),
+            alert_words=ALERT_WORDS,
             revealed=revealed or {},
             message=message,
             desks=desks(),
@@ -357,3 +374,24 @@ def full_name(patient: str) -> Response:
     if is_htmx():
         return make_response(render_template("admin/queue/_full_name.html", name=name))
     return render_today(chosen_view(), revealed={patient_id: name})
+
+
+@bp.post("/alerts/<alert>/<step>")
+@require_roles(*ALL_STAFF_ROLES)
+def close_alert(alert: str, step: str) -> BaseResponse:
+    """Acknowledge ("on my way") or resolve a kiosk alert; audited."""
+    alert_id = number_in_path(alert)
+    steps = {"acknowledge": acknowledge_alert, "resolve": resolve_alert}
+    if step not in steps:
+        abort(404)
+    try:
+        steps[step](alert_id, staff_id=staff_id())
+    except AlertAlreadyClosed:
+        return refused(
+            QueueActionRefused(
+                RefusalReason.CHANGED_MEANWHILE,
+                _l("A colleague already resolved this alert. Nothing was changed."),
+            )
+        )
+    done = _l("Alert acknowledged.") if step == "acknowledge" else _l("Alert resolved.")
+    return answer(str(done))

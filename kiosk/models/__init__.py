@@ -1,6 +1,7 @@
 """Database models. Importing this package registers every table on `db.metadata`, which
 Alembic's autogenerate and the schema tests compare against the migrations."""
 
+from kiosk.models.alerts import KioskAlert, KioskAlertKind
 from kiosk.models.devices import Board, EnrolledDevice, Kiosk
 from kiosk.models.patients import (
     Appointment,
@@ -45,6 +46,8 @@ __all__ = [
     "EnrolledDevice",
     "InsuranceCoverage",
     "Kiosk",
+    "KioskAlert",
+    "KioskAlertKind",
     "KioskSession",
     "LookupAttempt",
     "LookupThrottle",

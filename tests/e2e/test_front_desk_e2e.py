@@ -35,21 +35,13 @@ FAST_POLLING = {"QUEUE_POLL_SECONDS": 1, "BOARD_POLL_SECONDS": 1}
 
 
 @pytest.fixture
-def second_server(
-    start_server: Callable[..., LiveServer],
-) -> Iterator[Callable[[LiveServer], LiveServer]]:
-    """Another app server on the same database as a first one (a second worker)."""
-    started: list[LiveServer] = []
-
-    def start(first: LiveServer) -> LiveServer:
-        url = first.app.config["SQLALCHEMY_DATABASE_URI"]
-        server = LiveServer(create_app(app_config(url, **FAST_POLLING)))
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
+def two_servers(start_server: Callable[..., LiveServer]) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two app servers on one database, like two workers: the kiosks' and the front desk's."""
+    kiosk_server = start_server(**FAST_POLLING)
+    url = kiosk_server.app.config["SQLALCHEMY_DATABASE_URI"]
+    desk_server = LiveServer(create_app(app_config(url, **FAST_POLLING)))
+    yield kiosk_server, desk_server
+    desk_server.stop()
 
 
 def new_page(browser: Browser, viewport: dict[str, int], touch: bool = False) -> Page:
@@ -70,12 +62,9 @@ def sign_in_with_code(server: LiveServer, page: Page, account: StaffAccount) -> 
 
 
 def test_a_kiosk_arrival_is_called_from_another_server_and_reaches_board_and_phone(
-    start_server: Callable[..., LiveServer],
-    second_server: Callable[[LiveServer], LiveServer],
-    browser: Browser,
+    two_servers: tuple[LiveServer, LiveServer], browser: Browser
 ) -> None:
-    kiosk_server = start_server(**FAST_POLLING)
-    desk_server = second_server(kiosk_server)
+    kiosk_server, desk_server = two_servers
     booked = book_patient(kiosk_server.app, first_name="Ana", department_code="imaging")
     coordinator = staff_account(
         desk_server.app, StaffRoleName.COORDINATOR, email="desk@example.org", with_totp=True
@@ -161,3 +150,32 @@ def test_the_today_screen_says_connection_lost_instead_of_showing_an_old_list(
     expect(banner).to_be_visible(timeout=10_000)
     expect(banner).to_contain_text("Connection to the server lost")
     expect(desk.locator("#queue-live")).to_be_hidden()
+
+
+def test_call_staff_at_a_kiosk_reaches_the_desk_on_another_server_at_once(
+    two_servers: tuple[LiveServer, LiveServer], browser: Browser
+) -> None:
+    kiosk_server, desk_server = two_servers
+    coordinator = staff_account(desk_server.app, StaffRoleName.COORDINATOR, with_totp=True)
+    desk = new_page(browser, DESK_SCREEN)
+    sign_in_with_code(desk_server, desk, coordinator)
+    desk.goto(desk_server.url + "/staff/queue/")
+    expect(desk.get_by_text("No open kiosk alerts.")).to_be_visible()
+    desk.evaluate("() => { window.__notReloaded = true; }")
+
+    kiosk = new_page(browser, KIOSK_SCREEN, touch=True)
+    make_this_screen_a_kiosk(kiosk_server, kiosk, "main-lobby")
+    kiosk.goto(kiosk_server.url + "/help")
+    kiosk.get_by_role("button", name="Call staff to this screen").tap()
+    expect(kiosk.get_by_role("status")).to_contain_text("The front desk has been told")
+    assert accessibility_violations(kiosk) == []
+
+    alert = desk.locator(".kiosk-alert")
+    expect(alert).to_contain_text("“Get help” pressed", timeout=SHOWS_WITHIN_MS)
+    expect(alert).to_contain_text("main-lobby")
+    assert desk.evaluate("() => window.__notReloaded") is True
+    assert accessibility_violations(desk) == []
+    alert.get_by_role("button", name=re.compile("^I'm on my way")).click()
+    expect(alert).to_contain_text("someone is on the way")
+    alert.get_by_role("button", name=re.compile("^Resolved")).click()
+    expect(desk.get_by_text("No open kiosk alerts.")).to_be_visible()
