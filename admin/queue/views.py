@@ -32,7 +32,6 @@ from flask import (
 )
 from flask_babel import format_time, get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from admin.access import ALL_STAFF_ROLES, require_roles, signed_in_staff
@@ -45,6 +44,7 @@ from admin.queue.alerts import (
     resolve_alert,
 )
 from admin.queue.changes import queue_marker
+from admin.queue.departments import coordinator_departments
 from admin.queue.desk_checkin import check_in_at_desk
 from admin.queue.refusals import QueueActionRefused, RefusalReason
 from admin.queue.today import (
@@ -56,7 +56,6 @@ from admin.queue.today import (
     search_today,
     today_rows,
 )
-from kiosk.extensions import db
 from kiosk.facility import facility_today
 from kiosk.models import Department, KioskAlertKind, QueueAction
 from kiosk.models.types import utcnow
@@ -161,7 +160,7 @@ class TodayView:
 
 def chosen_view() -> TodayView:
     """The view named by the request's arguments; unknown values are ignored, not errors."""
-    departments = list(db.session.scalars(select(Department).order_by(Department.code)))
+    departments = coordinator_departments(staff_id())
     code = request.values.get("department", "all")
     department = next((found for found in departments if found.code == code), None)
     states = {value for value in request.values.getlist("state") if value in set(TodayState)}
@@ -190,6 +189,19 @@ def remembered_desk() -> str:
     """The desk this coordinator called to last, else the first one."""
     desk = session.get(DESK_SESSION_KEY)
     return desk if desk in desks() else desks()[0]
+
+
+REVIEW_PATH = "/staff/review/"
+# The flags the review queue deals with: a row's flag links there.
+REVIEW_FLAGS = frozenset(
+    {TodayFlag.NEW_INSURANCE_CARD, TodayFlag.CHANGED_CONTACT, TodayFlag.UNVERIFIED_WALK_IN}
+)
+
+
+def review_url() -> str | None:
+    """The review queue's page, when this installation has one."""
+    has_review = any(rule.rule == REVIEW_PATH for rule in current_app.url_map.iter_rules())
+    return REVIEW_PATH if has_review else None
 
 
 def rows_for(view: TodayView) -> list[TodayRow]:
@@ -244,6 +256,8 @@ def render_today(
             flag_words=FLAG_WORDS,
             action_words=ACTION_WORDS,
             clock=format_time,
+            review_url=review_url(),
+            review_flags=REVIEW_FLAGS,
             state_actions=STATE_ACTIONS,
             poll_seconds=int(current_app.config["QUEUE_POLL_SECONDS"]),
             table_url=url_for("admin_queue.today", **view.arguments()),

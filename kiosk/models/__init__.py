@@ -21,7 +21,7 @@ from kiosk.models.patients import (
     QueueTicketStatus,
 )
 from kiosk.models.printing import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
-from kiosk.models.queue import QueueAction, QueueEvent
+from kiosk.models.queue import QueueAction, QueueEvent, StaffDepartment
 from kiosk.models.sessions import KioskSession
 from kiosk.models.staff import (
     StaffAccountEvent,
@@ -62,6 +62,7 @@ __all__ = [
     "QueueTicket",
     "QueueTicketStatus",
     "StaffAccountEvent",
+    "StaffDepartment",
     "StaffRole",
     "StaffRoleName",
     "StaffSigninFailure",

@@ -69,3 +69,17 @@ class QueueEvent(Base):
     # An undone action stays in the history, marked by the undo event that reverted it.
     undone_by: Mapped[int | None] = mapped_column(ForeignKey("queue_events.id"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StaffDepartment(Base):
+    """A department a coordinator works for: their "all my departments" on the Today screen.
+    A coordinator with none listed works for every department."""
+
+    __tablename__ = "staff_departments"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True
+    )

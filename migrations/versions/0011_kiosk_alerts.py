@@ -1,5 +1,6 @@
-"""Kiosk alerts for the front desk ("Call staff", repeated failed lookups, printer problems), and
-queue events tied to the staff account that acted (set to NULL if the account is deleted).
+"""Kiosk alerts for the front desk ("Call staff", repeated failed lookups, printer problems),
+the departments each coordinator works for, and queue events tied to the staff account that
+acted (set to NULL if the account is deleted).
 
 Revision ID: 0011_kiosk_alerts
 Revises: 0010_queue_calls
@@ -52,6 +53,14 @@ def upgrade():
         postgresql_where=OPEN_ALERT,
     )
     op.create_index("ix_kiosk_alerts_changed_at", "kiosk_alerts", ["changed_at"])
+    op.create_table(
+        "staff_departments",
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff_users.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["department_id"], ["departments.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("staff_id", "department_id"),
+    )
     # Actions by accounts that never existed (recorded before staff accounts did) lose their id.
     op.execute(
         "UPDATE queue_events SET staff_id = NULL"
@@ -66,6 +75,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("queue_events") as batch:
         batch.drop_constraint("fk_queue_events_staff_id", type_="foreignkey")
+    op.drop_table("staff_departments")
     op.drop_index("ix_kiosk_alerts_changed_at", table_name="kiosk_alerts")
     op.drop_index("uq_kiosk_alerts_open_kind", table_name="kiosk_alerts")
     op.drop_table("kiosk_alerts")

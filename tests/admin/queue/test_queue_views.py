@@ -7,11 +7,18 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from admin.queue.actions import apply_action
 from kiosk.extensions import db
-from kiosk.models import Appointment, AppointmentStatus, QueueAction, StaffRoleName
+from kiosk.models import (
+    Appointment,
+    AppointmentStatus,
+    InsuranceCoverage,
+    QueueAction,
+    StaffRoleName,
+)
 from kiosk.models import QueueTicketStatus as S
 from tests.admin.queue.queue_builders import queue_patient, ticket
 from tests.builders import audit_events, book_patient
@@ -225,3 +232,40 @@ def test_names_with_markup_stay_text(app: Flask) -> None:
     page = client.get(TODAY).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;" in page
+
+
+def test_all_my_departments_are_the_ones_set_for_the_coordinator(app: Flask) -> None:
+    queue_patient(app, 1, department_code="imaging")
+    queue_patient(app, 2, department_code="laboratory")
+    client, _, _ = coordinator_browser(app)
+    everything = client.get(TODAY).get_data(as_text=True)
+    assert "Test1 P." in everything and "Test2 P." in everything
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["queue", "departments", "desk@example.org", "imaging"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "desk@example.org: listed: imaging\n"
+    mine = client.get(TODAY).get_data(as_text=True)
+    assert "Test1 P." in mine and "Test2 P." not in mine
+    # Another department's list cannot be asked for by its code.
+    other = client.get(TODAY, query_string={"department": "laboratory"}).get_data(as_text=True)
+    assert "Test2 P." not in other
+    unknown = runner.invoke(args=["queue", "departments", "desk@example.org", "nowhere"])
+    assert unknown.exit_code != 0 and "no department with code nowhere" in unknown.output
+    back = runner.invoke(args=["queue", "departments", "desk@example.org", "--all"])
+    assert back.output == "desk@example.org: all (none listed): imaging laboratory\n"
+    assert "Test2 P." in client.get(TODAY).get_data(as_text=True)
+
+
+def test_a_new_insurance_card_is_flagged_on_the_row(app: Flask) -> None:
+    queued = queue_patient(app, 1)
+    with app.app_context():
+        coverage = db.session.scalar(
+            select(InsuranceCoverage).where(InsuranceCoverage.patient_id == queued.patient_id)
+        )
+        assert coverage is not None
+        coverage.needs_review = True
+        db.session.commit()
+    client, _, _ = coordinator_browser(app)
+    flagged = client.get(TODAY, query_string={"flag": "new_insurance_card"})
+    assert "New insurance card" in flagged.get_data(as_text=True)
+    assert "Test1 P." in flagged.get_data(as_text=True)
