@@ -18,10 +18,21 @@ def init_app(app: Flask) -> None:
     access.init_app(app)
     auth.init_app(app)
     app.register_blueprint(home.bp)
+    register_front_desk(app)
     review.init_app(app)
     printers.init_app(app)
     reports.init_app(app)
     register_waiting_room_boards(app)
+
+
+def register_front_desk(app: Flask) -> None:
+    """The coordinator's Today screen and its actions (`/staff/queue/`), and `flask queue ...`
+    to set which departments a coordinator works for."""
+    from admin.queue import views as queue_views
+    from admin.queue.departments import queue_group
+
+    app.register_blueprint(queue_views.bp)
+    app.cli.add_command(queue_group)
 
 
 def register_waiting_room_boards(app: Flask) -> None:

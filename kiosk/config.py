@@ -80,6 +80,10 @@ DEFAULTS: dict[str, Any] = {
     "BOARD_POLL_SECONDS": 2,
     "BOARD_RECENT_CALLS": 5,
     "BOARD_CHIME": True,
+    # The desks and rooms a coordinator may call a ticket to (the board shows the name), and how
+    # often the coordinator's Today screen asks for news.
+    "DESKS": ["Desk 1", "Desk 2", "Desk 3", "Desk 4", "Room 1", "Room 2", "Room 3"],
+    "QUEUE_POLL_SECONDS": 2,
     "ENROLMENT_LINK_HOURS": 24,
     # Base URL printed in enrolment links and QR codes; falls back to the request's host.
     "PUBLIC_BASE_URL": "",
@@ -191,6 +195,9 @@ DEFAULTS: dict[str, Any] = {
         "checkin.by_code_photo": "30 per minute",
         "checkin.by_name": "30 per minute",
         "checkin.birth_date": "30 per minute",
+        # "Call staff" on a kiosk's help screen: a second press while the call is open changes
+        # nothing anyway.
+        "alerts.call_staff": "10 per minute",
         # Staff sign-in steps, per address, in front of the per-account throttle.
         "security.login": "30 per minute",
         "security.two_factor_token_validation": "30 per minute",

@@ -38,11 +38,12 @@ from flask.cli import with_appcontext
 from sqlalchemy import Delete, Update, delete, func, select, update
 from sqlalchemy.engine import CursorResult
 
+from kiosk.alerts.raising import raise_kiosk_alert
 from kiosk.checkin.audit import record_audit
 from kiosk.database import dialect_insert
 from kiosk.extensions import db
 from kiosk.keys import purpose_key
-from kiosk.models import Kiosk, LookupAttempt, LookupThrottle
+from kiosk.models import Kiosk, KioskAlertKind, LookupAttempt, LookupThrottle
 from kiosk.models.types import utcnow
 from kiosk.shell.housekeeping import housekeeping_task
 
@@ -175,6 +176,8 @@ def alert_if_due(bucket: str, *, kiosk_id: int | None, now: datetime) -> None:
     if claimed != 1:
         return
     record_audit("lookup_alert", kiosk_id=kiosk_id, failures=int(failures or 0))
+    if kiosk_id is not None:
+        raise_kiosk_alert(kiosk_id, KioskAlertKind.FAILED_LOOKUPS, now=now)
     logger.warning(
         "Repeated failed patient lookups (%s): staff alert raised",
         bucket,

@@ -1,6 +1,7 @@
 """Database models. Importing this package registers every table on `db.metadata`, which
 Alembic's autogenerate and the schema tests compare against the migrations."""
 
+from kiosk.models.alerts import KioskAlert, KioskAlertKind
 from kiosk.models.devices import Board, EnrolledDevice, Kiosk
 from kiosk.models.patients import (
     Appointment,
@@ -20,7 +21,7 @@ from kiosk.models.patients import (
     QueueTicketStatus,
 )
 from kiosk.models.printing import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
-from kiosk.models.queue import QueueAction, QueueEvent
+from kiosk.models.queue import QueueAction, QueueEvent, StaffDepartment
 from kiosk.models.sessions import KioskSession
 from kiosk.models.staff import (
     StaffAccountEvent,
@@ -45,6 +46,8 @@ __all__ = [
     "EnrolledDevice",
     "InsuranceCoverage",
     "Kiosk",
+    "KioskAlert",
+    "KioskAlertKind",
     "KioskSession",
     "LookupAttempt",
     "LookupThrottle",
@@ -59,6 +62,7 @@ __all__ = [
     "QueueTicket",
     "QueueTicketStatus",
     "StaffAccountEvent",
+    "StaffDepartment",
     "StaffRole",
     "StaffRoleName",
     "StaffSigninFailure",

@@ -64,8 +64,22 @@ class QueueEvent(Base):
     called_at_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The ticket's version this action produced: undo applies only while it is still current.
     version_after: Mapped[int]
-    # The staff member who acted (a staff account id).
-    staff_id: Mapped[int | None]
+    # The staff member who acted; kept as None when the account is deleted.
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     # An undone action stays in the history, marked by the undo event that reverted it.
     undone_by: Mapped[int | None] = mapped_column(ForeignKey("queue_events.id"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StaffDepartment(Base):
+    """A department a coordinator works for: their "all my departments" on the Today screen.
+    A coordinator with none listed works for every department."""
+
+    __tablename__ = "staff_departments"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True
+    )

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from kiosk.alerts.raising import raise_kiosk_alert
 from kiosk.extensions import db
-from kiosk.models import PrinterState, PrintJobStatus
+from kiosk.models import KioskAlertKind, PrinterState, PrintJob, PrintJobStatus
 from kiosk.models.types import utcnow
 from kiosk.printing.connections import (
     PrinterConnection,
@@ -45,6 +47,20 @@ from kiosk.printing.status import printer_status, record_printer_state
 logger = logging.getLogger(__name__)
 
 NOT_CONFIRMED_ERROR = "the printer did not confirm it read the receipt"
+
+
+def alert_the_front_desk(
+    job: ClaimedJob, outcome: PrintJobStatus, problem: str, now: datetime
+) -> None:
+    """The job's kiosk alerts the front desk: its printer is offline (out of paper, unreachable),
+    and, once the job is out of attempts, that a patient's receipt did not print. Added to the
+    session, committed with the job's outcome."""
+    kiosk_id = db.session.scalar(select(PrintJob.kiosk_id).where(PrintJob.id == job.id))
+    if kiosk_id is None:
+        return
+    raise_kiosk_alert(kiosk_id, KioskAlertKind.PRINTER_OFFLINE, detail=problem, now=now)
+    if outcome is PrintJobStatus.FAILED:
+        raise_kiosk_alert(kiosk_id, KioskAlertKind.PRINT_FAILED, detail=problem, now=now)
 
 
 def job_file_name(job_id: int) -> str:
@@ -105,6 +121,8 @@ class PrintWorker:
                 outcome = PrintJobStatus.PRINTED
             case _:
                 outcome = PrintJobStatus.SENT  # already recorded; this printer cannot confirm
+        if report.state is PrinterState.OFFLINE:
+            alert_the_front_desk(job, outcome, report.problem, now)
         db.session.commit()
         logger.info(
             "print job %d on %s: %s after attempt %d (%s)",

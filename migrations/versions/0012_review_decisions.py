@@ -3,7 +3,7 @@
 verified a walk-in or merged it into an existing patient's record.
 
 Revision ID: 0012_review_decisions
-Revises: 0010_queue_calls
+Revises: 0011_kiosk_alerts
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_review_decisions"
-down_revision = "0010_queue_calls"
+down_revision = "0011_kiosk_alerts"
 branch_labels = None
 depends_on = None
 

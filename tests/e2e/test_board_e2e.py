@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from admin.queue.actions import apply_action
 from kiosk.models import QueueAction
-from tests.admin.queue.queue_builders import COORDINATOR, Queued, queue_patient
+from tests.admin.queue.queue_builders import Queued, coordinator, queue_patient
 from tests.e2e.conftest import LiveServer, accessibility_violations
 
 pytestmark = pytest.mark.e2e
@@ -45,7 +45,7 @@ def call(server: LiveServer, queued: Queued, destination: str) -> None:
     """A coordinator calls the ticket (through the queue's own function)."""
     with server.app.app_context():
         apply_action(
-            queued.ticket_id, QueueAction.CALL, staff_id=COORDINATOR, destination=destination
+            queued.ticket_id, QueueAction.CALL, staff_id=coordinator(), destination=destination
         )
 
 

@@ -40,6 +40,7 @@ LIMITED_REQUESTS: dict[str, tuple[str, str]] = {
     "checkin.birth_date": ("POST", "/check-in/birth-date"),
     "security.login": ("POST", "/staff/sign-in"),
     "security.two_factor_token_validation": ("POST", "/staff/two-step/code"),
+    "alerts.call_staff": ("POST", "/help/call-staff"),
 }
 
 

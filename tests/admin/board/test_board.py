@@ -13,7 +13,7 @@ from admin.queue.actions import apply_action, undo_last_action
 from kiosk.extensions import db
 from kiosk.models import KioskSession, QueueAction
 from tests.admin.board.board_builders import enrol_board, poll
-from tests.admin.queue.queue_builders import COORDINATOR, queue_patient
+from tests.admin.queue.queue_builders import coordinator, queue_patient
 from tests.builders import add_department
 
 NOW_CALLING = re.compile(
@@ -68,8 +68,12 @@ def test_a_call_appears_with_its_desk_and_an_undone_call_vanishes(app: Flask) ->
     html = board.get("/board/imaging").get_data(as_text=True)
     assert now_calling(html) is None and "2 people waiting" in html
     with app.app_context():
-        apply_action(first.ticket_id, QueueAction.CALL, staff_id=COORDINATOR, destination="Desk 3")
-        apply_action(second.ticket_id, QueueAction.CALL, staff_id=COORDINATOR, destination="Room 7")
+        apply_action(
+            first.ticket_id, QueueAction.CALL, staff_id=coordinator(), destination="Desk 3"
+        )
+        apply_action(
+            second.ticket_id, QueueAction.CALL, staff_id=coordinator(), destination="Room 7"
+        )
     html = poll(board, "/board/imaging").get_data(as_text=True)
     assert now_calling(html) == (second.label, "Room 7")
     assert (
@@ -78,7 +82,7 @@ def test_a_call_appears_with_its_desk_and_an_undone_call_vanishes(app: Flask) ->
     )
     assert "0 people waiting" in html and "0 personas esperando" in html
     with app.app_context():
-        undo_last_action(second.ticket_id, staff_id=COORDINATOR)
+        undo_last_action(second.ticket_id, staff_id=coordinator())
     html = poll(board, "/board/imaging").get_data(as_text=True)
     assert now_calling(html) == (first.label, "Desk 3")
     assert "Room 7" not in html and "1 person waiting" in html
@@ -98,7 +102,9 @@ def test_polls_are_answered_304_until_the_queue_changes(app: Flask) -> None:
         sessions = db.session.scalar(select(func.count(KioskSession.id_hash)))
         assert sessions == sessions_after_enrolment
     with app.app_context():
-        apply_action(queued.ticket_id, QueueAction.CALL, staff_id=COORDINATOR, destination="Desk 1")
+        apply_action(
+            queued.ticket_id, QueueAction.CALL, staff_id=coordinator(), destination="Desk 1"
+        )
     changed = poll(board, "/board/imaging", etag)
     assert changed.status_code == 200 and changed.headers["ETag"].strip('"') != etag
     queue_patient(app, 2)
@@ -128,9 +134,9 @@ def test_a_named_area_groups_departments(app: Flask) -> None:
     lab = queue_patient(app, 2, department_code="laboratory")
     with app.app_context():
         apply_action(
-            imaging.ticket_id, QueueAction.CALL, staff_id=COORDINATOR, destination="Desk 1"
+            imaging.ticket_id, QueueAction.CALL, staff_id=coordinator(), destination="Desk 1"
         )
-        apply_action(lab.ticket_id, QueueAction.CALL, staff_id=COORDINATOR, destination="Desk 2")
+        apply_action(lab.ticket_id, QueueAction.CALL, staff_id=coordinator(), destination="Desk 2")
     html = enrol_board(app, "east-wing").get("/board/east-wing").get_data(as_text=True)
     assert imaging.label in html and lab.label in html
     assert "East wing" in html and "Ala este" in html
@@ -139,7 +145,9 @@ def test_a_named_area_groups_departments(app: Flask) -> None:
 def test_the_phone_ticket_page_says_which_desk_to_go_to(app: Flask) -> None:
     queued = queue_patient(app)
     with app.app_context():
-        apply_action(queued.ticket_id, QueueAction.CALL, staff_id=COORDINATOR, destination="Desk 3")
+        apply_action(
+            queued.ticket_id, QueueAction.CALL, staff_id=coordinator(), destination="Desk 3"
+        )
     path = f"/t/{queued.token}"
     english = app.test_client().get(path + "?lang=en").get_data(as_text=True)
     assert "Your number has been called. Please go to Desk 3 now." in english

@@ -19,7 +19,7 @@ from admin.queue.desk_checkin import check_in_at_desk
 from kiosk.extensions import db
 from kiosk.models import Department, QueueAction
 from tests.admin.board.board_builders import enrol_board, poll
-from tests.admin.queue.queue_builders import COORDINATOR, queue_patient
+from tests.admin.queue.queue_builders import coordinator, queue_patient
 from tests.builders import add_department, book_patient
 from tests.checkin.test_ticket_privacy import (
     NEUTRAL_DEPARTMENT,
@@ -76,8 +76,8 @@ def test_no_board_response_holds_patient_data_or_a_hidden_department_name(
         department_code=department_code,  # type: ignore[arg-type]
     )
     with app.app_context():
-        arrival = check_in_at_desk(booked.appointment_ids[0], staff_id=COORDINATOR)
-        apply_action(arrival.ticket_id, QueueAction.CALL, staff_id=COORDINATOR, destination=desk)
+        arrival = check_in_at_desk(booked.appointment_ids[0], staff_id=coordinator())
+        apply_action(arrival.ticket_id, QueueAction.CALL, staff_id=coordinator(), destination=desk)
     # The department's own board as a whole page, the shared one as the part it polls.
     own = "/board/imaging" if department_code == "imaging" else "/board/suite-2b"
     shared = "/board/whole-clinic"
@@ -109,7 +109,7 @@ def test_markup_in_desks_labels_and_area_titles_is_shown_as_text(app: Flask) -> 
         department.location_label = "<b>Suite</b> <script>x</script>"
         db.session.commit()
         apply_action(
-            queued.ticket_id, QueueAction.CALL, staff_id=COORDINATOR, destination="<i>Desk</i>&3"
+            queued.ticket_id, QueueAction.CALL, staff_id=coordinator(), destination="<i>Desk</i>&3"
         )
     for area in ("front", "b-suite-b-script-x-script"):
         board = enrol_board(app, area)

@@ -11,7 +11,7 @@ from admin.queue.changes import queue_marker
 from kiosk.extensions import db
 from kiosk.facility import facility_today
 from kiosk.models import Department, QueueAction
-from tests.admin.queue.queue_builders import COORDINATOR, queue_patient
+from tests.admin.queue.queue_builders import coordinator, queue_patient
 
 
 def marker(code: str) -> str:
@@ -25,9 +25,11 @@ def test_the_marker_moves_with_arrivals_and_actions_of_its_departments_only(app:
     with app.app_context():
         seen = [marker("imaging")]
         assert marker("imaging") == seen[-1]  # asking again changes nothing
-        apply_action(queued.ticket_id, QueueAction.CALL, staff_id=COORDINATOR, destination="Desk 1")
+        apply_action(
+            queued.ticket_id, QueueAction.CALL, staff_id=coordinator(), destination="Desk 1"
+        )
         seen.append(marker("imaging"))
-        undo_last_action(queued.ticket_id, staff_id=COORDINATOR)
+        undo_last_action(queued.ticket_id, staff_id=coordinator())
         seen.append(marker("imaging"))
         lab_before = marker("laboratory")
     queue_patient(app, 3, department_code="imaging")

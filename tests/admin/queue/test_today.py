@@ -30,7 +30,7 @@ from kiosk.models import (
     QueueAction,
 )
 from kiosk.models.types import utcnow
-from tests.admin.queue.queue_builders import COORDINATOR, queue_patient
+from tests.admin.queue.queue_builders import coordinator, queue_patient
 from tests.builders import add_department, audit_events, book_patient
 from tests.flows import KioskVisit
 
@@ -48,9 +48,13 @@ def test_each_state_of_the_day_shows_with_first_name_and_initial(app: Flask) -> 
     roomed = queue_patient(app, 4)
     cancelled = book_patient(app, first_name="Cal", last_name="Cancel", mrn="T-5")
     with app.app_context():
-        apply_action(called.ticket_id, QueueAction.CALL, staff_id=COORDINATOR, destination="Desk 3")
-        apply_action(roomed.ticket_id, QueueAction.CALL, staff_id=COORDINATOR, destination="Room 1")
-        apply_action(roomed.ticket_id, QueueAction.ROOMED, staff_id=COORDINATOR)
+        apply_action(
+            called.ticket_id, QueueAction.CALL, staff_id=coordinator(), destination="Desk 3"
+        )
+        apply_action(
+            roomed.ticket_id, QueueAction.CALL, staff_id=coordinator(), destination="Room 1"
+        )
+        apply_action(roomed.ticket_id, QueueAction.ROOMED, staff_id=coordinator())
         appointment = db.session.get(Appointment, cancelled.appointment_ids[0])
         assert appointment is not None
         appointment.status = AppointmentStatus.CANCELLED
@@ -84,7 +88,7 @@ def test_wait_counts_from_arrival_to_the_call(app: Flask) -> None:
         apply_action(
             queued.ticket_id,
             QueueAction.CALL,
-            staff_id=COORDINATOR,
+            staff_id=coordinator(),
             destination="Desk 1",
             now=utcnow() + timedelta(minutes=5),
         )
@@ -152,31 +156,31 @@ def test_search_by_name_or_mrn_is_audited_without_the_query(app: Flask) -> None:
     book_patient(app, first_name="Liam", last_name="O'Brien", mrn="MRN-0043")
     with app.app_context():
         ids, today = department_ids(), facility_today()
-        assert [r.patient_id for r in search_today("nunez", ids, today, staff_id=COORDINATOR)] == [
-            ana.patient_id
-        ]
         assert [
-            r.patient_id for r in search_today("MRN-0042", ids, today, staff_id=COORDINATOR)
+            r.patient_id for r in search_today("nunez", ids, today, staff_id=coordinator())
         ] == [ana.patient_id]
-        assert [r.patient_id for r in search_today("ana", ids, today, staff_id=COORDINATOR)] == [
+        assert [
+            r.patient_id for r in search_today("MRN-0042", ids, today, staff_id=coordinator())
+        ] == [ana.patient_id]
+        assert [r.patient_id for r in search_today("ana", ids, today, staff_id=coordinator())] == [
             ana.patient_id
         ]
-        assert search_today("MRN-004", ids, today, staff_id=COORDINATOR) == []
+        assert search_today("MRN-004", ids, today, staff_id=coordinator()) == []
         searches = audit_events("queue_search")
         assert [event.detail for event in searches] == [
-            {"matches": 1, "staff_id": COORDINATOR},
-            {"matches": 1, "staff_id": COORDINATOR},
-            {"matches": 1, "staff_id": COORDINATOR},
-            {"matches": 0, "staff_id": COORDINATOR},
+            {"matches": 1, "staff_id": coordinator()},
+            {"matches": 1, "staff_id": coordinator()},
+            {"matches": 1, "staff_id": coordinator()},
+            {"matches": 0, "staff_id": coordinator()},
         ]
 
 
 def test_the_full_name_is_shown_on_demand_and_audited(app: Flask) -> None:
     ana = book_patient(app, first_name="Ana", last_name="Núñez")
     with app.app_context():
-        assert reveal_full_name(ana.patient_id, staff_id=COORDINATOR) == "Ana Núñez"
+        assert reveal_full_name(ana.patient_id, staff_id=coordinator()) == "Ana Núñez"
         [event] = audit_events("full_name_viewed")
-        assert event.patient_id == ana.patient_id and event.detail == {"staff_id": COORDINATOR}
+        assert event.patient_id == ana.patient_id and event.detail == {"staff_id": coordinator()}
 
 
 def test_several_departments_and_only_the_chosen_ones(app: Flask) -> None:
