@@ -18,11 +18,11 @@ from kiosk.extensions import db
 from kiosk.models import Department, StaffRoleName
 from tests.admin.queue.queue_builders import queue_patient
 from tests.builders import book_patient
-from tests.e2e.conftest import KIOSK_SCREEN, LiveServer, accessibility_violations
+from tests.e2e.conftest import DESK_SCREEN, KIOSK_SCREEN, LiveServer, accessibility_violations
 from tests.e2e.test_board_e2e import TV_SCREEN, make_this_screen_the_board
 from tests.e2e.test_checkin_e2e import WORDS, check_in_through_the_screens
 from tests.e2e.test_find_e2e import make_this_screen_a_kiosk
-from tests.e2e.test_staff_signin_e2e import DESK_SCREEN, type_password
+from tests.e2e.test_staff_signin_e2e import type_password
 from tests.helpers import app_config
 from tests.staff_signin import StaffAccount, next_code, staff_account
 

@@ -8,11 +8,11 @@ axe-core's WCAG 2.2 A/AA checks, and a patient name carrying markup stays text (
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from kiosk.models import StaffRoleName
 from tests.admin.review_builders import arrival_with_new_card, walk_in_at_kiosk
@@ -22,21 +22,11 @@ from tests.staff_signin import next_code, staff_account
 
 pytestmark = pytest.mark.e2e
 
-DESK_SCREEN = {"width": 1920, "height": 1080}
 BORN = date(1971, 5, 6)
 HOSTILE_NAME = '<img src=x onerror="alert(1)">Ana'
 PHOTOS_SHOWN = (
     "() => [...document.querySelectorAll('main img')].every(i => i.complete && i.naturalWidth > 0)"
 )
-
-
-@pytest.fixture
-def desk_page(browser: Browser) -> Iterator[Page]:
-    """A fresh desk-sized browser window with a mouse and keyboard."""
-    context = browser.new_context(viewport=DESK_SCREEN, locale="en-US")
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_a_coordinator_reviews_a_card_and_a_contact_change_in_english_and_spanish(
