@@ -3,6 +3,7 @@ Alembic's autogenerate and the schema tests compare against the migrations."""
 
 from kiosk.models.alerts import KioskAlert, KioskAlertKind
 from kiosk.models.devices import Board, EnrolledDevice, Kiosk
+from kiosk.models.floorplans import FloorplanVersion
 from kiosk.models.patients import (
     Appointment,
     AppointmentStatus,
@@ -44,6 +45,7 @@ __all__ = [
     "ContactChangeStatus",
     "Department",
     "EnrolledDevice",
+    "FloorplanVersion",
     "InsuranceCoverage",
     "Kiosk",
     "KioskAlert",

@@ -95,6 +95,10 @@ class Appointment(Base):
     status: Mapped[AppointmentStatus] = mapped_column(
         enum_column(AppointmentStatus, "appointment_status"), default=AppointmentStatus.BOOKED
     )
+    # The hospital's own id for the appointment (CSV column, FHIR Appointment.id, HL7 SCH-1/2),
+    # which makes every import an update of the same row instead of a second booking. None for
+    # appointments made in Lobby itself (walk-ins, the demo).
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Keyed hash (HMAC) of the single-use appointment code: 40-bit codes are too short for a
     # plain hash to resist brute force if the table leaked.
     code_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
