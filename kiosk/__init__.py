@@ -63,7 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     housekeeping.init_app(app)
 
-    from kiosk import alerts, facility, floorplan, printing
+    from kiosk import alerts, closures, facility, floorplan, printing
     from kiosk.checkin import ticket_status, walk_in
     from kiosk.checkin import views as checkin_views
     from kiosk.demo import seed as demo
@@ -85,6 +85,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     printing.init_app(app)
     retention.init_app(app)
     floorplan.init_app(app)
+    closures.init_app(app)
     facility.init_app(app)
     demo.init_app(app)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Response, abort, render_template, url_for
 
+from kiosk.closures.detours import detour_notes
 from kiosk.floorplan import current_wayfinder
 from kiosk.shell.links import public_url
 from wayfinding import (
@@ -74,6 +75,7 @@ def route_page_context(
         "step_free": route.profile is Profile.STEP_FREE,
         "origin_name": origin.name.in_language(lang) if origin else "",
         "map_url": map_url,
+        "detour_notes": detour_notes(route, lang),
     }
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask import session, url_for
 from flask_babel import lazy_gettext as _l
 
+from kiosk.closures.detours import detour_notes
 from kiosk.extensions import db
 from kiosk.facility import facility_context
 from kiosk.find.analytics import record_event
@@ -110,6 +111,7 @@ def directions_printout(
         printed_at=utcnow(),
         floorplan_version=route.floorplan.version,
         width_dots=printer_profile(device.printer_profile).width_dots,
+        detour_notes=tuple(detour_notes(route, lang)),
     )
 
 

@@ -40,6 +40,8 @@ class DirectionsPrintout:
     printed_at: datetime
     floorplan_version: str
     width_dots: int
+    # "Elevator A is closed until 2:00 PM; this route uses Elevator B." (usually none).
+    detour_notes: tuple[str, ...] = ()
 
 
 def directions_receipt(route: Route, steps: Directions, printout: DirectionsPrintout) -> Receipt:
@@ -52,6 +54,7 @@ def directions_receipt(route: Route, steps: Directions, printout: DirectionsPrin
         Rule(),
         Title(printout.destination_name),
         Text(summary_line(route, steps), bold=True, align=Align.CENTER),
+        *(Text(note) for note in printout.detour_notes),
         Rule(),
     )
     receipt.add(*route_blocks(route, steps, printout.width_dots))

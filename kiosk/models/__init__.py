@@ -2,6 +2,7 @@
 Alembic's autogenerate and the schema tests compare against the migrations."""
 
 from kiosk.models.alerts import KioskAlert, KioskAlertKind
+from kiosk.models.closures import ClosureReason, FloorplanClosure
 from kiosk.models.devices import Board, EnrolledDevice, Kiosk
 from kiosk.models.floorplans import FloorplanVersion
 from kiosk.models.patients import (
@@ -40,11 +41,13 @@ __all__ = [
     "AuditEvent",
     "Board",
     "CheckIn",
+    "ClosureReason",
     "Consent",
     "ContactChange",
     "ContactChangeStatus",
     "Department",
     "EnrolledDevice",
+    "FloorplanClosure",
     "FloorplanVersion",
     "InsuranceCoverage",
     "Kiosk",
