@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from kiosk.checkin.ticket_route import step_free_changes_route, ticket_route
 from kiosk.checkin.tickets import wait_in_words, waiting_ahead
+from kiosk.closures.detours import detour_notes
 from kiosk.extensions import db
 from kiosk.models import Appointment, CheckIn, InsuranceCoverage, Kiosk
 from kiosk.printing.delivery import DeliveryNotice, DeliveryState, delivery_state
@@ -147,6 +148,8 @@ class TicketView:
     delivery: DeliveryNotice
     # Whether the step-free way there differs from the standard one (the switch matters).
     step_free_differs: bool
+    # "Elevator A is closed until 2:00 PM; this route uses Elevator B." (usually none).
+    detour_notes: tuple[str, ...] = ()
 
 
 def issued_ticket_views(
@@ -182,6 +185,7 @@ def issued_ticket_views(
                 printer_offline=printer_is_offline(kiosk.printer_uri),
                 delivery=ticket_delivery(print_job_id),
                 step_free_differs=step_free_changes_route(kiosk, department),
+                detour_notes=tuple(detour_notes(found[0], lang)) if found is not None else (),
             )
         )
     return views

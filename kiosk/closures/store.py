@@ -61,7 +61,7 @@ def closures_marker() -> tuple[int, int | None, datetime | None]:
 
 
 def add_closure(
-    request: ClosureRequest, staff_id: int, submission: str, now: datetime
+    request: ClosureRequest, staff_id: int | None, submission: str, now: datetime
 ) -> tuple[FloorplanClosure, bool]:
     """Store the closure and commit; returns it and whether it is new. A submission seen
     before returns the closure it made, and adds nothing."""
@@ -89,7 +89,7 @@ def add_closure(
     return row, True
 
 
-def lift_closure(closure_id: int, staff_id: int, now: datetime) -> bool:
+def lift_closure(closure_id: int, staff_id: int | None, now: datetime) -> bool:
     """Lift a closure now and commit; False when it was already lifted (or is unknown)."""
     lifted = db.session.execute(
         update(FloorplanClosure)

@@ -51,6 +51,7 @@ PLAUSIBLE_FORM = {
 EVERY_ROLE = frozenset(StaffRoleName)
 SYSTEM_ADMIN_ONLY = frozenset({StaffRoleName.SYSTEM_ADMIN})
 ADMINS = frozenset({StaffRoleName.FACILITY_ADMIN, StaffRoleName.SYSTEM_ADMIN})
+FACILITY_ADMIN_ONLY = frozenset({StaffRoleName.FACILITY_ADMIN})
 # The access policy of each staff screen, written down apart from the code, so that widening a
 # decorator by mistake fails here. A route missing from this table is held to the roles its
 # decorator names.
@@ -75,6 +76,10 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_reports.reports": ADMINS,
     "admin_reports.chart": ADMINS,
     "admin_reports.csv_export": ADMINS,
+    "admin_closures.closures": FACILITY_ADMIN_ONLY,
+    "admin_closures.preview": FACILITY_ADMIN_ONLY,
+    "admin_closures.confirm": FACILITY_ADMIN_ONLY,
+    "admin_closures.lift": FACILITY_ADMIN_ONLY,
 }
 
 
