@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from kiosk.closures.detours import upper_first
 from wayfinding import Floorplan
 from wayfinding.model import Access, Floor, NodeKind
 from wayfinding.no_route import visible_name
@@ -90,10 +91,14 @@ def connector_choices(plan: Floorplan, lang: str) -> tuple[ElementChoice, ...]:
 
 
 def distinct(choices: list[ElementChoice]) -> tuple[ElementChoice, ...]:
-    """The choices A–Z, with the id added to labels that would otherwise look the same."""
+    """The choices A–Z, with the id added to labels that would otherwise look the same (and a
+    capital first letter: Spanish names start with their article, "el elevador A")."""
     seen = Counter(choice.label for choice in choices)
     labelled = [
-        ElementChoice(c.element, f"{c.label} ({c.element})" if seen[c.label] > 1 else c.label)
+        ElementChoice(
+            c.element,
+            upper_first(f"{c.label} ({c.element})" if seen[c.label] > 1 else c.label),
+        )
         for c in choices
     ]
     return tuple(sorted(labelled, key=lambda c: c.label.casefold()))
