@@ -21,6 +21,9 @@ from kiosk.models import ClosureReason
 
 MAX_CLOSURE_DAYS = 90
 NOTE_MAX_CHARS = 500
+# Years a closure may name: past ones are refused anyway, and far ones would overflow the
+# conversion to UTC before they could be refused for their length.
+MIN_YEAR, MAX_YEAR = 2000, 2999
 LOCAL_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2})?")
 REASON_LABELS = {
     ClosureReason.WORKS: _l("Building works"),
@@ -70,6 +73,8 @@ def local_time(text: str, zone: ZoneInfo, field: str) -> datetime:
         raise ClosureFormError(field, _l("Enter a date and a time, such as 2026-12-07 14:00."))
     try:
         year, month, day, hour, minute = (int(part) for part in match.groups())
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValueError(year)
         naive = datetime(year, month, day, hour, minute)
     except ValueError:
         raise ClosureFormError(field, _l("That date does not exist.")) from None

@@ -128,6 +128,9 @@ def test_wrong_times_are_refused_with_a_reason(
     assert "That date does not exist." in refusal(
         closures_app, facility_admin, "preview", until="2031-02-30T10:00"
     )
+    assert "That date does not exist." in refusal(
+        closures_app, facility_admin, "preview", starts="0001-01-01T00:00"
+    )
     too_long = local_input(closures_app, utcnow() + timedelta(days=91))
     assert "at most 90 days" in refusal(closures_app, facility_admin, "preview", until=too_long)
     late_start = local_input(closures_app, utcnow() + timedelta(hours=3))
