@@ -23,6 +23,7 @@ from kiosk.checkin.identity import fold_name
 from kiosk.checkin.ticket_receipt import TicketPrintout, ticket_receipt
 from kiosk.checkin.ticket_route import ticket_route
 from kiosk.checkin.tickets import TicketAlreadyIssued, issue_ticket, ticket_token
+from kiosk.closures.detours import detour_notes
 from kiosk.extensions import db
 from kiosk.facility import facility_context, local_date
 from kiosk.models import (
@@ -201,6 +202,7 @@ def ticket_receipt_for(
         help_desk_phone=facility["help_desk_phone"],
         printed_at=now,
         width_dots=printer_profile(kiosk.printer_profile).width_dots,
+        detour_notes=tuple(detour_notes(route, lang)) if route is not None else (),
     )
     return ticket_receipt(printout, route, steps)
 

@@ -30,6 +30,8 @@ class TicketPrintout:
     help_desk_phone: str
     printed_at: datetime
     width_dots: int
+    # "Elevator A is closed until 2:00 PM; this route uses Elevator B." (usually none).
+    detour_notes: tuple[str, ...] = ()
 
 
 def ticket_receipt(
@@ -51,6 +53,7 @@ def ticket_receipt(
         receipt.add(Text(printout.arrival_note))
     if route is not None and steps is not None:
         receipt.add(Rule(), Text(steps.summary, bold=True))
+        receipt.add(*(Text(note) for note in printout.detour_notes))
         receipt.add(*route_blocks(route, steps, printout.width_dots))
     receipt.add(
         *phone_link_blocks(

@@ -113,6 +113,11 @@ def test_a_neutral_labelled_department_is_never_named_through_a_closure(
     done = visit.check_in_by_code(booked.code).get_data(as_text=True)
     assert "detour-note" in done and NEUTRAL_LABEL in done
     assert [name for name in REAL_NAMES if name in done.casefold()] == []
+    with closures_app.app_context():
+        (ticket,) = db.session.scalars(select(PrintJob).where(PrintJob.purpose == "ticket"))
+    paper = " ".join(receipt_text(ticket.payload, ticket.printer_profile).split())
+    assert ("Elevator A" if lang == "en" else "El elevador A") in paper
+    assert [name for name in REAL_NAMES if name in paper.casefold()] == []
     # An element at the department's own door is called after its label, never its name.
     with closures_app.app_context():
         finder = current_wayfinder()
