@@ -33,6 +33,10 @@ Public API
   ``set_closures(closures)``, ``invalidate()``. Routes raise ``NoRouteError`` (``cause``,
   ``blocking``, ``ways``: every ``BlockedWay``, ``describe(lang)``) or ``UnknownPlaceError``.
 - ``directions(route, lang="en", kiosk_heading=None) -> Directions`` (chunks of ``Step``).
+- ``wayfinding.closure_impact``: ``closure_impact(finder, proposed_elements, now)`` gives the
+  verdict (unchanged, changed, unreachable) of every kiosk route a closure would touch, as the
+  wayfinder will serve them; ``OpenRoutes`` and ``avoided_closures`` tell which closure a
+  served route goes around.
 - ``render_route_svg(route, floor_id=None, ...)``, ``render_floor_svg(floorplan, floor_id)``,
   ``render_route_bitmap(route, floor_id=None, *, width_dots=384|576)``.
 
