@@ -4,6 +4,7 @@ Alembic's autogenerate and the schema tests compare against the migrations."""
 from kiosk.models.alerts import KioskAlert, KioskAlertKind
 from kiosk.models.devices import Board, EnrolledDevice, Kiosk
 from kiosk.models.floorplans import FloorplanVersion
+from kiosk.models.outbox import OutboundKind, OutboundMessage, OutboundState
 from kiosk.models.patients import (
     Appointment,
     AppointmentStatus,
@@ -53,6 +54,9 @@ __all__ = [
     "KioskSession",
     "LookupAttempt",
     "LookupThrottle",
+    "OutboundKind",
+    "OutboundMessage",
+    "OutboundState",
     "Patient",
     "PhoneRouteLink",
     "PrintJob",
