@@ -124,9 +124,7 @@ def test_each_queue_action_that_moves_the_appointment_queues_its_status(
             if action is A.UNDO:
                 undo_last_action(queued.ticket_id, staff_id=coordinator())
             else:
-                apply_action(
-                    queued.ticket_id, action, staff_id=coordinator(), destination="Desk 3"
-                )
+                apply_action(queued.ticket_id, action, staff_id=coordinator(), destination="Desk 3")
     after_arrival = [status for _, _, status in reported(outbound_app)][1:]
     assert after_arrival == statuses
 
