@@ -19,13 +19,13 @@ from kiosk.extensions import db
 from kiosk.models import (
     Appointment,
     AppointmentStatus,
-    InsuranceCoverage,
     OutboundKind,
     OutboundMessage,
     OutboundState,
     QueueAction,
 )
 from tests.admin.queue.queue_builders import coordinator, queue_patient
+from tests.admin.review_builders import card_waiting_for_review
 from tests.builders import book_patient
 from tests.flows import KioskVisit
 from tests.helpers import app_config
@@ -140,22 +140,6 @@ def test_adt_a10_reports_arrivals_only(outbound_app: Flask) -> None:
         ("ADT^A10", queued.appointment_id, ARRIVED),
         ("ADT^A10", queued.appointment_id, ARRIVED),
     ]
-
-
-def card_waiting_for_review(app: Flask) -> int:
-    """A card photographed at a kiosk, waiting for a coordinator (its id)."""
-    booked = book_patient(app)
-    with app.app_context():
-        card = InsuranceCoverage(
-            patient_id=booked.patient_id,
-            payer="",
-            member_id="NEW0001",
-            source="kiosk",
-            needs_review=True,
-        )
-        db.session.add(card)
-        db.session.commit()
-        return card.id
 
 
 @pytest.mark.parametrize("payer_typed", ["", "Example Health"])

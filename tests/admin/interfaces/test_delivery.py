@@ -24,6 +24,7 @@ from kiosk.models import Appointment, InsuranceCoverage, OutboundMessage, Outbou
 from kiosk.models import QueueAction as A
 from kiosk.outbox.enqueue import enqueue_coverage_accepted
 from tests.admin.queue.queue_builders import Queued, coordinator, queue_patient
+from tests.admin.review_builders import card_waiting_for_review
 from tests.builders import audit_events, book_patient
 from tests.interface_engine import (
     SILENCE_TIMEOUT_SECONDS,
@@ -78,19 +79,10 @@ def test_an_arrival_reaches_the_engine_with_appointment_mrn_and_status(
 def test_an_accepted_card_reaches_the_engine_as_adt_a08_with_in1(
     outbound_app: Flask, engine: FakeInterfaceEngine
 ) -> None:
-    booked = book_patient(outbound_app, mrn="TEST-0777")
+    card_id = card_waiting_for_review(outbound_app, mrn="TEST-0777")
     with outbound_app.app_context():
-        card = InsuranceCoverage(
-            patient_id=booked.patient_id,
-            payer="",
-            member_id="NEW0001",
-            source="kiosk",
-            needs_review=True,
-        )
-        db.session.add(card)
-        db.session.commit()
         accept_card(
-            card.id, CardDetails("Example Health", "NEW0001", "G-1"), staff_id=coordinator()
+            card_id, CardDetails("Example Health", "NEW0001", "G-1"), staff_id=coordinator()
         )
     deliver_due(outbound_app)
     [message] = engine.messages
