@@ -5,6 +5,8 @@ rejection, leave in order per appointment, and two workers at once never send on
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 from datetime import timedelta
 
@@ -212,23 +214,26 @@ def test_two_workers_at_once_never_send_one_message_twice(
         assert {row.state for row in messages()} == {OutboundState.SENT}
 
 
-def test_the_worker_sends_until_asked_to_stop(
+def test_the_send_command_sends_until_sigterm(
     outbound_app: Flask, engine: FakeInterfaceEngine
 ) -> None:
     arrived_with_hospital_id(outbound_app)
-    stop = threading.Event()
+    reached = threading.Event()
 
-    def run() -> None:
-        with outbound_app.app_context():
-            InterfaceWorker(current_settings()).run(stop)
+    def stop_once_delivered() -> None:
+        with engine.lock:
+            if engine.lock.wait_for(lambda: bool(engine.messages), 20):
+                reached.set()
+        os.kill(os.getpid(), signal.SIGTERM)
 
-    thread = threading.Thread(target=run)
-    thread.start()
-    with engine.lock:
-        reached = engine.lock.wait_for(lambda: bool(engine.messages), 10)
-    stop.set()
-    thread.join(10)
-    assert reached and not thread.is_alive()
+    previous_handler = signal.getsignal(signal.SIGTERM)
+    stopper = threading.Thread(target=stop_once_delivered)
+    stopper.start()
+    result = outbound_app.test_cli_runner().invoke(args=["interfaces", "send"])
+    stopper.join()
+    assert result.exit_code == 0, result.output
+    assert "Interface worker stopped." in result.output
+    assert reached.is_set() and signal.getsignal(signal.SIGTERM) == previous_handler
 
 
 def test_the_send_command_sends_what_is_due_and_needs_a_configured_engine(
