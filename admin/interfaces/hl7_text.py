@@ -42,8 +42,13 @@ def escape(value: str) -> str:
 
 
 def field(*components: str) -> str:
-    """A field of escaped components, trailing empty ones left out."""
-    return COMPONENT_SEPARATOR.join(escape(component) for component in components).rstrip(
+    """A field of escaped components, trailing empty ones left out.
+
+    Spaces around a value are dropped: they are never data (a name, an id), and at the end of
+    a segment a receiver's parser would drop them anyway, so the value would differ by where
+    its field happens to stand.
+    """
+    return COMPONENT_SEPARATOR.join(escape(component.strip()) for component in components).rstrip(
         COMPONENT_SEPARATOR
     )
 

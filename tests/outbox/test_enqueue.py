@@ -104,29 +104,34 @@ def test_a_check_in_that_is_rolled_back_queues_nothing(outbound_app: Flask) -> N
     assert reported(outbound_app) == [("SIU^S14", appointment_id, ARRIVED)]
 
 
-@pytest.mark.parametrize(
-    ("actions", "statuses"),
-    [
-        ([A.CALL, A.ROOMED, A.DONE], [IN_ROOM, DONE]),
-        ([A.CALL, A.RECALL, A.DONE], [DONE]),
-        ([A.NO_SHOW], [NO_SHOW]),
-        ([A.CALL, A.NO_SHOW, A.REQUEUE], [NO_SHOW, ARRIVED]),
-        ([A.CALL, A.ROOMED, A.UNDO], [IN_ROOM, ARRIVED]),
-        ([A.CALL, A.UNDO], []),
-    ],
-)
+# Each patient's actions, and the statuses they report after the arrival: a call or a recall
+# leaves the appointment as it is, and an undo reports the status it restores.
+ACTION_RUNS: list[tuple[list[QueueAction], list[str]]] = [
+    ([A.CALL, A.ROOMED, A.DONE], [IN_ROOM, DONE]),
+    ([A.CALL, A.RECALL, A.DONE], [DONE]),
+    ([A.CALL, A.NO_SHOW, A.REQUEUE], [NO_SHOW, ARRIVED]),
+    ([A.CALL, A.ROOMED, A.UNDO], [IN_ROOM, ARRIVED]),
+    ([A.CALL, A.UNDO], []),
+]
+
+
 def test_each_queue_action_that_moves_the_appointment_queues_its_status(
-    outbound_app: Flask, actions: list[QueueAction], statuses: list[str]
+    outbound_app: Flask,
 ) -> None:
-    queued = queue_patient(outbound_app)
+    patients = [queue_patient(outbound_app, number) for number in range(1, len(ACTION_RUNS) + 1)]
     with outbound_app.app_context():
-        for action in actions:
-            if action is A.UNDO:
-                undo_last_action(queued.ticket_id, staff_id=coordinator())
-            else:
-                apply_action(queued.ticket_id, action, staff_id=coordinator(), destination="Desk 3")
-    after_arrival = [status for _, _, status in reported(outbound_app)][1:]
-    assert after_arrival == statuses
+        for queued, (actions, _) in zip(patients, ACTION_RUNS, strict=True):
+            for action in actions:
+                if action is A.UNDO:
+                    undo_last_action(queued.ticket_id, staff_id=coordinator())
+                else:
+                    apply_action(
+                        queued.ticket_id, action, staff_id=coordinator(), destination="Desk 3"
+                    )
+    messages = reported(outbound_app)
+    for queued, (_, statuses) in zip(patients, ACTION_RUNS, strict=True):
+        of_patient = [status for _, to, status in messages if to == queued.appointment_id]
+        assert of_patient == [ARRIVED, *statuses]
 
 
 def test_adt_a10_reports_arrivals_only(outbound_app: Flask) -> None:
@@ -142,23 +147,22 @@ def test_adt_a10_reports_arrivals_only(outbound_app: Flask) -> None:
     ]
 
 
-@pytest.mark.parametrize("payer_typed", ["", "Example Health"])
-def test_an_accepted_or_corrected_card_queues_an_adt_a08(
-    outbound_app: Flask, payer_typed: str
+def test_accepted_and_corrected_cards_queue_an_adt_a08_and_a_rejected_one_nothing(
+    outbound_app: Flask,
 ) -> None:
-    card_id = card_waiting_for_review(outbound_app)
+    as_read, corrected, rejected = (
+        card_waiting_for_review(outbound_app, mrn=f"TEST-{number:04d}") for number in (1, 2, 3)
+    )
     with outbound_app.app_context():
-        accept_card(card_id, CardDetails(payer_typed, "NEW0001", ""), staff_id=coordinator())
-        [message] = outbox()
-        assert (message.kind, message.message_type) == (OutboundKind.COVERAGE_ACCEPTED, "ADT^A08")
-        assert message.coverage_id == card_id and message.appointment_id is None
-
-
-def test_a_rejected_card_queues_nothing(outbound_app: Flask) -> None:
-    card_id = card_waiting_for_review(outbound_app)
-    with outbound_app.app_context():
-        reject_card(card_id, Rejection("unreadable", ""), staff_id=coordinator())
-        assert outbox() == []
+        accept_card(as_read, CardDetails("", "NEW0001", ""), staff_id=coordinator())
+        accept_card(corrected, CardDetails("Example Health", "NEW0001", ""), staff_id=coordinator())
+        reject_card(rejected, Rejection("unreadable", ""), staff_id=coordinator())
+        queued = outbox()
+        assert [(m.kind, m.message_type, m.coverage_id) for m in queued] == [
+            (OutboundKind.COVERAGE_ACCEPTED, "ADT^A08", as_read),
+            (OutboundKind.COVERAGE_ACCEPTED, "ADT^A08", corrected),
+        ]
+        assert {m.appointment_id for m in queued} == {None}
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,8 @@ def test_a_failed_message_is_shown_with_its_reason_and_no_patient_data(
 ) -> None:
     message_id = failed_message(outbound_app, engine)
     queue_patient(outbound_app, 2)  # a second arrival, still waiting
-    page = signed_in(outbound_app).get(SCREEN)
+    admin = signed_in(outbound_app)
+    page = admin.get(SCREEN)
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert (count_of(text, "pending"), count_of(text, "sent"), count_of(text, "failed")) == (
@@ -79,6 +80,10 @@ def test_a_failed_message_is_shown_with_its_reason_and_no_patient_data(
     for private in ("Test1", "Patient1", "TEST-0001", "Test2", "TEST-0002", "R-001", "R-002"):
         assert private not in text
     assert 'href="/staff/interfaces/"' in text  # in the staff navigation
+    choose_spanish(admin)
+    spanish = admin.get(SCREEN).get_data(as_text=True)
+    assert '<html lang="es"' in spanish
+    assert "Mensajes con error" in spanish and "Enviar de nuevo" in spanish
 
 
 def test_send_again_queues_it_once_and_it_is_delivered(
@@ -129,20 +134,10 @@ def test_an_unknown_or_outdated_message_is_refused_clearly(
         assert message is not None and message.state is OutboundState.FAILED
 
 
-def test_the_screen_in_spanish(outbound_app: Flask, engine: FakeInterfaceEngine) -> None:
-    failed_message(outbound_app, engine)
-    admin = signed_in(outbound_app)
-    choose_spanish(admin)
-    text = admin.get(SCREEN).get_data(as_text=True)
-    assert '<html lang="es"' in text
-    assert "Mensajes con error" in text and "Enviar de nuevo" in text
-
-
-def test_coordinators_are_refused(outbound_app: Flask) -> None:
-    assert signed_in(outbound_app, StaffRoleName.COORDINATOR).get(SCREEN).status_code == 403
-
-
-def test_without_an_interface_the_screen_says_so(app: Flask) -> None:
+def test_without_an_interface_the_screen_says_so_and_coordinators_are_refused(
+    app: Flask,
+) -> None:
+    assert signed_in(app, StaffRoleName.COORDINATOR).get(SCREEN).status_code == 403
     text = signed_in(app).get(SCREEN).get_data(as_text=True)
     assert "No interface engine is configured" in text
     assert count_of(text, "failed") == 0
