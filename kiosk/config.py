@@ -182,6 +182,8 @@ DEFAULTS: dict[str, Any] = {
     # still "sending" belonged to a worker that died.
     "HL7_POLL_SECONDS": 1.0,
     "HL7_LEASE_SECONDS": 120.0,
+    # Days a delivered message's row is kept (`flask housekeeping`); failed ones stay until sent.
+    "HL7_SENT_RETENTION_DAYS": 30,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # PostgreSQL connection pool, per worker process (see database_pool_options). A request may
     # hold two connections at once (its ORM session, and the session purge on its own), so

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from admin.interfaces import cli, views
+from admin.interfaces import cli, retention, views
 from admin.interfaces.settings import check_configuration
+from kiosk.shell.housekeeping import housekeeping_task
 
 
 def init_app(app: Flask) -> None:
-    """Check the interface settings, register the screen and `flask interfaces`."""
+    """Check the interface settings, register the screen, `flask interfaces` and the outbox's
+    retention task of `flask housekeeping`."""
     check_configuration(app.config)
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.interfaces_group)
+    housekeeping_task(retention.forget_delivered_messages)

@@ -24,6 +24,7 @@ from admin.review.cards import accept_card
 from kiosk.extensions import db
 from kiosk.models import Appointment, InsuranceCoverage, OutboundMessage, OutboundState
 from kiosk.models import QueueAction as A
+from kiosk.models.types import utcnow
 from kiosk.outbox.enqueue import enqueue_coverage_accepted
 from tests.admin.queue.queue_builders import Queued, coordinator, queue_patient
 from tests.admin.review_builders import card_waiting_for_review
@@ -286,3 +287,30 @@ def test_backoff_doubles_up_to_its_cap() -> None:
     )
     delays = [backoff_delay(attempts, settings).total_seconds() for attempts in range(1, 6)]
     assert delays == [5, 10, 20, 30, 30]
+
+
+def test_housekeeping_deletes_delivered_messages_after_their_retention_only(
+    outbound_app: Flask, engine: FakeInterfaceEngine
+) -> None:
+    arrived_with_hospital_id(outbound_app, 1)
+    arrived_with_hospital_id(outbound_app, 2)
+    engine.answer_next(Answer.ACCEPT, Answer.REJECT)
+    deliver_due(outbound_app)
+    arrived_with_hospital_id(outbound_app, 3)
+    deliver_due(outbound_app)
+    with outbound_app.app_context():
+        old_delivered, old_failed, recent = (message.id for message in messages())
+        long_ago = utcnow() - timedelta(days=31)
+        db.session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id.in_((old_delivered, old_failed)))
+            .values(acked_at=long_ago, created_at=long_ago)
+        )
+        db.session.commit()
+    result = outbound_app.test_cli_runner().invoke(args=["housekeeping"])
+    assert "1 delivered HL7 message(s) older than 30 day(s) deleted." in result.output
+    with outbound_app.app_context():
+        assert [(m.id, m.state) for m in messages()] == [
+            (old_failed, OutboundState.FAILED),
+            (recent, OutboundState.SENT),
+        ]
