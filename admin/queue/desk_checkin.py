@@ -2,9 +2,9 @@
 
 The appointment becomes arrived, its code is spent, the department's next ticket is issued by
 the kiosk's own `issue_ticket`, the check-in row is written and the arrival is queued for the
-hospital's interface engine, all in one transaction. The
-database's one-check-in-per-appointment rule settles a race with a kiosk (or a colleague): the
-slower one is refused and nothing is written twice. No receipt is printed here: the desk hands
+hospital's interface engine, all in one transaction. The database's
+one-check-in-per-appointment rule settles a race with a kiosk (or a colleague): the slower one
+is refused and nothing is written twice. No receipt is printed here: the desk hands
 the number over, or reprints it on a printer of its choice.
 """
 

@@ -2,10 +2,10 @@
 
 Appointment marked arrived, check-in row, queue ticket, new insurance and consent, contact
 changes for review, the ticket's print job, the message to the hospital's interface engine and
-the audit events are committed together or not
-at all: a committed check-in always has its ticket queued, and a failed one leaves nothing
-behind. The unique check-in per appointment makes a double tap or two kiosks at once safe: the
-second one is told it is already done.
+the audit events are committed together or not at all: a committed check-in always has its
+ticket and its message queued, and a failed one leaves nothing behind. The unique check-in
+per appointment makes a double tap or two kiosks at once safe: the second one is told it is
+already done.
 """
 
 from __future__ import annotations
