@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from admin import access, auth, cli, closures, home, printers, reports, review
+from admin import access, auth, cli, closures, home, interfaces, printers, reports, review
 
 
 def init_app(app: Flask) -> None:
@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     printers.init_app(app)
     reports.init_app(app)
     closures.init_app(app)
+    interfaces.init_app(app)
     register_waiting_room_boards(app)
 
 

@@ -157,6 +157,33 @@ DEFAULTS: dict[str, Any] = {
     "PRINT_RECEIPTS_FOLDER": "",
     # How often `flask print-worker --all` looks for printers of newly enrolled kiosks.
     "PRINT_DISCOVERY_SECONDS": 60.0,
+    # Outbound HL7 v2 to the hospital's interface engine (kiosk.outbox, admin.interfaces):
+    # `mllp://host:port`. Empty: no interface, and nothing is queued for one (a message queued
+    # with nowhere to go would only pile up; switching the interface on starts from that moment).
+    "HL7_OUTBOUND_URL": "",
+    # What an arrival and a queue change become: "SIU^S14" (the appointment with its new filler
+    # status: Arrived, Started, Complete, Noshow) or "ADT^A10" (patient arriving; only arrivals
+    # are sent, since A10 has no way to say roomed, done or no-show).
+    "HL7_ARRIVAL_MESSAGE": "SIU^S14",
+    # MSH-3/4 and MSH-5/6: who sends and who receives (empty facility: the facility's name).
+    "HL7_SENDING_APPLICATION": "LOBBY",
+    "HL7_SENDING_FACILITY": "",
+    "HL7_RECEIVING_APPLICATION": "",
+    "HL7_RECEIVING_FACILITY": "",
+    # Connect and read timeout for each message (the engine answers with an ACK after storing).
+    "HL7_TIMEOUT_SECONDS": 10.0,
+    # After this many attempts (or at once on an AR rejection) a message is failed and shown on
+    # the staff Interfaces screen, where it can be sent again.
+    "HL7_MAX_ATTEMPTS": 8,
+    # Retry n waits base * 2**(n-1) seconds, at most the cap: 5, 10, 20 ... 300 s.
+    "HL7_BACKOFF_BASE_SECONDS": 5.0,
+    "HL7_BACKOFF_CAP_SECONDS": 300.0,
+    # How often an idle `flask interfaces send` looks for due messages, and when a message
+    # still "sending" belonged to a worker that died.
+    "HL7_POLL_SECONDS": 1.0,
+    "HL7_LEASE_SECONDS": 120.0,
+    # Days a delivered message's row is kept (`flask housekeeping`); failed ones stay until sent.
+    "HL7_SENT_RETENTION_DAYS": 30,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # PostgreSQL connection pool, per worker process (see database_pool_options). A request may
     # hold two connections at once (its ORM session, and the session purge on its own), so

@@ -31,6 +31,7 @@ from kiosk.models import (
     QueueTicketStatus,
 )
 from kiosk.models.types import utcnow
+from kiosk.outbox.enqueue import enqueue_appointment_status
 
 DESTINATION_MAX_LENGTH = 40
 
@@ -186,7 +187,8 @@ def move_appointment(
     state: TicketState, before: AppointmentStatus | None, after: AppointmentStatus | None
 ) -> None:
     """Bring the appointment along (only from `before`, so a cancellation that slipped in
-    between is never overwritten)."""
+    between is never overwritten), and queue its new status for the hospital's interface
+    engine in the same transaction."""
     if state.appointment is None or after is None or before is None or before is after:
         return
     moved = db.session.execute(
@@ -199,6 +201,7 @@ def move_appointment(
         label = state.ticket.label
         db.session.rollback()
         raise changed_meanwhile(label)
+    enqueue_appointment_status(state.appointment, after)
 
 
 def new_event(

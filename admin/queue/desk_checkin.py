@@ -1,9 +1,10 @@
 """Checking a patient in at the desk: the same arrival as at a kiosk, marked "desk".
 
 The appointment becomes arrived, its code is spent, the department's next ticket is issued by
-the kiosk's own `issue_ticket` and the check-in row is written, all in one transaction. The
-database's one-check-in-per-appointment rule settles a race with a kiosk (or a colleague): the
-slower one is refused and nothing is written twice. No receipt is printed here: the desk hands
+the kiosk's own `issue_ticket`, the check-in row is written and the arrival is queued for the
+hospital's interface engine, all in one transaction. The database's
+one-check-in-per-appointment rule settles a race with a kiosk (or a colleague): the slower one
+is refused and nothing is written twice. No receipt is printed here: the desk hands
 the number over, or reprints it on a printer of its choice.
 """
 
@@ -24,6 +25,7 @@ from kiosk.extensions import db
 from kiosk.facility import local_date
 from kiosk.models import Appointment, AppointmentStatus, ArrivalChannel, CheckIn
 from kiosk.models.types import utcnow
+from kiosk.outbox.enqueue import enqueue_appointment_status
 from kiosk.tokens import new_token
 
 
@@ -74,6 +76,7 @@ def check_in_at_desk(
     try:
         appointment.status = AppointmentStatus.ARRIVED
         mark_code_used(appointment)
+        enqueue_appointment_status(appointment, AppointmentStatus.ARRIVED)
         ticket = issue_ticket(appointment.department, local_date(now), lang, token)
         check_in = CheckIn(
             appointment_id=appointment.id,

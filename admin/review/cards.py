@@ -27,6 +27,7 @@ from kiosk.checkin.audit import record_audit
 from kiosk.extensions import db
 from kiosk.models import InsuranceCoverage, Patient
 from kiosk.models.types import utcnow
+from kiosk.outbox.enqueue import enqueue_coverage_accepted
 from kiosk.uploads.card_images import RejectedPhoto, sanitise_card_photo
 from kiosk.uploads.secure_store import SecureStoreError, store_for
 
@@ -142,7 +143,8 @@ def _decide(
     reason: str | None = None,
     **values: str,
 ) -> None:
-    """Record the decision if nobody did first (one conditional UPDATE), with its audit."""
+    """Record the decision if nobody did first (one conditional UPDATE), with its audit; an
+    accepted (or corrected) card is queued for the billing office in the same transaction."""
     now: datetime = utcnow()
     result = db.session.execute(
         update(InsuranceCoverage)
@@ -165,4 +167,6 @@ def _decide(
     if reason is not None:
         detail["reason"] = reason
     record_audit("insurance_reviewed", kiosk_id=None, patient_id=found.patient.id, **detail)
+    if outcome in ("accepted", "corrected"):
+        enqueue_coverage_accepted(found.coverage)
     db.session.commit()

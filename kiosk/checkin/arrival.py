@@ -1,10 +1,11 @@
 """The one transaction that turns a patient's answers into an arrival.
 
 Appointment marked arrived, check-in row, queue ticket, new insurance and consent, contact
-changes for review, the ticket's print job and the audit events are committed together or not
-at all: a committed check-in always has its ticket queued, and a failed one leaves nothing
-behind. The unique check-in per appointment makes a double tap or two kiosks at once safe: the
-second one is told it is already done.
+changes for review, the ticket's print job, the message to the hospital's interface engine and
+the audit events are committed together or not at all: a committed check-in always has its
+ticket and its message queued, and a failed one leaves nothing behind. The unique check-in
+per appointment makes a double tap or two kiosks at once safe: the second one is told it is
+already done.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from kiosk.models import (
     Patient,
     QueueTicket,
 )
+from kiosk.outbox.enqueue import enqueue_appointment_status
 from kiosk.printing.profiles import printer_profile
 from kiosk.printing.queue import enqueue_receipt
 from kiosk.printing.receipt import Receipt
@@ -254,6 +256,7 @@ def check_in_appointments(
         for appointment in appointments:
             appointment.status = AppointmentStatus.ARRIVED
             mark_code_used(appointment)
+            enqueue_appointment_status(appointment, AppointmentStatus.ARRIVED)
             issued.append(
                 ticket_for(
                     appointment.department, patient_id, appointment.id, flow.insurance, arrival

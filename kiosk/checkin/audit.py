@@ -30,6 +30,7 @@ AUDIT_DETAIL_KEYS: dict[str, str] = {
     "channel": "where a patient checked in: 'kiosk' or 'desk'",
     "matches": "how many rows a staff search found (never what was searched for)",
     "alert_id": "the kiosk alert acknowledged or resolved",
+    "outbound_message": "the outbox row of an HL7 message sent to the hospital's interface engine",
 }
 # Identifier-like tokens only: no spaces, no accents, nothing long enough to be a free-text value.
 TOKEN = re.compile(r"[A-Za-z0-9_.:-]{0,40}")

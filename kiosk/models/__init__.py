@@ -5,6 +5,7 @@ from kiosk.models.alerts import KioskAlert, KioskAlertKind
 from kiosk.models.closures import ClosureReason, FloorplanClosure
 from kiosk.models.devices import Board, EnrolledDevice, Kiosk
 from kiosk.models.floorplans import FloorplanVersion
+from kiosk.models.outbox import OutboundKind, OutboundMessage, OutboundState
 from kiosk.models.patients import (
     Appointment,
     AppointmentStatus,
@@ -56,6 +57,9 @@ __all__ = [
     "KioskSession",
     "LookupAttempt",
     "LookupThrottle",
+    "OutboundKind",
+    "OutboundMessage",
+    "OutboundState",
     "Patient",
     "PhoneRouteLink",
     "PrintJob",

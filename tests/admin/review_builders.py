@@ -98,6 +98,23 @@ def arrival_with_new_card(
     )
 
 
+def card_waiting_for_review(app: Flask, *, mrn: str = "TEST-0001") -> int:
+    """The id of a card photographed at a kiosk (member ID typed, insurance company left for the
+    coordinator to read), waiting for review: the row alone, without the kiosk visit."""
+    booked = book_patient(app, mrn=mrn)
+    with app.app_context():
+        card = InsuranceCoverage(
+            patient_id=booked.patient_id,
+            payer="",
+            member_id="NEW0001",
+            source="kiosk",
+            needs_review=True,
+        )
+        db.session.add(card)
+        db.session.commit()
+        return card.id
+
+
 def signed_in_reviewer(
     app: Flask, role: StaffRoleName = StaffRoleName.COORDINATOR, *, email: str = "", name: str = ""
 ) -> tuple[FlaskClient, StaffAccount]:

@@ -80,6 +80,8 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_closures.preview": FACILITY_ADMIN_ONLY,
     "admin_closures.confirm": FACILITY_ADMIN_ONLY,
     "admin_closures.lift": FACILITY_ADMIN_ONLY,
+    "admin_interfaces.interfaces": ADMINS,
+    "admin_interfaces.resend": ADMINS,
 }
 
 
