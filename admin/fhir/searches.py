@@ -1,0 +1,246 @@
+"""The FHIR searches the API answers, from query parameters to rows: appointments of one
+facility day (optionally of some statuses), and the cards coordinators accepted on one day.
+
+Parameters are checked strictly: an unknown, repeated or malformed one is refused with a
+message (`BadSearch`) instead of being ignored, because a search that silently dropped a
+misspelt `stauts` would hand a client every patient of the day. "The day" is the facility's
+calendar day (`FACILITY_TIMEZONE`), as on every other screen of Lobby.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
+from werkzeug.datastructures import MultiDict
+
+from admin.fhir.resources import SHARED_REVIEW_OUTCOMES, STATUS_CODES
+from kiosk.extensions import db
+from kiosk.models import Appointment, AppointmentStatus, CheckIn, InsuranceCoverage, Patient
+
+DAY = re.compile(r"(?:eq)?([0-9]{4}-[0-9]{2}-[0-9]{2})")
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+# Days the database and the time-zone arithmetic handle on every platform.
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+MAX_OFFSET = 1_000_000
+STATUS_BY_CODE = {code: status for status, code in STATUS_CODES.items()}
+JSON_FORMATS = frozenset({"json", "application/json", "application/fhir+json"})
+PAGING_PARAMETERS = frozenset({"_count", "_offset", "_format"})
+
+
+class BadSearch(Exception):
+    """A search parameter the API cannot use; `message` says which and how to fix it."""
+
+    def __init__(self, message: LazyString):
+        super().__init__("bad search parameter")
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which slice of the matches one response holds."""
+
+    count: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class AppointmentSearch:
+    """Appointments starting on `day`, of `statuses` (None: every status)."""
+
+    day: date
+    statuses: frozenset[AppointmentStatus] | None
+    page: Page
+
+    def parameters(self, offset: int) -> dict[str, str]:
+        """The query parameters that ask for this search from `offset` on (for paging links)."""
+        found = {"date": self.day.isoformat()}
+        if self.statuses is not None:
+            found["status"] = ",".join(
+                code for status, code in STATUS_CODES.items() if status in self.statuses
+            )
+        return {**found, "_count": str(self.page.count), "_offset": str(offset)}
+
+
+@dataclass(frozen=True)
+class CoverageSearch:
+    """Cards accepted or corrected on `day`."""
+
+    day: date
+    page: Page
+
+    def parameters(self, offset: int) -> dict[str, str]:
+        """The query parameters that ask for this search from `offset` on (for paging links)."""
+        return {
+            "date": self.day.isoformat(),
+            "_count": str(self.page.count),
+            "_offset": str(offset),
+        }
+
+
+def single_values(args: MultiDict[str, str], known: frozenset[str]) -> dict[str, str]:
+    """Each parameter's one value; refuses unknown and repeated parameters."""
+    for name in args:
+        if name not in known:
+            raise BadSearch(
+                _l(
+                    "Unknown search parameter %(name)s. This server understands: %(known)s.",
+                    name=name[:40],
+                    known=", ".join(sorted(known)),
+                )
+            )
+        if len(args.getlist(name)) > 1:
+            raise BadSearch(_l("Give %(name)s only once.", name=name))
+    return {name: args[name] for name in args}
+
+
+def parse_day(values: dict[str, str]) -> date:
+    """The `date` parameter: one day, `YYYY-MM-DD` (FHIR's `eq` prefix allowed)."""
+    if "date" not in values:
+        raise BadSearch(_l("date is required: the day, written YYYY-MM-DD."))
+    matched = DAY.fullmatch(values["date"])
+    try:
+        day = date.fromisoformat(matched[1]) if matched else None
+    except ValueError:
+        day = None
+    if day is None or not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise BadSearch(_l("date must be one day, written YYYY-MM-DD (for example 2026-03-10)."))
+    return day
+
+
+def parse_statuses(values: dict[str, str]) -> frozenset[AppointmentStatus] | None:
+    """The `status` parameter: FHIR codes separated by commas (any of them), or None."""
+    if "status" not in values:
+        return None
+    codes = values["status"].split(",")
+    if not all(code in STATUS_BY_CODE for code in codes):
+        raise BadSearch(
+            _l(
+                "status must be one or more of %(codes)s, separated by commas.",
+                codes=", ".join(STATUS_CODES.values()),
+            )
+        )
+    return frozenset(STATUS_BY_CODE[code] for code in codes)
+
+
+def whole_number(values: dict[str, str], name: str, default: int, maximum: int) -> int:
+    """A non-negative whole-number parameter up to `maximum`."""
+    raw = values.get(name)
+    if raw is None:
+        return default
+    if not WHOLE_NUMBER.fullmatch(raw) or int(raw) > maximum:
+        raise BadSearch(
+            _l("%(name)s must be a whole number from 0 to %(max)s.", name=name, max=maximum)
+        )
+    return int(raw)
+
+
+def parse_page(values: dict[str, str], page_size: int, max_page_size: int) -> Page:
+    """`_count` (0 asks for the total only) and `_offset`; `_format` may only ask for JSON."""
+    if values.get("_format", "json") not in JSON_FORMATS:
+        raise BadSearch(_l("_format must be json: this server answers in FHIR JSON only."))
+    return Page(
+        count=whole_number(values, "_count", min(page_size, max_page_size), max_page_size),
+        offset=whole_number(values, "_offset", 0, MAX_OFFSET),
+    )
+
+
+def parse_appointment_search(
+    args: MultiDict[str, str], *, page_size: int, max_page_size: int
+) -> AppointmentSearch:
+    """`GET /fhir/Appointment?date=…&status=…&_count=…&_offset=…`, checked."""
+    values = single_values(args, PAGING_PARAMETERS | {"date", "status"})
+    return AppointmentSearch(
+        parse_day(values), parse_statuses(values), parse_page(values, page_size, max_page_size)
+    )
+
+
+def parse_coverage_search(
+    args: MultiDict[str, str], *, page_size: int, max_page_size: int
+) -> CoverageSearch:
+    """`GET /fhir/Coverage?date=…&_count=…&_offset=…`, checked."""
+    values = single_values(args, PAGING_PARAMETERS | {"date"})
+    return CoverageSearch(parse_day(values), parse_page(values, page_size, max_page_size))
+
+
+def day_bounds(day: date, timezone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The facility day as [first instant, first instant of the next day)."""
+    return (
+        datetime.combine(day, time.min, tzinfo=timezone),
+        datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone),
+    )
+
+
+def total_of(query: Select[*tuple[Any, ...]]) -> int:
+    """How many rows `query` matches in all."""
+    return int(db.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+
+@dataclass(frozen=True)
+class AppointmentMatches:
+    """One page of appointments with their check-ins, and how many matched in all."""
+
+    total: int
+    rows: list[tuple[Appointment, CheckIn | None]]
+
+
+def with_check_ins() -> Select[Appointment, CheckIn]:
+    """Appointments, each with its check-in where there is one."""
+    return select(Appointment, CheckIn).outerjoin(CheckIn, CheckIn.appointment_id == Appointment.id)
+
+
+def appointments_on(search: AppointmentSearch, timezone: ZoneInfo) -> AppointmentMatches:
+    """The appointments of the search's page, in order of their start."""
+    start, end = day_bounds(search.day, timezone)
+    query = with_check_ins().where(Appointment.starts_at >= start, Appointment.starts_at < end)
+    if search.statuses is not None:
+        query = query.where(Appointment.status.in_(sorted(search.statuses)))
+    rows = db.session.execute(
+        query.order_by(Appointment.starts_at, Appointment.id)
+        .offset(search.page.offset)
+        .limit(search.page.count)
+    )
+    return AppointmentMatches(total_of(query), [(row[0], row[1]) for row in rows])
+
+
+def appointment_by_id(appointment_id: str) -> tuple[Appointment, CheckIn | None] | None:
+    """One appointment by the id the API gives it, with its check-in; None if there is none
+    (ids are whole numbers; anything else names nothing)."""
+    if not WHOLE_NUMBER.fullmatch(appointment_id):
+        return None
+    row = db.session.execute(with_check_ins().where(Appointment.id == int(appointment_id))).first()
+    return None if row is None else (row[0], row[1])
+
+
+@dataclass(frozen=True)
+class CoverageMatches:
+    """One page of decided cards with their patients, and how many matched in all."""
+
+    total: int
+    rows: list[tuple[InsuranceCoverage, Patient]]
+
+
+def coverages_on(search: CoverageSearch, timezone: ZoneInfo) -> CoverageMatches:
+    """The cards accepted or corrected on the search's day, in the order they were decided."""
+    start, end = day_bounds(search.day, timezone)
+    query = (
+        select(InsuranceCoverage, Patient)
+        .join(Patient, Patient.id == InsuranceCoverage.patient_id)
+        .where(
+            InsuranceCoverage.review_outcome.in_(SHARED_REVIEW_OUTCOMES),
+            InsuranceCoverage.reviewed_at >= start,
+            InsuranceCoverage.reviewed_at < end,
+        )
+    )
+    rows = db.session.execute(
+        query.order_by(InsuranceCoverage.reviewed_at, InsuranceCoverage.id)
+        .offset(search.page.offset)
+        .limit(search.page.count)
+    )
+    return CoverageMatches(total_of(query), [(row[0], row[1]) for row in rows])
