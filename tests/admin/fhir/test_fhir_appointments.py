@@ -65,33 +65,37 @@ def test_a_kiosk_arrival_is_an_arrived_appointment_with_its_check_in(app: Flask)
         assert phi not in text
 
 
-@pytest.mark.parametrize(
-    ("actions", "fhir_status"),
-    [
-        ([], "arrived"),
-        ([QueueAction.CALL], "arrived"),
-        ([QueueAction.CALL, QueueAction.ROOMED], "checked-in"),
-        ([QueueAction.CALL, QueueAction.ROOMED, QueueAction.DONE], "fulfilled"),
-        ([QueueAction.NO_SHOW], "noshow"),
-        ([QueueAction.CALL, QueueAction.NO_SHOW, QueueAction.REQUEUE], "arrived"),
-    ],
-)
-def test_queue_changes_are_the_appointments_fhir_status(
-    app: Flask, actions: list[QueueAction], fhir_status: str
-) -> None:
-    queued = queue_patient(app)
-    with app.app_context():
-        for action in actions:
-            apply_action(queued.ticket_id, action, staff_id=coordinator(), destination="Room 4")
+# What coordinators did to a ticket checked in at the desk, and the status the EHR then reads.
+QUEUE_HISTORIES: list[tuple[list[QueueAction], str]] = [
+    ([], "arrived"),
+    ([QueueAction.CALL], "arrived"),
+    ([QueueAction.CALL, QueueAction.ROOMED], "checked-in"),
+    ([QueueAction.CALL, QueueAction.ROOMED, QueueAction.DONE], "fulfilled"),
+    ([QueueAction.NO_SHOW], "noshow"),
+    ([QueueAction.CALL, QueueAction.NO_SHOW, QueueAction.REQUEUE], "arrived"),
+]
+
+
+def test_queue_changes_are_the_appointments_fhir_status(app: Flask) -> None:
+    appointment_ids = []
+    for number, (actions, _status) in enumerate(QUEUE_HISTORIES, start=1):
+        queued = queue_patient(app, number)
+        appointment_ids.append(queued.appointment_id)
+        with app.app_context():
+            for action in actions:
+                apply_action(queued.ticket_id, action, staff_id=coordinator(), destination="R4")
     token = api_token(app)
+    client = app.test_client()
 
-    read = fhir_get(app.test_client(), f"/fhir/Appointment/{queued.appointment_id}", token)
-
-    assert read.status_code == 200
-    appointment = FhirAppointment.model_validate_json(read.get_data())
-    assert appointment.status == fhir_status
-    [arrival] = appointment.extension
-    assert {part.url: part for part in arrival.extension}["channel"].valueCode == "desk"
+    for appointment_id, (actions, fhir_status) in zip(
+        appointment_ids, QUEUE_HISTORIES, strict=True
+    ):
+        read = fhir_get(client, f"/fhir/Appointment/{appointment_id}", token)
+        assert read.status_code == 200
+        appointment = FhirAppointment.model_validate_json(read.get_data())
+        assert appointment.status == fhir_status, actions
+        [arrival] = appointment.extension
+        assert {part.url: part for part in arrival.extension}["channel"].valueCode == "desk"
 
 
 def test_the_status_filter_keeps_the_states_asked_for(app: Flask) -> None:
