@@ -171,16 +171,21 @@ def test_a_row_that_cannot_be_valid_is_left_out_and_logged_without_its_values(
         db.session.commit()
     token = api_token(app)
 
+    client = app.test_client()
     with caplog.at_level(logging.ERROR):
-        response = fhir_get(app.test_client(), f"/fhir/Appointment?date={today(app)}", token)
+        response = fhir_get(client, f"/fhir/Appointment?date={today(app)}", token)
+        read = fhir_get(client, f"/fhir/Appointment/{broken.appointment_id}", token)
 
     bundle = bundle_of(response)
     matched = [e.resource.id for e in bundle.entry if e.search.mode == "match"]
     [omitted] = [e.resource for e in bundle.entry if e.search.mode == "outcome"]
     assert matched == [str(good.appointment_id)]
     assert f"Appointment {broken.appointment_id}" in omitted.issue[0].diagnostics
-    [logged] = [r for r in caplog.records if "failed validation" in r.getMessage()]
-    assert f"Appointment/{broken.appointment_id}" in logged.reason  # type: ignore[attr-defined]
+    assert "went wrong on our side" in outcome_of(read, 500)
+    logged = [r for r in caplog.records if "failed validation" in r.getMessage()]
+    assert [record.reason for record in logged] == [  # type: ignore[attr-defined]
+        f"Appointment/{broken.appointment_id}: participant.1.actor.identifier.value"
+    ] * 2
     assert "Patient2" not in caplog.text and "TEST-0002" not in caplog.text
     with app.app_context():
         [disclosed] = audit_events("fhir_api_disclosed")
