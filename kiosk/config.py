@@ -212,11 +212,11 @@ DEFAULTS: dict[str, Any] = {
         # Staff sign-in steps, per address, in front of the per-account throttle.
         "security.login": "30 per minute",
         "security.two_factor_token_validation": "30 per minute",
-        # The FHIR read API, per integration client (an interface engine polls every few
-        # seconds; a nightly job pages through a day).
-        "fhir.search_appointments": "120 per minute",
+        # The FHIR read API, per integration client: a page of 100 resources costs the server
+        # about 0.1-0.2 s of CPU (bench/bench_fhir_search.py), one appointment a few ms.
+        "fhir.search_appointments": "60 per minute",
         "fhir.read_appointment": "300 per minute",
-        "fhir.search_coverage": "120 per minute",
+        "fhir.search_coverage": "60 per minute",
     },
 }
 
