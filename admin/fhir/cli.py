@@ -4,6 +4,7 @@ and `flask arrivals export` (a day's arrivals as the same FHIR Bundle the API se
 from __future__ import annotations
 
 import getpass
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -21,9 +22,9 @@ api_client_group = AppGroup("api-client", help="Manage the FHIR API's integratio
 arrivals_group = AppGroup("arrivals", help="Arrivals for the hospital's systems.")
 
 
-def moment(value: object) -> str:
+def moment(value: datetime | None) -> str:
     """A stored time for a listing, or "never"."""
-    return value.isoformat(timespec="seconds") if hasattr(value, "isoformat") else "never"
+    return value.isoformat(timespec="seconds") if value is not None else "never"
 
 
 @api_client_group.command("create")
