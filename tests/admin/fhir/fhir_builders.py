@@ -4,7 +4,6 @@ every resource validates)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
@@ -69,9 +68,3 @@ def outcome_of(response: TestResponse, status: int) -> str:
     [issue] = outcome.issue
     assert issue.severity == "error"
     return str(issue.diagnostics)
-
-
-def raw_json(response: TestResponse) -> dict[str, Any]:
-    """The response body as plain JSON, to look for what must not be there."""
-    parsed: dict[str, Any] = json.loads(response.get_data())
-    return parsed

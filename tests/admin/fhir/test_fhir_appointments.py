@@ -14,13 +14,12 @@ from sqlalchemy import update
 
 from admin.queue.actions import apply_action
 from kiosk.extensions import db
-from kiosk.models import Appointment, AppointmentStatus, Department, QueueAction
+from kiosk.models import Appointment, AppointmentStatus, Department, Patient, QueueAction
 from tests.admin.fhir.fhir_builders import (
     api_token,
     bundle_of,
     fhir_get,
     outcome_of,
-    raw_json,
     resources_of,
     today,
 )
@@ -215,14 +214,21 @@ def test_every_read_is_audited_per_client_and_per_patient(app: Flask) -> None:
     assert all(event.detail["resource"] == "Appointment" for event in disclosures)
 
 
-def test_a_cancelled_appointment_is_cancelled(app: Flask) -> None:
+def test_a_cancelled_appointment_of_a_patient_without_mrn(app: Flask) -> None:
     booked = book_patient(app)
     with app.app_context():
         db.session.execute(update(Appointment).values(status=AppointmentStatus.CANCELLED))
+        db.session.execute(update(Patient).values(mrn=None))
         db.session.commit()
     token = api_token(app)
 
     response = fhir_get(app.test_client(), f"/fhir/Appointment/{booked.appointment_ids[0]}", token)
 
-    assert raw_json(response)["status"] == "cancelled"
-    assert "extension" not in raw_json(response)
+    appointment = FhirAppointment.model_validate_json(response.get_data())
+    assert appointment.status == "cancelled"
+    assert appointment.extension is None
+    patient = appointment.participant[0].actor
+    assert (patient.identifier.system, patient.identifier.value) == (
+        "urn:lobby:patient",
+        str(booked.patient_id),
+    )
