@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from admin.fhir.bundles import Answer, searchset  # noqa: E402
 from admin.fhir.clients import create_client  # noqa: E402
-from admin.fhir.searches import AppointmentSearch, Page, day_bounds  # noqa: E402
+from admin.fhir.matches import day_bounds  # noqa: E402
+from admin.fhir.searches import AppointmentSearch, Page  # noqa: E402
 from admin.fhir.searchsets import (  # noqa: E402
     appointment_candidate,
     appointment_searchset,

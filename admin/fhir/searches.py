@@ -1,5 +1,6 @@
-"""The FHIR searches the API answers, from query parameters to rows: appointments of one
-facility day (optionally of some statuses), and the cards coordinators accepted on one day.
+"""The FHIR searches the API answers, from query parameters to what to look for: appointments
+of one facility day (optionally of some statuses), and the cards coordinators accepted on one
+day (`admin.fhir.matches` finds the rows).
 
 Parameters are checked strictly: an unknown, repeated or malformed one is refused with a
 message (`BadSearch`) instead of being ignored, because a search that silently dropped a
@@ -11,18 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
 from werkzeug.datastructures import MultiDict
 
-from admin.fhir.resources import SHARED_REVIEW_OUTCOMES, STATUS_CODES
-from kiosk.extensions import db
-from kiosk.models import Appointment, AppointmentStatus, CheckIn, InsuranceCoverage, Patient
+from admin.fhir.resources import STATUS_CODES
+from kiosk.models import AppointmentStatus
 
 DAY = re.compile(r"(?:eq)?([0-9]{4}-[0-9]{2}-[0-9]{2})")
 WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
@@ -167,80 +164,3 @@ def parse_coverage_search(
     """`GET /fhir/Coverage?date=…&_count=…&_offset=…`, checked."""
     values = single_values(args, PAGING_PARAMETERS | {"date"})
     return CoverageSearch(parse_day(values), parse_page(values, page_size, max_page_size))
-
-
-def day_bounds(day: date, timezone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The facility day as [first instant, first instant of the next day)."""
-    return (
-        datetime.combine(day, time.min, tzinfo=timezone),
-        datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone),
-    )
-
-
-def total_of(query: Select[*tuple[Any, ...]]) -> int:
-    """How many rows `query` matches in all."""
-    return int(db.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-
-
-@dataclass(frozen=True)
-class AppointmentMatches:
-    """One page of appointments with their check-ins, and how many matched in all."""
-
-    total: int
-    rows: list[tuple[Appointment, CheckIn | None]]
-
-
-def with_check_ins() -> Select[Appointment, CheckIn]:
-    """Appointments, each with its check-in where there is one."""
-    return select(Appointment, CheckIn).outerjoin(CheckIn, CheckIn.appointment_id == Appointment.id)
-
-
-def appointments_on(search: AppointmentSearch, timezone: ZoneInfo) -> AppointmentMatches:
-    """The appointments of the search's page, in order of their start."""
-    start, end = day_bounds(search.day, timezone)
-    query = with_check_ins().where(Appointment.starts_at >= start, Appointment.starts_at < end)
-    if search.statuses is not None:
-        query = query.where(Appointment.status.in_(sorted(search.statuses)))
-    rows = db.session.execute(
-        query.order_by(Appointment.starts_at, Appointment.id)
-        .offset(search.page.offset)
-        .limit(search.page.count)
-    )
-    return AppointmentMatches(total_of(query), [(row[0], row[1]) for row in rows])
-
-
-def appointment_by_id(appointment_id: str) -> tuple[Appointment, CheckIn | None] | None:
-    """One appointment by the id the API gives it, with its check-in; None if there is none
-    (ids are whole numbers; anything else names nothing)."""
-    if not WHOLE_NUMBER.fullmatch(appointment_id):
-        return None
-    row = db.session.execute(with_check_ins().where(Appointment.id == int(appointment_id))).first()
-    return None if row is None else (row[0], row[1])
-
-
-@dataclass(frozen=True)
-class CoverageMatches:
-    """One page of decided cards with their patients, and how many matched in all."""
-
-    total: int
-    rows: list[tuple[InsuranceCoverage, Patient]]
-
-
-def coverages_on(search: CoverageSearch, timezone: ZoneInfo) -> CoverageMatches:
-    """The cards accepted or corrected on the search's day, in the order they were decided."""
-    start, end = day_bounds(search.day, timezone)
-    query = (
-        select(InsuranceCoverage, Patient)
-        .join(Patient, Patient.id == InsuranceCoverage.patient_id)
-        .where(
-            InsuranceCoverage.review_outcome.in_(SHARED_REVIEW_OUTCOMES),
-            InsuranceCoverage.reviewed_at >= start,
-            InsuranceCoverage.reviewed_at < end,
-        )
-    )
-    rows = db.session.execute(
-        query.order_by(InsuranceCoverage.reviewed_at, InsuranceCoverage.id)
-        .offset(search.page.offset)
-        .limit(search.page.count)
-    )
-    return CoverageMatches(total_of(query), [(row[0], row[1]) for row in rows])

@@ -8,14 +8,9 @@ from urllib.parse import urlencode
 from flask import current_app
 
 from admin.fhir.bundles import Answer, Candidate, searchset
+from admin.fhir.matches import appointments_on, coverages_on
 from admin.fhir.resources import IdentifierSystems, appointment_resource, coverage_resource
-from admin.fhir.searches import (
-    AppointmentSearch,
-    CoverageSearch,
-    Page,
-    appointments_on,
-    coverages_on,
-)
+from admin.fhir.searches import AppointmentSearch, CoverageSearch, Page
 from kiosk.facility import facility_timezone
 from kiosk.models import Appointment, CheckIn, InsuranceCoverage, Patient
 from kiosk.shell.links import public_url

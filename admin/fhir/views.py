@@ -15,7 +15,6 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.resource import Resource
 from flask import Blueprint, Response, current_app, g, request
 from flask_babel import LazyString, force_locale
@@ -23,15 +22,11 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from admin.fhir.bundles import FHIR_JSON, Answer, Disclosed, built_or_none, operation_outcome
+from admin.fhir.capabilities import capability_statement
 from admin.fhir.clients import client_for_token
 from admin.fhir.disclosures import record_disclosures
-from admin.fhir.resources import FHIR_VERSION
-from admin.fhir.searches import (
-    BadSearch,
-    appointment_by_id,
-    parse_appointment_search,
-    parse_coverage_search,
-)
+from admin.fhir.matches import appointment_by_id
+from admin.fhir.searches import BadSearch, parse_appointment_search, parse_coverage_search
 from admin.fhir.searchsets import (
     appointment_candidate,
     appointment_searchset,
@@ -39,7 +34,6 @@ from admin.fhir.searchsets import (
     identifier_systems,
 )
 from kiosk.extensions import csrf
-from kiosk.shell.links import public_url
 from kiosk.shell.rate_limits import count_requests_against
 from kiosk.shell.sessions import leave_session_untouched
 
@@ -231,54 +225,3 @@ def unknown_interaction(anything: str = "") -> Response:
     if endpoint is not None and endpoint != request.endpoint:
         raise MethodNotAllowed(valid_methods=["GET"])
     raise NotFound()
-
-
-def capability_statement() -> CapabilityStatement:
-    """A minimal CapabilityStatement: the two resources, their searches, and bearer tokens."""
-    date_search = {"name": "date", "type": "date"}
-    return CapabilityStatement.model_validate(
-        {
-            "status": "active",
-            "date": "2026-12-07",
-            "kind": "instance",
-            "software": {"name": "Lobby"},
-            "implementation": {
-                "description": "Lobby arrivals and insurance read API",
-                "url": public_url("/fhir"),
-            },
-            "fhirVersion": FHIR_VERSION,
-            "format": ["json"],
-            "rest": [
-                {
-                    "mode": "server",
-                    "security": {
-                        "description": "A bearer token per integration client, with the "
-                        "scopes Appointment.read and Coverage.read "
-                        "(Authorization: Bearer <token>)."
-                    },
-                    "resource": [
-                        {
-                            "type": "Appointment",
-                            "interaction": [{"code": "read"}, {"code": "search-type"}],
-                            "searchParam": [
-                                {**date_search, "documentation": "The facility's day."},
-                                {"name": "status", "type": "token"},
-                                {"name": "_count", "type": "number"},
-                            ],
-                        },
-                        {
-                            "type": "Coverage",
-                            "interaction": [{"code": "search-type"}],
-                            "searchParam": [
-                                {
-                                    **date_search,
-                                    "documentation": "The facility's day the card was accepted.",
-                                },
-                                {"name": "_count", "type": "number"},
-                            ],
-                        },
-                    ],
-                }
-            ],
-        }
-    )
