@@ -24,19 +24,21 @@ from flask import Flask, g, request
 from flask_limiter import Limiter
 
 MEMORY_STORAGE = "memory://"
+RATE_LIMIT_SUBJECT = "lobby.rate_limit_subject"
 
 
 def count_requests_against(subject: str) -> None:
     """Count this request against `subject` instead of its kiosk or address: a feature that
     authenticates its callers itself (the FHIR API's integration clients) names them here
-    before its view runs."""
-    g.rate_limit_subject = subject
+    before its view runs. Marked on the request itself: an application context (and its `g`)
+    can outlive one request."""
+    request.environ[RATE_LIMIT_SUBJECT] = subject
 
 
 def rate_limit_key() -> str:
     """Who a request counts against: the subject a feature named, else the enrolled kiosk,
     else the client's address."""
-    subject = g.get("rate_limit_subject")
+    subject = request.environ.get(RATE_LIMIT_SUBJECT)
     if subject is not None:
         return str(subject)
     kiosk = g.get("kiosk")

@@ -44,6 +44,7 @@ STAFF_AUDIENCE = "staff"
 # The idle expiry is moved forward at most this often: a tap within it writes nothing.
 TOUCH_SECONDS = 5
 SESSION_ID_BYTES = 32
+SESSIONLESS_REQUEST = "lobby.sessionless"
 
 SessionEndHook = Callable[[Mapping[str, Any]], None]
 _session_end_hooks: list[SessionEndHook] = []
@@ -157,7 +158,7 @@ class DatabaseSessionInterface(SessionInterface):
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, KioskSessionData)
-        if g.get("sessionless"):
+        if request.environ.get(SESSIONLESS_REQUEST):
             return
         cookie_name = self.get_cookie_name(app)
         # An empty session nobody is signed in to is not worth a row (a first visit, a
@@ -257,8 +258,9 @@ def needs_touch(stored: datetime | None, wanted: datetime) -> bool:
 def leave_session_untouched() -> None:
     """Neither write nor extend this request's session, nor set a cookie: for machine-to-machine
     requests (the FHIR API), which are authorised by their own token and must not keep a
-    browser's kiosk or staff session alive that happened to be sent along."""
-    g.sessionless = True
+    browser's kiosk or staff session alive that happened to be sent along. Marked on the
+    request itself: an application context (and its `g`) can outlive one request."""
+    request.environ[SESSIONLESS_REQUEST] = True
 
 
 def end_current_session() -> None:
