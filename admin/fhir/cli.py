@@ -92,7 +92,11 @@ def export_command(day: str, statuses: str | None, out: Path | None) -> None:
     if out is None:
         click.echo(text)
     else:
-        out.write_text(text + "\n", encoding="utf-8")
+        try:
+            out.write_text(text + "\n", encoding="utf-8")
+        except OSError as error:
+            # Nothing was handed out, so nothing is audited.
+            raise click.ClickException(f"cannot write {out}: {error.strerror}") from None
     record_disclosures("Appointment", found.disclosed, api_client_id=None)
     if out is not None:
         click.echo(f"Wrote {len(found.disclosed)} appointments to {out}.", err=True)

@@ -94,8 +94,8 @@ def test_the_export_is_the_endpoints_bundle_and_is_audited(
     assert disclosed[0].patient_id == first.patient_id
 
 
-def test_the_export_writes_to_standard_output_and_refuses_a_wrong_date(
-    app: Flask, runner: FlaskCliRunner
+def test_the_export_writes_to_standard_output_and_refuses_what_it_cannot_do(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
     queue_patient(app)
 
@@ -104,7 +104,14 @@ def test_the_export_writes_to_standard_output_and_refuses_a_wrong_date(
     wrong_status = runner.invoke(
         args=["arrivals", "export", "--date", today(app), "--status", "roomed"]
     )
+    nowhere = tmp_path / "no-such-folder" / "arrivals.json"
+    unwritable = runner.invoke(
+        args=["arrivals", "export", "--date", today(app), "--out", str(nowhere)]
+    )
 
     assert json.loads(printed.output)["total"] == 1
     assert wrong.exit_code == 2 and "date must be one day" in wrong.output
     assert wrong_status.exit_code == 2 and "status must be one or more of" in wrong_status.output
+    assert unwritable.exit_code == 1 and f"cannot write {nowhere}" in unwritable.output
+    with app.app_context():
+        assert len(audit_events("fhir_export")) == 1
