@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from admin.fhir.clients import SCOPES, ApiClientError, all_clients, create_client, revoke_client
 from admin.fhir.disclosures import record_disclosures
-from admin.fhir.searches import MAX_OFFSET, BadSearch, parse_appointment_search
+from admin.fhir.searches import BadSearch, parse_export_search
 from admin.fhir.searchsets import appointment_searchset
 from kiosk.extensions import db
 
@@ -81,9 +81,7 @@ def export_command(day: str, statuses: str | None, out: Path | None) -> None:
     """Write the day's appointments as a FHIR R4 searchset Bundle (audited as an export)."""
     parameters = {"date": day, **({"status": statuses} if statuses is not None else {})}
     try:
-        search = parse_appointment_search(
-            MultiDict(parameters), page_size=MAX_OFFSET, max_page_size=MAX_OFFSET
-        )
+        search = parse_export_search(MultiDict(parameters))
     except BadSearch as error:
         with force_locale("en"):
             raise click.UsageError(str(error.message)) from None

@@ -44,16 +44,15 @@ def with_check_ins() -> Select[Appointment, CheckIn]:
 
 
 def appointments_on(search: AppointmentSearch, timezone: ZoneInfo) -> AppointmentMatches:
-    """The appointments of the search's page, in order of their start."""
+    """The appointments of the search's page (all of them without one), in order of start."""
     start, end = day_bounds(search.day, timezone)
     query = with_check_ins().where(Appointment.starts_at >= start, Appointment.starts_at < end)
     if search.statuses is not None:
         query = query.where(Appointment.status.in_(sorted(search.statuses)))
-    rows = db.session.execute(
-        query.order_by(Appointment.starts_at, Appointment.id)
-        .offset(search.page.offset)
-        .limit(search.page.count)
-    )
+    ordered = query.order_by(Appointment.starts_at, Appointment.id)
+    if search.page is not None:
+        ordered = ordered.offset(search.page.offset).limit(search.page.count)
+    rows = db.session.execute(ordered)
     return AppointmentMatches(total_of(query), [(row[0], row[1]) for row in rows])
 
 

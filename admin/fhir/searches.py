@@ -47,22 +47,30 @@ class Page:
     offset: int
 
 
+def paging_parameters(page: Page | None, offset: int) -> dict[str, str]:
+    """`_count` and `_offset` for a page from `offset` on; none when everything was asked for."""
+    if page is None:
+        return {}
+    return {"_count": str(page.count), "_offset": str(offset)}
+
+
 @dataclass(frozen=True)
 class AppointmentSearch:
-    """Appointments starting on `day`, of `statuses` (None: every status)."""
+    """Appointments starting on `day`, of `statuses` (None: every status); `page` None asks
+    for every match at once (the export)."""
 
     day: date
     statuses: frozenset[AppointmentStatus] | None
-    page: Page
+    page: Page | None
 
     def parameters(self, offset: int) -> dict[str, str]:
-        """The query parameters that ask for this search from `offset` on (for paging links)."""
+        """The query parameters that ask for this search from `offset` on (for links)."""
         found = {"date": self.day.isoformat()}
         if self.statuses is not None:
             found["status"] = ",".join(
                 code for status, code in STATUS_CODES.items() if status in self.statuses
             )
-        return {**found, "_count": str(self.page.count), "_offset": str(offset)}
+        return {**found, **paging_parameters(self.page, offset)}
 
 
 @dataclass(frozen=True)
@@ -73,12 +81,8 @@ class CoverageSearch:
     page: Page
 
     def parameters(self, offset: int) -> dict[str, str]:
-        """The query parameters that ask for this search from `offset` on (for paging links)."""
-        return {
-            "date": self.day.isoformat(),
-            "_count": str(self.page.count),
-            "_offset": str(offset),
-        }
+        """The query parameters that ask for this search from `offset` on (for links)."""
+        return {"date": self.day.isoformat(), **paging_parameters(self.page, offset)}
 
 
 def single_values(args: MultiDict[str, str], known: frozenset[str]) -> dict[str, str]:
@@ -156,6 +160,12 @@ def parse_appointment_search(
     return AppointmentSearch(
         parse_day(values), parse_statuses(values), parse_page(values, page_size, max_page_size)
     )
+
+
+def parse_export_search(args: MultiDict[str, str]) -> AppointmentSearch:
+    """`flask arrivals export --date … --status …`: the same checks, every match at once."""
+    values = single_values(args, frozenset({"date", "status"}))
+    return AppointmentSearch(parse_day(values), parse_statuses(values), None)
 
 
 def parse_coverage_search(

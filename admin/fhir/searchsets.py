@@ -10,7 +10,7 @@ from flask import current_app
 from admin.fhir.bundles import Answer, Candidate, searchset
 from admin.fhir.matches import appointments_on, coverages_on
 from admin.fhir.resources import IdentifierSystems, appointment_resource, coverage_resource
-from admin.fhir.searches import AppointmentSearch, CoverageSearch, Page
+from admin.fhir.searches import AppointmentSearch, CoverageSearch
 from kiosk.facility import facility_timezone
 from kiosk.models import Appointment, CheckIn, InsuranceCoverage, Patient
 from kiosk.shell.links import public_url
@@ -25,11 +25,13 @@ def paging_links(
     resource_type: str, search: AppointmentSearch | CoverageSearch, total: int
 ) -> dict[str, str]:
     """`self`, and `next` while matches remain after this page."""
-    page: Page = search.page
+    page = search.page
 
     def url(offset: int) -> str:
         return public_url(f"/fhir/{resource_type}?{urlencode(search.parameters(offset))}")
 
+    if page is None:
+        return {"self": url(0)}
     links = {"self": url(page.offset)}
     if page.count and page.offset + page.count < total:
         links["next"] = url(page.offset + page.count)

@@ -87,6 +87,9 @@ def test_the_export_is_the_endpoints_bundle_and_is_audited(
     assert [e.resource.model_dump() for e in exported.entry] == [
         e.resource.model_dump() for e in served.entry
     ]
+    # Every match is in the file: its link asks the API for the same search, without paging.
+    [link] = exported.link
+    assert link.url.endswith(f"/fhir/Appointment?date={today(app)}&status=arrived")
     with app.app_context():
         [export] = audit_events("fhir_export")
         disclosed = audit_events("fhir_export_disclosed")
