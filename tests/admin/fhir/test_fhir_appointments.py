@@ -10,11 +10,18 @@ import logging
 import pytest
 from fhir.resources.R4B.appointment import Appointment as FhirAppointment
 from flask import Flask
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from admin.queue.actions import apply_action
 from kiosk.extensions import db
-from kiosk.models import Appointment, AppointmentStatus, Department, Patient, QueueAction
+from kiosk.models import (
+    Appointment,
+    AppointmentStatus,
+    CheckIn,
+    Department,
+    Patient,
+    QueueAction,
+)
 from tests.admin.fhir.fhir_builders import (
     api_token,
     bundle_of,
@@ -62,6 +69,29 @@ def test_a_kiosk_arrival_is_an_arrived_appointment_with_its_check_in(app: Flask)
     text = response.get_data(as_text=True)
     for phi in (booked.first_name, booked.last_name, booked.date_of_birth.isoformat()):
         assert phi not in text
+
+
+def test_a_kiosk_arrival_follows_the_desk_to_the_room_and_out(app: Flask) -> None:
+    booked = book_patient(app)
+    KioskVisit(app).check_in_by_code(booked.code)
+    appointment_id = booked.appointment_ids[0]
+    with app.app_context():
+        ticket_id = db.session.scalar(
+            select(CheckIn.ticket_id).where(CheckIn.appointment_id == appointment_id)
+        )
+    assert ticket_id is not None
+    token = api_token(app)
+    client = app.test_client()
+
+    def status_after(*actions: QueueAction) -> str:
+        with app.app_context():
+            for action in actions:
+                apply_action(ticket_id, action, staff_id=coordinator(), destination="Room 2")
+        read = fhir_get(client, f"/fhir/Appointment/{appointment_id}", token)
+        return str(FhirAppointment.model_validate_json(read.get_data()).status)
+
+    assert status_after(QueueAction.CALL, QueueAction.ROOMED) == "checked-in"
+    assert status_after(QueueAction.DONE) == "fulfilled"
 
 
 # What coordinators did to a ticket checked in at the desk, and the status the EHR then reads.
