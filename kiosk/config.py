@@ -217,6 +217,7 @@ DEFAULTS: dict[str, Any] = {
         "fhir.search_appointments": "60 per minute",
         "fhir.read_appointment": "300 per minute",
         "fhir.search_coverage": "60 per minute",
+        "fhir.read_coverage": "300 per minute",
     },
 }
 

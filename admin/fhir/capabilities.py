@@ -44,7 +44,7 @@ def capability_statement() -> CapabilityStatement:
                         },
                         {
                             "type": "Coverage",
-                            "interaction": [{"code": "search-type"}],
+                            "interaction": [{"code": "read"}, {"code": "search-type"}],
                             "searchParam": [
                                 {
                                     **date_search,

@@ -73,17 +73,21 @@ class CoverageMatches:
     rows: list[tuple[InsuranceCoverage, Patient]]
 
 
+def shared_cards() -> Select[InsuranceCoverage, Patient]:
+    """Cards a coordinator accepted or corrected, each with its patient: the only ones that
+    leave Lobby."""
+    return (
+        select(InsuranceCoverage, Patient)
+        .join(Patient, Patient.id == InsuranceCoverage.patient_id)
+        .where(InsuranceCoverage.review_outcome.in_(SHARED_REVIEW_OUTCOMES))
+    )
+
+
 def coverages_on(search: CoverageSearch, timezone: ZoneInfo) -> CoverageMatches:
     """The cards accepted or corrected on the search's day, in the order they were decided."""
     start, end = day_bounds(search.day, timezone)
-    query = (
-        select(InsuranceCoverage, Patient)
-        .join(Patient, Patient.id == InsuranceCoverage.patient_id)
-        .where(
-            InsuranceCoverage.review_outcome.in_(SHARED_REVIEW_OUTCOMES),
-            InsuranceCoverage.reviewed_at >= start,
-            InsuranceCoverage.reviewed_at < end,
-        )
+    query = shared_cards().where(
+        InsuranceCoverage.reviewed_at >= start, InsuranceCoverage.reviewed_at < end
     )
     rows = db.session.execute(
         query.order_by(InsuranceCoverage.reviewed_at, InsuranceCoverage.id)
@@ -91,3 +95,12 @@ def coverages_on(search: CoverageSearch, timezone: ZoneInfo) -> CoverageMatches:
         .limit(search.page.count)
     )
     return CoverageMatches(total_of(query), [(row[0], row[1]) for row in rows])
+
+
+def coverage_by_id(coverage_id: str) -> tuple[InsuranceCoverage, Patient] | None:
+    """One accepted or corrected card by the id the API gives it, with its patient; None for
+    any other id (a pending, rejected or on-file card is not there for the API)."""
+    if not WHOLE_NUMBER.fullmatch(coverage_id):
+        return None
+    row = db.session.execute(shared_cards().where(InsuranceCoverage.id == int(coverage_id))).first()
+    return None if row is None else (row[0], row[1])

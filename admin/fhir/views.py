@@ -21,15 +21,23 @@ from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from admin.fhir.bundles import FHIR_JSON, Answer, Disclosed, built_or_none, operation_outcome
+from admin.fhir.bundles import (
+    FHIR_JSON,
+    Answer,
+    Candidate,
+    Disclosed,
+    built_or_none,
+    operation_outcome,
+)
 from admin.fhir.capabilities import capability_statement
 from admin.fhir.clients import client_for_token
 from admin.fhir.disclosures import record_disclosures
-from admin.fhir.matches import appointment_by_id
+from admin.fhir.matches import appointment_by_id, coverage_by_id
 from admin.fhir.searches import BadSearch, parse_appointment_search, parse_coverage_search
 from admin.fhir.searchsets import (
     appointment_candidate,
     appointment_searchset,
+    coverage_candidate,
     coverage_searchset,
     identifier_systems,
 )
@@ -178,14 +186,37 @@ def read_appointment(appointment_id: str) -> Response:
     """`GET /fhir/Appointment/<id>`: one appointment; 404 for an id that names none."""
     found = appointment_by_id(appointment_id)
     if found is None:
-        return outcome_response(404, _l("There is no Appointment with that id."))
+        return read_one("Appointment", None)
     appointment, check_in = found
-    candidate = appointment_candidate(appointment, check_in, identifier_systems())
+    return read_one(
+        "Appointment", appointment_candidate(appointment, check_in, identifier_systems())
+    )
+
+
+@bp.get("/Coverage/<coverage_id>")
+@reads("Coverage")
+def read_coverage(coverage_id: str) -> Response:
+    """`GET /fhir/Coverage/<id>`: one accepted card (what a searchset's `fullUrl` names); 404
+    for any other id."""
+    found = coverage_by_id(coverage_id)
+    if found is None:
+        return read_one("Coverage", None)
+    coverage, patient = found
+    return read_one("Coverage", coverage_candidate(coverage, patient, identifier_systems()))
+
+
+def read_one(resource_type: str, candidate: Candidate | None) -> Response:
+    """One resource, audited as disclosed; 404 when there is none, 500 when its row cannot
+    be a valid resource (logged by `built_or_none`)."""
+    if candidate is None:
+        return outcome_response(
+            404, _l("There is no %(resource)s with that id.", resource=resource_type)
+        )
     resource = built_or_none(candidate)
     if resource is None:
         return outcome_response(500, SERVER_ERROR)
-    disclosed = Disclosed("Appointment", appointment.id, appointment.patient_id)
-    record_disclosures("Appointment", [disclosed], api_client_id=g.api_client.id)
+    disclosed = Disclosed(resource_type, candidate.row_id, candidate.patient_id)
+    record_disclosures(resource_type, [disclosed], api_client_id=g.api_client.id)
     return fhir_response(resource)
 
 

@@ -232,6 +232,7 @@ FHIR_SCOPES = {
     "fhir.search_appointments": "Appointment.read",
     "fhir.read_appointment": "Appointment.read",
     "fhir.search_coverage": "Coverage.read",
+    "fhir.read_coverage": "Coverage.read",
 }
 OPEN_FHIR_ENDPOINTS = {"fhir.metadata", "fhir.unknown_interaction"}
 

@@ -45,6 +45,7 @@ LIMITED_REQUESTS: dict[str, tuple[str, str]] = {
     "fhir.search_appointments": ("GET", "/fhir/Appointment?date=2026-03-10"),
     "fhir.read_appointment": ("GET", "/fhir/Appointment/1"),
     "fhir.search_coverage": ("GET", "/fhir/Coverage?date=2026-03-10"),
+    "fhir.read_coverage": ("GET", "/fhir/Coverage/1"),
 }
 
 

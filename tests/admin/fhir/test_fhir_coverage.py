@@ -17,7 +17,14 @@ from kiosk.extensions import db
 from kiosk.facility import local_date
 from kiosk.models import InsuranceCoverage
 from kiosk.models.types import utcnow
-from tests.admin.fhir.fhir_builders import api_token, fhir_get, outcome_of, resources_of, today
+from tests.admin.fhir.fhir_builders import (
+    api_token,
+    bundle_of,
+    fhir_get,
+    outcome_of,
+    resources_of,
+    today,
+)
 from tests.admin.queue.queue_builders import coordinator
 from tests.admin.review_builders import arrival_with_new_card
 from tests.builders import audit_events
@@ -118,3 +125,30 @@ def test_reading_coverage_needs_the_coverage_scope(app: Flask) -> None:
     assert "may not read Coverage" in outcome_of(response, 403)
     with app.app_context():
         assert audit_events("fhir_api_read") == []
+
+
+def test_an_accepted_card_reads_by_its_full_url_and_no_other_does(app: Flask) -> None:
+    accepted = arrival_with_new_card(app, 1)
+    pending = arrival_with_new_card(app, 2)
+    with app.app_context():
+        cards.accept_card(
+            accepted.coverage_id,
+            CardDetails("Example Health", accepted.member_id, ""),
+            staff_id=coordinator(),
+        )
+    token = api_token(app, "Coverage.read")
+    client = app.test_client()
+    [entry] = bundle_of(fhir_get(client, f"/fhir/Coverage?date={today(app)}", token)).entry
+
+    read = fhir_get(client, entry.fullUrl.removeprefix("http://localhost"), token)
+    missing = [
+        fhir_get(client, f"/fhir/Coverage/{coverage_id}", token)
+        for coverage_id in (pending.coverage_id, 987654, "x1")
+    ]
+
+    assert FhirCoverage.model_validate_json(read.get_data()) == entry.resource
+    for response in missing:
+        assert "There is no Coverage with that id" in outcome_of(response, 404)
+    with app.app_context():
+        disclosed = audit_events("fhir_api_disclosed")
+    assert [event.detail["coverage_id"] for event in disclosed] == [accepted.coverage_id] * 2
