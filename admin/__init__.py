@@ -1,5 +1,5 @@
-"""Staff tools: device enrolment, the waiting-room board and the staff workspace (sign-in,
-home, accounts).
+"""Staff tools: device enrolment, the waiting-room board, the staff workspace (sign-in,
+home, accounts), and the FHIR read API for the hospital's systems.
 
 Depends on `kiosk`, never the reverse at import time; `kiosk.create_app()` calls `init_app`.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from admin import access, auth, cli, closures, home, interfaces, printers, reports, review
+from admin import access, auth, cli, closures, fhir, home, interfaces, printers, reports, review
 
 
 def init_app(app: Flask) -> None:
@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     reports.init_app(app)
     closures.init_app(app)
     interfaces.init_app(app)
+    fhir.init_app(app)
     register_waiting_room_boards(app)
 
 

@@ -85,6 +85,17 @@ DEFAULTS: dict[str, Any] = {
     "DESKS": ["Desk 1", "Desk 2", "Desk 3", "Desk 4", "Room 1", "Room 2", "Room 3"],
     "QUEUE_POLL_SECONDS": 2,
     "ENROLMENT_LINK_HOURS": 24,
+    # The FHIR read API (admin/fhir, docs/fhir-api.md): the identifier systems of the hospital's
+    # medical record numbers, appointment ids and department codes, as its EHR names them (set
+    # them to the site's own URIs or OIDs), and how many resources one page of a search holds.
+    "FHIR_IDENTIFIER_SYSTEMS": {
+        "mrn": "urn:lobby:mrn",
+        "appointment": "urn:lobby:appointment",
+        "department": "urn:lobby:department",
+        "patient": "urn:lobby:patient",
+    },
+    "FHIR_PAGE_SIZE": 100,
+    "FHIR_MAX_PAGE_SIZE": 500,
     # Base URL printed in enrolment links and QR codes; falls back to the request's host.
     "PUBLIC_BASE_URL": "",
     # Number of reverse proxies in front of Lobby whose X-Forwarded-* headers are trusted.
@@ -228,6 +239,12 @@ DEFAULTS: dict[str, Any] = {
         # Staff sign-in steps, per address, in front of the per-account throttle.
         "security.login": "30 per minute",
         "security.two_factor_token_validation": "30 per minute",
+        # The FHIR read API, per integration client: a page of 100 resources costs the server
+        # about 0.1-0.2 s of CPU (bench/bench_fhir_search.py), one appointment a few ms.
+        "fhir.search_appointments": "60 per minute",
+        "fhir.read_appointment": "300 per minute",
+        "fhir.search_coverage": "60 per minute",
+        "fhir.read_coverage": "300 per minute",
     },
 }
 

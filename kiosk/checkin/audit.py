@@ -31,6 +31,10 @@ AUDIT_DETAIL_KEYS: dict[str, str] = {
     "matches": "how many rows a staff search found (never what was searched for)",
     "alert_id": "the kiosk alert acknowledged or resolved",
     "outbound_message": "the outbox row of an HL7 message sent to the hospital's interface engine",
+    "api_client": "the FHIR API's integration client that read (its id in api_clients)",
+    "resource": "the FHIR resource type read or exported: 'Appointment' or 'Coverage'",
+    "returned": "how many FHIR resources one API read or export handed out",
+    "coverage_id": "the insurance card (insurance_coverages row) concerned",
 }
 # Identifier-like tokens only: no spaces, no accents, nothing long enough to be a free-text value.
 TOKEN = re.compile(r"[A-Za-z0-9_.:-]{0,40}")

@@ -2,6 +2,7 @@
 Alembic's autogenerate and the schema tests compare against the migrations."""
 
 from kiosk.models.alerts import KioskAlert, KioskAlertKind
+from kiosk.models.api_clients import ApiClient
 from kiosk.models.closures import ClosureReason, FloorplanClosure
 from kiosk.models.devices import Board, EnrolledDevice, Kiosk
 from kiosk.models.floorplans import FloorplanVersion
@@ -36,6 +37,7 @@ from kiosk.models.staff import (
 from kiosk.models.wayfinding import PhoneRouteLink, WayfindingEvent, WayfindingEventKind
 
 __all__ = [
+    "ApiClient",
     "Appointment",
     "AppointmentStatus",
     "ArrivalChannel",

@@ -3,7 +3,8 @@ links and the check-in lookups.
 
 They are applied centrally, by endpoint name, from the `RATE_LIMITS` setting (endpoint →
 Flask-Limiter limit string), so no feature module knows about them and a site can tune them
-without touching code. An enrolled kiosk is counted as itself (kiosks may share an address
+without touching code. An integration client of the FHIR API is counted as itself (its views
+run after it is recognised); an enrolled kiosk is counted as itself (kiosks may share an address
 behind a NAT); any other browser by its address (`PROXY_FIX_HOPS` makes that the patient's
 phone, not the proxy). Counters live in Redis when `REDIS_URL` is set, so every app server
 counts the same requests; otherwise in the process's memory (the one-box installation). A
@@ -23,10 +24,23 @@ from flask import Flask, g, request
 from flask_limiter import Limiter
 
 MEMORY_STORAGE = "memory://"
+RATE_LIMIT_SUBJECT = "lobby.rate_limit_subject"
+
+
+def count_requests_against(subject: str) -> None:
+    """Count this request against `subject` instead of its kiosk or address: a feature that
+    authenticates its callers itself (the FHIR API's integration clients) names them here
+    before its view runs. Marked on the request itself: an application context (and its `g`)
+    can outlive one request."""
+    request.environ[RATE_LIMIT_SUBJECT] = subject
 
 
 def rate_limit_key() -> str:
-    """Who a request counts against: the enrolled kiosk, else the client's address."""
+    """Who a request counts against: the subject a feature named, else the enrolled kiosk,
+    else the client's address."""
+    subject = request.environ.get(RATE_LIMIT_SUBJECT)
+    if subject is not None:
+        return str(subject)
     kiosk = g.get("kiosk")
     if kiosk is not None:
         return f"kiosk:{kiosk.id}"

@@ -44,6 +44,7 @@ STAFF_AUDIENCE = "staff"
 # The idle expiry is moved forward at most this often: a tap within it writes nothing.
 TOUCH_SECONDS = 5
 SESSION_ID_BYTES = 32
+SESSIONLESS_REQUEST = "lobby.sessionless"
 
 SessionEndHook = Callable[[Mapping[str, Any]], None]
 _session_end_hooks: list[SessionEndHook] = []
@@ -157,6 +158,8 @@ class DatabaseSessionInterface(SessionInterface):
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, KioskSessionData)
+        if request.environ.get(SESSIONLESS_REQUEST):
+            return
         cookie_name = self.get_cookie_name(app)
         # An empty session nobody is signed in to is not worth a row (a first visit, a
         # staff sign-in page requested by a crawler).
@@ -250,6 +253,14 @@ def still_alive(expires_at: datetime, absolute_expires_at: datetime | None, now:
 def needs_touch(stored: datetime | None, wanted: datetime) -> bool:
     """Whether the stored idle expiry lags the wanted one by more than `TOUCH_SECONDS`."""
     return stored is None or wanted - stored > timedelta(seconds=TOUCH_SECONDS)
+
+
+def leave_session_untouched() -> None:
+    """Neither write nor extend this request's session, nor set a cookie: for machine-to-machine
+    requests (the FHIR API), which are authorised by their own token and must not keep a
+    browser's kiosk or staff session alive that happened to be sent along. Marked on the
+    request itself: an application context (and its `g`) can outlive one request."""
+    request.environ[SESSIONLESS_REQUEST] = True
 
 
 def end_current_session() -> None:

@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from admin.access import allowed_roles, is_staff_path
+from admin.fhir.views import required_scope
 from kiosk.models import StaffRoleName
 from tests.admin.review_builders import arrival_with_new_card, walk_in_at_kiosk
 from tests.builders import enrolled_client
@@ -230,3 +231,41 @@ def test_every_staff_post_without_a_csrf_token_is_refused(app: Flask) -> None:
     assert client.get("/staff/users/").status_code == 200
     page = client.get("/staff/users/").get_data(as_text=True)
     assert page.count("Disable") == 1
+
+
+# The FHIR API is no staff screen: its data routes need an integration client's bearer token
+# with the route's scope, whoever's browser asks; what it serves openly lists no data.
+FHIR_SCOPES = {
+    "fhir.search_appointments": "Appointment.read",
+    "fhir.read_appointment": "Appointment.read",
+    "fhir.search_coverage": "Coverage.read",
+    "fhir.read_coverage": "Coverage.read",
+}
+OPEN_FHIR_ENDPOINTS = {"fhir.metadata", "fhir.unknown_interaction"}
+
+
+def fhir_rules(app: Flask) -> list[Rule]:
+    """Every route of the FHIR API."""
+    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/fhir")]
+
+
+def test_every_fhir_route_needs_its_scope_or_serves_no_data(app: Flask) -> None:
+    scopes = {
+        rule.endpoint: required_scope(app.view_functions[rule.endpoint]) for rule in fhir_rules(app)
+    }
+    assert {endpoint for endpoint, scope in scopes.items() if scope is None} == OPEN_FHIR_ENDPOINTS
+    assert {endpoint: scope for endpoint, scope in scopes.items() if scope} == FHIR_SCOPES
+
+
+def test_no_browser_session_reads_the_fhir_api(app: Flask) -> None:
+    # Half-way through signing in is no more than signed in: every complete identity is asked.
+    for identity in ["anonymous", "kiosk", *[role.value for role in StaffRoleName]]:
+        client, _token = browser_as(app, identity)
+        for rule in fhir_rules(app):
+            if rule.endpoint in OPEN_FHIR_ENDPOINTS:
+                continue
+            path = concrete_path(rule, 1)
+            response = client.get(path)
+            assert response.status_code == 401, (identity, path)
+            assert response.headers["WWW-Authenticate"].startswith("Bearer"), path
+            assert "Set-Cookie" not in response.headers, (identity, path)

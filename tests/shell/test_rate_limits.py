@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from kiosk import create_app
 from kiosk.config import DEFAULTS
 from kiosk.extensions import db
+from tests.admin.fhir.fhir_builders import api_token
 from tests.builders import enrolled_client
 from tests.flows import choose_spanish
 from tests.helpers import app_config, csrf_token_from, empty_all_tables
@@ -41,6 +42,10 @@ LIMITED_REQUESTS: dict[str, tuple[str, str]] = {
     "security.login": ("POST", "/staff/sign-in"),
     "security.two_factor_token_validation": ("POST", "/staff/two-step/code"),
     "alerts.call_staff": ("POST", "/help/call-staff"),
+    "fhir.search_appointments": ("GET", "/fhir/Appointment?date=2026-03-10"),
+    "fhir.read_appointment": ("GET", "/fhir/Appointment/1"),
+    "fhir.search_coverage": ("GET", "/fhir/Coverage?date=2026-03-10"),
+    "fhir.read_coverage": ("GET", "/fhir/Coverage/1"),
 }
 
 
@@ -124,15 +129,20 @@ def test_every_endpoint_of_the_default_table_is_limited(
 ) -> None:
     app = make_app(RATE_LIMITS={endpoint: "1 per minute"})
     method, path = LIMITED_REQUESTS[endpoint]
-    # Staff pages are closed to kiosks: their limits apply to a desk computer's browser.
+    # Staff pages are closed to kiosks: their limits apply to a desk computer's browser. The
+    # FHIR API's limits count an integration client, known by its token.
     staff_page = path.startswith("/staff/")
     browser = app.test_client() if staff_page else enrolled_client(app)
     token = csrf_token_from(
         browser.get("/staff/sign-in" if staff_page else "/").get_data(as_text=True)
     )
+    headers = {"Authorization": f"Bearer {api_token(app)}"} if path.startswith("/fhir/") else {}
     statuses = [
         browser.open(
-            path, method=method, data={"csrf_token": token} if method == "POST" else None
+            path,
+            method=method,
+            data={"csrf_token": token} if method == "POST" else None,
+            headers=headers,
         ).status_code
         for _ in range(2)
     ]
