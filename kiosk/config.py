@@ -157,6 +157,17 @@ DEFAULTS: dict[str, Any] = {
     "PRINT_RECEIPTS_FOLDER": "",
     # How often `flask print-worker --all` looks for printers of newly enrolled kiosks.
     "PRINT_DISCOVERY_SECONDS": 60.0,
+    # The HL7 v2 listener (`flask hl7 listen`, admin/hl7): how it names itself in ACKs (MSH-3 and
+    # MSH-4), the processing id it accepts (MSH-11: P production, T training, D debugging), the
+    # largest message it reads (a long SIU is a few kB) and how long an idle connection stays.
+    "HL7_RECEIVING_APPLICATION": "LOBBY",
+    "HL7_RECEIVING_FACILITY": "",
+    "HL7_PROCESSING_ID": "P",
+    "HL7_MAX_MESSAGE_BYTES": 1024 * 1024,
+    "HL7_IDLE_TIMEOUT_SECONDS": 300.0,
+    # The site's location codes (AIL-3 / PV1-3) that differ from Lobby's department codes:
+    # {"RAD": "imaging", "LAB": "laboratory"}. A code not listed is taken as Lobby's own.
+    "HL7_DEPARTMENT_CODES": {},
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # PostgreSQL connection pool, per worker process (see database_pool_options). A request may
     # hold two connections at once (its ORM session, and the session purge on its own), so

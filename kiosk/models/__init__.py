@@ -4,6 +4,7 @@ Alembic's autogenerate and the schema tests compare against the migrations."""
 from kiosk.models.alerts import KioskAlert, KioskAlertKind
 from kiosk.models.devices import Board, EnrolledDevice, Kiosk
 from kiosk.models.floorplans import FloorplanVersion
+from kiosk.models.hl7_inbound import InboundHl7Message, InboundMessageStatus
 from kiosk.models.patients import (
     Appointment,
     AppointmentStatus,
@@ -46,6 +47,8 @@ __all__ = [
     "Department",
     "EnrolledDevice",
     "FloorplanVersion",
+    "InboundHl7Message",
+    "InboundMessageStatus",
     "InsuranceCoverage",
     "Kiosk",
     "KioskAlert",
