@@ -30,6 +30,9 @@ AUDIT_DETAIL_KEYS: dict[str, str] = {
     "channel": "where a patient checked in: 'kiosk' or 'desk'",
     "matches": "how many rows a staff search found (never what was searched for)",
     "alert_id": "the kiosk alert acknowledged or resolved",
+    "outcome": "what a schedule import did with an appointment: 'created', 'updated', "
+    "'unchanged', 'cancelled', 'no_show', 'removed' or 'refused'",
+    "source": "where imported schedule data came from: 'csv', 'fhir' or 'hl7'",
 }
 # Identifier-like tokens only: no spaces, no accents, nothing long enough to be a free-text value.
 TOKEN = re.compile(r"[A-Za-z0-9_.:-]{0,40}")
