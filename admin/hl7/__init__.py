@@ -1,3 +1,14 @@
 """HL7 v2 from the hospital's interface engine: SIU scheduling and ADT demographics messages
 received over MLLP by `flask hl7 listen`, stored with the ACK each was answered with, and
 applied through the schedule store. docs/hl7-interface.md is the interface specification."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register `flask hl7 listen` and `flask hl7 messages`."""
+    from admin.hl7.cli import hl7_group
+
+    app.cli.add_command(hl7_group)

@@ -54,12 +54,14 @@ def build_ack(
     header: MessageHeader | None,
     refusal: Refusal | None,
     *,
+    note: str = "",
     ack_control_id: str,
     receiver: Receiver,
     now: datetime,
 ) -> str:
     """The ACK text for a message (header None: it could not be read), segments joined by
-    carriage returns. AA without `refusal`; its code, MSA-3 and ERR with it."""
+    carriage returns. AA without `refusal` (with `note`, if any, in MSA-3); its code, MSA-3
+    and ERR with it."""
     separators = header.separators if header else STANDARD_SEPARATORS
     field, component = separators[0], separators[1]
     trigger = header.trigger_event if header else ""
@@ -81,7 +83,7 @@ def build_ack(
     msa = ["MSA", code.value, header.control_id if header else ""]
     segments = [field.join(msh)]
     if refusal is None:
-        segments.append(field.join(msa))
+        segments.append(field.join([*msa, escape_text(note, separators)] if note else msa))
     else:
         reason = escape_text(refusal.reason, separators)
         segments.append(field.join([*msa, reason]))
