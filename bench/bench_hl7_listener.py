@@ -56,7 +56,7 @@ from sqlalchemy.pool import NullPool  # noqa: E402
 
 from admin.hl7.acks import Receiver, build_ack  # noqa: E402
 from admin.hl7.appointments import schedule_entry  # noqa: E402
-from admin.hl7.client import MllpClient  # noqa: E402
+from admin.hl7.client import mllp_connection  # noqa: E402
 from admin.hl7.header import decode_message, parse_message, read_header  # noqa: E402
 from admin.schedule.entries import ScheduledPatient, ScheduleEntry  # noqa: E402
 from kiosk import create_app  # noqa: E402
@@ -127,7 +127,7 @@ class Run:
 def send_all(port: int, messages: list[str]) -> tuple[list[float], int]:
     """One engine: each message, then its ACK. Latencies in ms and how many were not AA."""
     latencies, not_aa = [], 0
-    with MllpClient("127.0.0.1", port, timeout=60) as engine:
+    with mllp_connection("127.0.0.1", port, timeout=60) as engine:
         for message in messages:
             started = time.perf_counter()
             ack = engine.send(message)

@@ -14,7 +14,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from admin.hl7.client import MllpClient
+from admin.hl7.client import mllp_connection
 from admin.hl7.header import decode_message
 from admin.hl7.listener import Hl7Listener, ListenerSettings
 from kiosk.extensions import db
@@ -66,7 +66,7 @@ def send_command(files: tuple[Path, ...], host: str, port: int) -> None:
     """Send each file's HL7 message (one per file, any line endings) to a listener and print
     the MSA segment of each ACK: a check of the whole path before the engine is connected."""
     try:
-        with MllpClient(host, port) as client:
+        with mllp_connection(host, port) as client:
             for file in files:
                 ack = client.send(decode_message(file.read_bytes()))
                 msa = next((s for s in ack.split("\r") if s.startswith("MSA")), ack)

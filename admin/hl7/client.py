@@ -8,7 +8,8 @@ timeout: one message, then its ACK, as an interface engine in original mode does
 from __future__ import annotations
 
 import socket
-from types import TracebackType
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 START_BLOCK = b"\x0b"
 END_BLOCK = b"\x1c\r"
@@ -21,17 +22,6 @@ class MllpClient:
     def __init__(self, host: str, port: int, *, timeout: float = 10.0) -> None:
         self.socket = socket.create_connection((host, port), timeout=timeout)
         self.buffer = b""
-
-    def __enter__(self) -> MllpClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Hang up."""
@@ -56,3 +46,13 @@ class MllpClient:
         """Send one message (segments separated by carriage returns) and return its ACK."""
         self.send_frame(message.encode("utf-8"))
         return self.read_frame().decode("utf-8")
+
+
+@contextmanager
+def mllp_connection(host: str, port: int, *, timeout: float = 10.0) -> Iterator[MllpClient]:
+    """A connection to the listener at host:port, closed when the block ends."""
+    client = MllpClient(host, port, timeout=timeout)
+    try:
+        yield client
+    finally:
+        client.close()

@@ -143,7 +143,12 @@ class Inbox:
         except IntegrityError:
             # Another listener stored this control id since the lookup: this one is a re-send.
             db.session.rollback()
-            return self.receive_message(raw, now=now)
+            original = first_with_control_id(header)
+            if original is None:
+                raise
+            return self.store(
+                raw, header, stored_refusal(original), note="", now=now, original=original
+            )
 
     def receive_oversized(self, limit: int, *, now: datetime) -> Reply:
         """Record that a message over `limit` bytes was refused (an AR; its bytes are not

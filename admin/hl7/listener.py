@@ -114,19 +114,19 @@ class Hl7Listener:
     async def serve(self) -> None:
         """Listen until SIGTERM or SIGINT, then stop as the module docstring says; calls
         `on_started` with the bound address (port 0 asks the system for a free one)."""
-        loop = asyncio.get_running_loop()
-        stop = asyncio.Event()
-        for stop_signal in STOP_SIGNALS:
-            loop.add_signal_handler(stop_signal, stop.set)
         server = await start_hl7_server(
             self.accept,
             self.settings.host,
             self.settings.port,
             limit=self.settings.max_message_bytes,
         )
-        host, port = server.sockets[0].getsockname()[:2]
-        self.on_started(host, port)
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
         try:
+            for stop_signal in STOP_SIGNALS:
+                loop.add_signal_handler(stop_signal, stop.set)
+            host, port = server.sockets[0].getsockname()[:2]
+            self.on_started(host, port)
             await stop.wait()
         finally:
             for stop_signal in STOP_SIGNALS:

@@ -33,11 +33,11 @@ def start_listener(
 SHARED_SETTINGS = {"HL7_MAX_MESSAGE_BYTES": "4000", "HL7_IDLE_TIMEOUT_SECONDS": "2"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def shared_listener(
     database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ListenerProcess]:
-    """One listener per database for a module's tests (starting a process costs seconds);
+    """One listener per database for the whole run (starting a process costs seconds); the
     tests' `app` empties the database between them, which the listener does not notice."""
     listener = ListenerProcess(database_url, tmp_path_factory.mktemp("listener"), **SHARED_SETTINGS)
     yield listener

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from flask import Flask
 
-from admin.hl7.client import MllpClient
+from admin.hl7.client import mllp_connection
 from kiosk.models import AppointmentStatus, InboundMessageStatus
 from tests.admin.hl7.inbox_helpers import appointment_with, msa_of, patient_with, stored_messages
 from tests.admin.hl7.listener_process import ListenerProcess
@@ -32,7 +32,7 @@ def test_an_engines_day_of_messages_is_acknowledged_and_stored(
 ) -> None:
     listener = shared_listener
     renamed = ANA.__class__(ANA.mrn, "NÚÑEZ-RÍOS", "ANA", "19840312")
-    with MllpClient(HOST, listener.port) as engine:
+    with mllp_connection(HOST, listener.port) as engine:
         acks = [
             msa_of(engine.send(message))
             for message in (
@@ -81,7 +81,7 @@ def test_several_engines_at_once_each_get_their_acks(
     listener = shared_listener
 
     def engine(number: int) -> list[str]:
-        with MllpClient(HOST, listener.port) as client:
+        with mllp_connection(HOST, listener.port) as client:
             return [
                 msa_of(
                     client.send(siu("S12", f"E{number}-{n}", appointment_id=f"A{number}-{n}"))
@@ -102,12 +102,12 @@ def test_an_oversized_message_is_rejected_and_its_connection_closed(
 ) -> None:
     listener = shared_listener
     padded = siu("S12", "BIG-1") + "NTE|1||" + "x" * 4000 + "\r"
-    with MllpClient(HOST, listener.port) as engine:
+    with mllp_connection(HOST, listener.port) as engine:
         ack = msa_of(engine.send(padded))
         assert ack.code == "AR" and "longer than 4000 bytes" in ack.text
         with pytest.raises(ConnectionError):
             engine.read_frame()
-    with MllpClient(HOST, listener.port) as engine:
+    with mllp_connection(HOST, listener.port) as engine:
         assert msa_of(engine.send(siu("S12", "SMALL-1"))).code == "AA"
     with app.app_context():
         assert [m.raw for m in stored_messages()][0] == b""
@@ -115,7 +115,7 @@ def test_an_oversized_message_is_rejected_and_its_connection_closed(
 
 def test_an_idle_connection_is_closed(app: Flask, shared_listener: ListenerProcess) -> None:
     listener = shared_listener
-    with MllpClient(HOST, listener.port) as engine:
+    with mllp_connection(HOST, listener.port) as engine:
         # recv returns b"" once the listener hangs up (the client's own timeout is 10 s).
         assert engine.socket.recv(1) == b""
     assert "idle for too long" in listener.log

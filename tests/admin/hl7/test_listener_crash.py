@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from admin.hl7.client import MllpClient
+from admin.hl7.client import mllp_connection
 from kiosk.models import AppointmentStatus, InboundMessageStatus
 from tests.admin.hl7.inbox_helpers import appointment_with, msa_of, stored_messages
 from tests.admin.hl7.listener_process import ListenerProcess
@@ -36,7 +36,7 @@ def test_kill_9_between_messages_loses_no_acknowledged_message(
         add_department("imaging", "R")
     listener = start_listener()
     acknowledged: list[int] = []
-    with MllpClient(HOST, listener.port) as engine:
+    with mllp_connection(HOST, listener.port) as engine:
         for number in range(KILLED_AFTER):
             assert msa_of(engine.send(booking(number))).code == "AA"
             acknowledged.append(number)
@@ -53,7 +53,7 @@ def test_kill_9_between_messages_loses_no_acknowledged_message(
         }
 
     restarted = start_listener()
-    with MllpClient(HOST, restarted.port) as engine:
+    with mllp_connection(HOST, restarted.port) as engine:
         # The engine re-sends what it has no ACK for, then carries on; and, to be sure, one
         # message it had an ACK for.
         resent = [msa_of(engine.send(booking(n))) for n in range(KILLED_AFTER, MESSAGES)]
