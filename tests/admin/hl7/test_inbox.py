@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from admin.hl7.inbox import Inbox, InboxSettings
@@ -139,6 +141,42 @@ def test_what_lobby_never_processes_is_rejected(inbox: Inbox, message: str, reas
     assert receive(inbox, message) == ("AR", "C-1", reason)
     assert appointment_with("APT-1001") is None
     assert stored_messages()[0].status is InboundMessageStatus.REJECTED
+
+
+def test_a_field_longer_than_lobby_stores_is_an_error_naming_it(inbox: Inbox) -> None:
+    long_mrn = ANA.__class__("SYN-" + "9" * 30, "NÚÑEZ", "ANA", "19840312")
+    code, _, text = receive(inbox, siu("S12", "C-1", patient=long_mrn))
+    assert (code, text) == ("AE", "PID-3: the field is empty or longer than Lobby stores")
+    assert long_mrn.mrn not in text and patient_with(long_mrn.mrn) is None
+
+
+TRIGGERS = st.sampled_from(["S12", "S13", "S14", "S15", "S26", "S17"])
+STARTS = st.sampled_from(["20260310103000", "20260310113000", "20260310140000"])
+# The database is emptied after a test, not between Hypothesis examples: each example books
+# an appointment id (and control ids) of its own.
+runs = iter(range(10**6))
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=st.lists(st.tuples(TRIGGERS, STARTS), min_size=1, max_size=5))
+def test_resending_any_sequence_changes_nothing(inbox: Inbox, steps: list[tuple[str, str]]) -> None:
+    """Whatever an appointment went through, the engine re-sending all of it again (the same
+    control ids) gets the same answers and leaves the appointment as it was."""
+    run = next(runs)
+    messages = [
+        siu(trigger, f"P{run}-{n}", appointment_id=f"APT-P{run}", start=start)
+        for n, (trigger, start) in enumerate(steps)
+    ]
+    answers = [receive(inbox, message) for message in messages]
+    appointment = appointment_with(f"APT-P{run}")
+    before = appointment and (appointment.status, appointment.starts_at, appointment.department_id)
+    assert [receive(inbox, message) for message in messages] == answers
+    appointment = appointment_with(f"APT-P{run}")
+    assert (
+        appointment and (appointment.status, appointment.starts_at, appointment.department_id)
+    ) == before
 
 
 def test_garbage_is_stored_and_rejected(inbox: Inbox) -> None:
