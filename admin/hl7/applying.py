@@ -21,6 +21,7 @@ from admin.hl7.patients import scheduled_patient
 from admin.hl7.refusals import ErrorCondition, Refusal, application_error, rejected
 from admin.schedule.entries import entry_defect
 from admin.schedule.store import EntryOutcome, RefusalReason, apply_entries, update_demographics
+from kiosk.models.hl7_inbound import CONTROL_ID_LENGTH
 
 SCHEDULE_MESSAGE = "SIU"
 DEMOGRAPHICS_MESSAGE = "ADT"
@@ -30,8 +31,6 @@ SUPPORTED_TRIGGERS = {
     DEMOGRAPHICS_MESSAGE: DEMOGRAPHICS_TRIGGERS,
 }
 SUPPORTED_VERSION_PREFIX = "2."
-# Longest control id Lobby stores (HL7 v2.5 allows 20 characters; some engines send more).
-MAX_CONTROL_ID = 199
 UNKNOWN_PATIENT_NOTE = "no patient with this MRN is scheduled in Lobby; nothing to update"
 
 # Where each field the schedule store may find wrong is read from (entries.entry_defect names).
@@ -64,7 +63,7 @@ def header_refusal(header: MessageHeader, settings: ApplySettings) -> Refusal | 
         return rejected(
             ErrorCondition.REQUIRED_FIELD_MISSING, "MSH-10", "the message control id is missing"
         )
-    if len(header.control_id) > MAX_CONTROL_ID:
+    if len(header.control_id) > CONTROL_ID_LENGTH:
         return rejected(ErrorCondition.DATA_TYPE, "MSH-10", "the message control id is too long")
     if header.processing_id != settings.processing_id:
         return rejected(

@@ -33,6 +33,7 @@ from admin.hl7.refusals import AckCode, ErrorCondition, Refusal, application_err
 from kiosk.extensions import db
 from kiosk.facility import facility_timezone
 from kiosk.models import InboundHl7Message, InboundMessageStatus
+from kiosk.models.hl7_inbound import CONTROL_ID_LENGTH, MESSAGE_TYPE_LENGTH, SENDER_LENGTH
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,18 @@ def column_text(value: str, limit: int) -> str:
     return CONTROL_CHARACTERS.sub("", value)[:limit]
 
 
+def header_columns(header: MessageHeader | None) -> dict[str, str | None]:
+    """The stored header columns of a message; empty for bytes that never parsed."""
+    if header is None:
+        return {"sending_application": "", "sending_facility": "", "control_id": None}
+    return {
+        "sending_application": column_text(header.sending_application, SENDER_LENGTH),
+        "sending_facility": column_text(header.sending_facility, SENDER_LENGTH),
+        "control_id": column_text(header.control_id, CONTROL_ID_LENGTH) or None,
+        "message_type": column_text(header.type_and_trigger, MESSAGE_TYPE_LENGTH),
+    }
+
+
 def stored_refusal(row: InboundHl7Message) -> Refusal | None:
     """The refusal a stored message was answered with, to answer its re-sends alike."""
     if row.ack_code == AckCode.ACCEPT or row.error_condition is None:
@@ -102,11 +115,13 @@ def stored_refusal(row: InboundHl7Message) -> Refusal | None:
 
 
 def first_with_control_id(header: MessageHeader) -> InboundHl7Message | None:
-    """The stored message that first used this sender's control id, if any."""
+    """The stored message that first used this sender's control id, if any (compared as
+    stored, so an overlong id refused once is recognised when it comes again)."""
     return db.session.scalar(
         select(InboundHl7Message).where(
-            InboundHl7Message.sending_facility == column_text(header.sending_facility, 180),
-            InboundHl7Message.control_id == header.control_id,
+            InboundHl7Message.sending_facility
+            == column_text(header.sending_facility, SENDER_LENGTH),
+            InboundHl7Message.control_id == column_text(header.control_id, CONTROL_ID_LENGTH),
             InboundHl7Message.status != InboundMessageStatus.DUPLICATE,
         )
     )
@@ -131,9 +146,7 @@ class Inbox:
             return self.store(raw, header, unreadable, note="", now=now)
         original = first_with_control_id(header) if header.control_id else None
         if original is not None:
-            refusal = stored_refusal(original)
-            note = "" if refusal else original.reason
-            return self.store(raw, header, refusal, note=note, now=now, original=original)
+            return self.store_resend(raw, header, original, now)
         refusal = header_refusal(header, self.settings.apply)
         note = ""
         if refusal is None:
@@ -146,9 +159,15 @@ class Inbox:
             original = first_with_control_id(header)
             if original is None:
                 raise
-            return self.store(
-                raw, header, stored_refusal(original), note="", now=now, original=original
-            )
+            return self.store_resend(raw, header, original, now)
+
+    def store_resend(
+        self, raw: bytes, header: MessageHeader, original: InboundHl7Message, now: datetime
+    ) -> Reply:
+        """Store a re-send of `original` as a duplicate and answer it as `original` was."""
+        refusal = stored_refusal(original)
+        note = "" if refusal else original.reason
+        return self.store(raw, header, refusal, note=note, now=now, original=original)
 
     def receive_oversized(self, limit: int, *, now: datetime) -> Reply:
         """Record that a message over `limit` bytes was refused (an AR; its bytes are not
@@ -196,12 +215,7 @@ class Inbox:
             status = InboundMessageStatus.REJECTED
         row = InboundHl7Message(
             received_at=now,
-            sending_application=column_text(header.sending_application, 180) if header else "",
-            sending_facility=column_text(header.sending_facility, 180) if header else "",
-            control_id=column_text(header.control_id, 199)
-            if header and header.control_id
-            else None,
-            message_type=column_text(header.type_and_trigger, 20) if header else "",
+            **header_columns(header),
             raw=raw,
             status=status,
             ack_code=(refusal.ack_code if refusal else AckCode.ACCEPT).value,

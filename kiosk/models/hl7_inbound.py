@@ -18,6 +18,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from kiosk.extensions import Base
 from kiosk.models.types import UTCDateTime, enum_column, utcnow
 
+# Column widths: the listener fits header text to them (a longer control id is refused).
+SENDER_LENGTH = 180
+CONTROL_ID_LENGTH = 199
+MESSAGE_TYPE_LENGTH = 20
+
 
 class InboundMessageStatus(enum.StrEnum):
     """What became of a message: applied (AA), refused (AE or AR, with the reason), or a
@@ -50,10 +55,10 @@ class InboundHl7Message(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     # MSH-3 and MSH-4 as sent (all components), MSH-10, and MSH-9's type and trigger ("SIU^S12").
-    sending_application: Mapped[str] = mapped_column(String(180), default="")
-    sending_facility: Mapped[str] = mapped_column(String(180), default="")
-    control_id: Mapped[str | None] = mapped_column(String(199))
-    message_type: Mapped[str] = mapped_column(String(20), default="")
+    sending_application: Mapped[str] = mapped_column(String(SENDER_LENGTH), default="")
+    sending_facility: Mapped[str] = mapped_column(String(SENDER_LENGTH), default="")
+    control_id: Mapped[str | None] = mapped_column(String(CONTROL_ID_LENGTH))
+    message_type: Mapped[str] = mapped_column(String(MESSAGE_TYPE_LENGTH), default="")
     # The bytes exactly as framed (no decoding, so nothing is lost or refused by the database:
     # PostgreSQL text cannot hold a NUL byte, which garbage may carry).
     raw: Mapped[bytes] = mapped_column(LargeBinary)

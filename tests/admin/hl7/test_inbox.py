@@ -179,6 +179,17 @@ def test_resending_any_sequence_changes_nothing(inbox: Inbox, steps: list[tuple[
     ) == before
 
 
+def test_an_overlong_control_id_is_rejected_and_its_resend_recognised(inbox: Inbox) -> None:
+    message = siu("S12", "X" * 250)
+    first, again = receive(inbox, message), receive(inbox, message)
+    assert first[0] == "AR" and first[2] == "MSH-10: the message control id is too long"
+    assert again == first
+    assert [m.status for m in stored_messages()] == [
+        InboundMessageStatus.REJECTED,
+        InboundMessageStatus.DUPLICATE,
+    ]
+
+
 def test_garbage_is_stored_and_rejected(inbox: Inbox) -> None:
     raw = b"\x00\xff garbage \x1b"
     reply = inbox.receive_message(raw, now=NOW)
