@@ -10,7 +10,8 @@ upserts never race each other.
 Per connection: messages are read one at a time (the engine waits for each ACK), a message
 over `max_message_bytes` is refused with an AR and the connection closed (its tail cannot be
 told from a next message), an idle connection is closed after `idle_timeout_seconds`, and a
-database failure closes the connection without an ACK so the engine sends the message again.
+database failure (or any error storing it) closes the connection without an ACK, so the engine
+sends the message again.
 
 On SIGTERM or SIGINT the listener stops accepting, closes connections that wait for a message,
 lets each message in hand be stored and acknowledged, then returns. Logs name the control id,
@@ -30,7 +31,6 @@ from typing import Any, cast
 
 from flask import Flask
 from hl7.mllp import InvalidBlockError, start_hl7_server
-from sqlalchemy.exc import SQLAlchemyError
 
 from admin.hl7.inbox import Inbox, InboxSettings, Reply
 from kiosk.models.types import utcnow
@@ -165,9 +165,10 @@ class Hl7Listener:
                     return
                 try:
                     reply = await loop.run_in_executor(self.database_thread, self.receive, block)
-                except SQLAlchemyError as error:
+                except Exception as error:  # the database is down, or a bug: nothing was
+                    # stored, so nothing may be acknowledged; the engine sends it again.
                     logger.error(
-                        "HL7 message not stored (database %s): closed without an ACK",
+                        "HL7 message not stored (%s): connection closed without an ACK",
                         type(error).__name__,
                     )
                     return
