@@ -168,6 +168,8 @@ DEFAULTS: dict[str, Any] = {
     # The site's location codes (AIL-3 / PV1-3) that differ from Lobby's department codes:
     # {"RAD": "imaging", "LAB": "laboratory"}. A code not listed is taken as Lobby's own.
     "HL7_DEPARTMENT_CODES": {},
+    # Days a received HL7 message keeps its content (patient data); the row and outcome stay.
+    "HL7_MESSAGE_RETENTION_DAYS": 30,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # PostgreSQL connection pool, per worker process (see database_pool_options). A request may
     # hold two connections at once (its ORM session, and the session purge on its own), so
