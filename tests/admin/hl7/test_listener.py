@@ -4,11 +4,15 @@ SQLite and PostgreSQL. (The clean stop and kill -9 are in test_listener_crash.py
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import psycopg
 import pytest
 from flask import Flask
+from sqlalchemy import make_url
 
 from admin.hl7.client import mllp_connection
 from kiosk.models import AppointmentStatus, InboundMessageStatus
@@ -119,3 +123,46 @@ def test_an_idle_connection_is_closed(app: Flask, shared_listener: ListenerProce
         # recv returns b"" once the listener hangs up (the client's own timeout is 10 s).
         assert engine.socket.recv(1) == b""
     assert "idle for too long" in listener.log
+
+
+@contextmanager
+def database_refusing_connections(database_url: str) -> Iterator[None]:
+    """The test database cut off: every session to it ended and no new one allowed, until the
+    block ends (a database server restarting, as the listener would meet it)."""
+    url = make_url(database_url)
+    name = url.database
+    maintenance = url.set(drivername="postgresql", database="postgres")
+    conninfo = maintenance.render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        try:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
+            yield
+        finally:
+            admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_message_the_database_could_not_take_gets_no_ack_and_is_stored_once_when_resent(
+    app: Flask, database_url: str, departments: None, shared_listener: ListenerProcess
+) -> None:
+    message = siu("S12", "DOWN-1")
+    with database_refusing_connections(database_url):
+        with mllp_connection(HOST, shared_listener.port) as engine:
+            with pytest.raises(ConnectionError):
+                engine.send(message)
+    assert "HL7 message not stored (OperationalError): connection closed without an ACK" in (
+        shared_listener.log
+    )
+    # The engine re-sends the message it has no ACK for, once the database is back.
+    with mllp_connection(HOST, shared_listener.port) as engine:
+        assert msa_of(engine.send(message)).code == "AA"
+    with app.app_context():
+        assert [(m.control_id, m.status) for m in stored_messages()] == [
+            ("DOWN-1", InboundMessageStatus.ACCEPTED)
+        ]
+        assert appointment_with("APT-1001") is not None
