@@ -8,11 +8,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register `flask hl7 ...` and the retention of message content with `flask
-    housekeeping`."""
+    """Register the staff HL7 messages screen, `flask hl7 ...` and the retention of message
+    content with `flask housekeeping`."""
+    from admin.hl7 import views
     from admin.hl7.cli import hl7_group
     from admin.hl7.retention import forget_old_message_content
     from kiosk.shell.housekeeping import housekeeping_task
 
+    app.register_blueprint(views.bp)
     app.cli.add_command(hl7_group)
     housekeeping_task(forget_old_message_content)

@@ -12,13 +12,12 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from admin.hl7.client import mllp_connection
 from admin.hl7.header import decode_message
 from admin.hl7.listener import Hl7Listener, ListenerSettings
-from kiosk.extensions import db
-from kiosk.models import InboundHl7Message, InboundMessageStatus
+from admin.hl7.listing import latest_messages
+from kiosk.models import InboundMessageStatus
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -85,14 +84,11 @@ def send_command(files: tuple[Path, ...], host: str, port: int) -> None:
 def messages_command(limit: int, status: str | None) -> None:
     """The latest messages received, newest first: when, sender, control id, type, outcome,
     ACK code and reason. Refused ones say which field and why."""
-    query = select(InboundHl7Message).order_by(InboundHl7Message.id.desc()).limit(limit)
-    if status:
-        query = query.where(InboundHl7Message.status == InboundMessageStatus(status))
     click.echo(
         f"{'id':>6}  {'received (UTC)':<19}  {'sender':<20}  {'control id':<20}  "
         f"{'type':<8}  {'status':<9}  ack  reason"
     )
-    for message in db.session.scalars(query):
+    for message in latest_messages(limit, InboundMessageStatus(status) if status else None):
         reason = " ".join(
             part
             for part in (message.error_condition or "", message.error_location, message.reason)

@@ -75,6 +75,7 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_reports.reports": ADMINS,
     "admin_reports.chart": ADMINS,
     "admin_reports.csv_export": ADMINS,
+    "admin_hl7.messages": ADMINS,
 }
 
 
