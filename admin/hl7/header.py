@@ -12,7 +12,7 @@ from typing import Any
 
 import hl7
 
-from admin.hl7.refusals import ErrorCondition, rejected
+from admin.hl7.refusals import ErrorCondition, Refusal, rejected
 
 # Segments end with a carriage return; some senders (and hand-made test files) use newlines.
 LINE_ENDINGS = ("\r\n", "\n")
@@ -54,19 +54,23 @@ class MessageHeader:
         )
 
 
-UNREADABLE = rejected(
-    ErrorCondition.SEGMENT_SEQUENCE, "MSH", "the message could not be read as HL7 v2"
-)
+def unreadable() -> Refusal:
+    """The AR for text that is not an HL7 v2 message. A new one each time: raising one
+    exception object again and again would grow its traceback for as long as the listener
+    runs."""
+    return rejected(
+        ErrorCondition.SEGMENT_SEQUENCE, "MSH", "the message could not be read as HL7 v2"
+    )
 
 
 def parse_message(text: str) -> Any:
     """The python-hl7 message, or an AR when the text is not an HL7 v2 message at all."""
     if not text.startswith("MSH"):
-        raise UNREADABLE
+        raise unreadable()
     try:
         return hl7.parse(text)
     except Exception:  # python-hl7 raises many kinds on broken input; all mean the same here
-        raise UNREADABLE from None
+        raise unreadable() from None
 
 
 def whole_field(segment: Any, number: int) -> str:

@@ -39,9 +39,7 @@ logger = logging.getLogger(__name__)
 
 # Control characters (a NUL among them) never go into the text columns.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-INTERNAL_ERROR = application_error(
-    ErrorCondition.INTERNAL_ERROR, "", "Lobby could not apply the message (internal error)"
-)
+INTERNAL_ERROR_TEXT = "Lobby could not apply the message (internal error)"
 
 
 def oversized(limit: int) -> Refusal:
@@ -194,7 +192,7 @@ class Inbox:
                 column_text(header.control_id, 40),
                 type(error).__name__,
             )
-            return INTERNAL_ERROR, ""
+            return application_error(ErrorCondition.INTERNAL_ERROR, "", INTERNAL_ERROR_TEXT), ""
 
     def store(
         self,
