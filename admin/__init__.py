@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from admin import access, auth, cli, closures, fhir, home, interfaces, printers, reports, review
+from admin import (
+    access,
+    auth,
+    cli,
+    closures,
+    fhir,
+    hl7,
+    home,
+    interfaces,
+    printers,
+    reports,
+    review,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -25,6 +37,7 @@ def init_app(app: Flask) -> None:
     closures.init_app(app)
     interfaces.init_app(app)
     fhir.init_app(app)
+    hl7.init_app(app)
     register_waiting_room_boards(app)
 
 

@@ -195,6 +195,19 @@ DEFAULTS: dict[str, Any] = {
     "HL7_LEASE_SECONDS": 120.0,
     # Days a delivered message's row is kept (`flask housekeeping`); failed ones stay until sent.
     "HL7_SENT_RETENTION_DAYS": 30,
+    # The HL7 v2 listener (`flask hl7 listen`, admin/hl7): how it names itself in ACKs (MSH-3 and
+    # MSH-4), the processing id it accepts (MSH-11: P production, T training, D debugging), the
+    # largest message it reads (a long SIU is a few kB) and how long an idle connection stays.
+    "HL7_LISTENER_APPLICATION": "LOBBY",
+    "HL7_LISTENER_FACILITY": "",
+    "HL7_PROCESSING_ID": "P",
+    "HL7_MAX_MESSAGE_BYTES": 1024 * 1024,
+    "HL7_IDLE_TIMEOUT_SECONDS": 300.0,
+    # The site's location codes (AIL-3 / PV1-3) that differ from Lobby's department codes:
+    # {"RAD": "imaging", "LAB": "laboratory"}. A code not listed is taken as Lobby's own.
+    "HL7_DEPARTMENT_CODES": {},
+    # Days a received HL7 message keeps its content (patient data); the row and outcome stay.
+    "HL7_MESSAGE_RETENTION_DAYS": 30,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # PostgreSQL connection pool, per worker process (see database_pool_options). A request may
     # hold two connections at once (its ORM session, and the session purge on its own), so

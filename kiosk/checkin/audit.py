@@ -35,6 +35,9 @@ AUDIT_DETAIL_KEYS: dict[str, str] = {
     "resource": "the FHIR resource type read or exported: 'Appointment' or 'Coverage'",
     "returned": "how many FHIR resources one API read or export handed out",
     "coverage_id": "the insurance card (insurance_coverages row) concerned",
+    "outcome": "what a schedule import did with an appointment: 'created', 'updated', "
+    "'unchanged', 'cancelled', 'no_show', 'removed' or 'refused'",
+    "source": "where imported schedule data came from: 'csv', 'fhir' or 'hl7'",
 }
 # Identifier-like tokens only: no spaces, no accents, nothing long enough to be a free-text value.
 TOKEN = re.compile(r"[A-Za-z0-9_.:-]{0,40}")

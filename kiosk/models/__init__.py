@@ -6,6 +6,7 @@ from kiosk.models.api_clients import ApiClient
 from kiosk.models.closures import ClosureReason, FloorplanClosure
 from kiosk.models.devices import Board, EnrolledDevice, Kiosk
 from kiosk.models.floorplans import FloorplanVersion
+from kiosk.models.hl7_inbound import InboundHl7Message, InboundMessageStatus
 from kiosk.models.outbox import OutboundKind, OutboundMessage, OutboundState
 from kiosk.models.patients import (
     Appointment,
@@ -52,6 +53,8 @@ __all__ = [
     "EnrolledDevice",
     "FloorplanClosure",
     "FloorplanVersion",
+    "InboundHl7Message",
+    "InboundMessageStatus",
     "InsuranceCoverage",
     "Kiosk",
     "KioskAlert",

@@ -2,7 +2,7 @@
 accepted insurance cards, each queued in the transaction of the change it reports.
 
 Revision ID: 0017_outbox
-Revises: 0013_floorplan_versions
+Revises: 0016_hl7_inbound
 Create Date: 2026-12-07
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_outbox"
-down_revision = "0013_floorplan_versions"
+down_revision = "0016_hl7_inbound"
 branch_labels = None
 depends_on = None
 

@@ -83,6 +83,7 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_closures.lift": FACILITY_ADMIN_ONLY,
     "admin_interfaces.interfaces": ADMINS,
     "admin_interfaces.resend": ADMINS,
+    "admin_hl7.messages": ADMINS,
 }
 
 

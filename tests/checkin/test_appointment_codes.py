@@ -16,6 +16,7 @@ from kiosk.checkin.codes import (
     CODE_ALPHABET,
     code_digest,
     code_key,
+    issue_codes,
     new_appointment_code,
     normalise_code,
 )
@@ -100,6 +101,41 @@ def test_no_code_is_issued_for_a_day_that_is_over(checkin_app: Flask) -> None:
     patient = add_patient("Ana", "Núñez", date(1984, 3, 12))
     with pytest.raises(ValueError, match="day is over"):
         book(patient, add_department(), NOW - minutes(24 * 60))
+
+
+def test_a_batch_of_codes_is_distinct_and_each_works_for_its_own_appointment(
+    checkin_app: Flask,
+) -> None:
+    patient = add_patient("Ana", "Núñez", date(1984, 3, 12))
+    department = add_department()
+    batch = [
+        Appointment(patient_id=patient.id, department_id=department.id, starts_at=NOW + minutes(n))
+        for n in range(50)
+    ]
+    db.session.add_all(batch)
+    key = code_key(checkin_app)
+
+    codes = issue_codes(batch, now=NOW, timezone=facility_timezone(checkin_app), key=key)
+    db.session.commit()
+
+    assert len(set(codes)) == 50 and all(DISPLAY_FORM.fullmatch(code) for code in codes)
+    for appointment, code in zip(batch, codes, strict=True):
+        assert appointment.code_digest == code_digest(code.replace("-", ""), key)
+
+
+def test_a_batch_with_a_day_that_is_over_issues_no_code_at_all(checkin_app: Flask) -> None:
+    patient = add_patient("Ana", "Núñez", date(1984, 3, 12))
+    department = add_department()
+    batch = [
+        Appointment(patient_id=patient.id, department_id=department.id, starts_at=starts_at)
+        for starts_at in (NOW + minutes(5), NOW - minutes(24 * 60))
+    ]
+    zone = facility_timezone(checkin_app)
+
+    with pytest.raises(ValueError, match="day is over"):
+        issue_codes(batch, now=NOW, timezone=zone, key=code_key(checkin_app))
+
+    assert [appointment.code_digest for appointment in batch] == [None, None]
 
 
 def test_the_facility_time_zone_comes_from_the_configuration(checkin_app: Flask) -> None:

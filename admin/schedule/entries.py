@@ -1,0 +1,82 @@
+"""What a hospital's schedule says about one appointment, whatever it came in as.
+
+The CSV and FHIR importers and the HL7 listener each turn their input into `ScheduleEntry`s, and
+`admin.schedule.store.apply_entries` is the one place that writes them into the database. The
+entry is plain data: it knows nothing about rows, bundles or messages.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+
+# Column widths of the tables the entries land in (kiosk/models/patients.py): a longer value
+# is refused with a reason rather than cut short or left for the database to reject.
+MAX_EXTERNAL_ID = 64
+MAX_MRN = 20
+MAX_NAME = 80
+MAX_PHONE = 30
+MAX_PROVIDER = 80
+MAX_DEPARTMENT_CODE = 40
+
+
+class ScheduleStatus(enum.StrEnum):
+    """What the hospital's system says about an appointment: still on (booked), called off
+    (cancelled), missed (no_show), or never meant to exist (deleted, entered in error)."""
+
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True)
+class ScheduledPatient:
+    """The patient as the hospital's records name them; the MRN is their identity."""
+
+    mrn: str
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    phone: str = ""
+    preferred_language: str = "en"
+
+
+@dataclass(frozen=True)
+class ScheduleEntry:
+    """One appointment as the hospital's system holds it; `external_id` is the hospital's
+    appointment id, which makes every later import of it an update. `starts_at` is aware (UTC
+    by convention; any offset is converted)."""
+
+    external_id: str
+    patient: ScheduledPatient
+    starts_at: datetime
+    department_code: str
+    provider: str
+    status: ScheduleStatus
+
+
+def entry_defect(entry: ScheduleEntry) -> str | None:
+    """Why the entry cannot be stored as it is (a machine-readable field name such as
+    "mrn" or "starts_at"), or None when it can. Importers check their input with better
+    messages first; this guards the store against anything that reaches it directly."""
+    patient = entry.patient
+    limits = {
+        "external_id": (entry.external_id, MAX_EXTERNAL_ID),
+        "mrn": (patient.mrn, MAX_MRN),
+        "first_name": (patient.first_name, MAX_NAME),
+        "last_name": (patient.last_name, MAX_NAME),
+        "phone": (patient.phone, MAX_PHONE),
+        "provider": (entry.provider, MAX_PROVIDER),
+        "department_code": (entry.department_code, MAX_DEPARTMENT_CODE),
+    }
+    for field_name, (value, limit) in limits.items():
+        if len(value) > limit:
+            return field_name
+    for field_name in ("external_id", "mrn", "last_name"):
+        if not limits[field_name][0].strip():
+            return field_name
+    if entry.starts_at.utcoffset() is None:
+        return "starts_at"
+    return None
