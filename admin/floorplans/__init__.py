@@ -1,0 +1,1 @@
+"""Floorplan versions for facility staff: publishing, rollback, diff, import and export."""
