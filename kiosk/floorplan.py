@@ -125,6 +125,8 @@ class Installation:
 
     published: PublishedFloorplan | None = None
     builder: threading.Thread | None = None
+    # A version that failed to build is not tried again on every check (a new one is).
+    failed: Source | None = None
     checked_at: float = float("-inf")
     marker: LiveMarker | None = None
 
@@ -194,6 +196,8 @@ def build_in_background(place: Installation, source: Source) -> threading.Thread
         try:
             place.published = build(source)
         except (FloorplanError, OSError, SQLAlchemyError) as problem:
+            if not isinstance(problem, SQLAlchemyError):  # a database hiccup: try again later
+                place.failed = source
             log.error(
                 "floorplan change not published (%s): %s", source.describe(), str(problem)[:2000]
             )
@@ -222,9 +226,15 @@ def current_floorplan() -> PublishedFloorplan:
             if current is None:  # the first request of a process that skipped the start
                 current = place.published = build(wanted or FileVersion(floorplan_path(), 0))
         return current
-    if wanted is not None and wanted != current.source:
+    if wanted is not None and is_new(place, wanted):
         build_in_background(place, wanted)
     return current
+
+
+def is_new(place: Installation, wanted: Source) -> bool:
+    """Whether `wanted` is a version to build: not the one serving, nor one that failed."""
+    served = place.published.source if place.published is not None else None
+    return wanted != served and wanted != place.failed
 
 
 def refresh_in_background() -> threading.Thread | None:
@@ -233,9 +243,9 @@ def refresh_in_background() -> threading.Thread | None:
     that must see a publish take effect without waiting for a request."""
     place = installation()
     wanted = live_source(place, fresh=True)
-    if wanted is None or (place.published is not None and wanted == place.published.source):
-        return place.builder
-    return build_in_background(place, wanted)
+    if wanted is not None and is_new(place, wanted):
+        return build_in_background(place, wanted)
+    return place.builder
 
 
 def current_wayfinder() -> Wayfinder:
