@@ -296,20 +296,21 @@ def publish_at_start(app: Flask) -> None:
     with app.app_context():
         place = installation()
         source = live_source(place, fresh=True) or FileVersion(floorplan_path(), 0)
-        # Workers forked after this (gunicorn --preload) must not share the connection the
-        # check used.
-        db.engine.dispose()
         plan = place.published
-        if plan is None or plan.source != source:
-            try:
+        try:
+            if plan is None or plan.source != source:
                 plan = place.published = build(source)
-            except (FloorplanError, OSError, SQLAlchemyError) as problem:
-                lines: Sequence[object] = (
-                    problem.issues if isinstance(problem, FloorplanError) else [problem]
-                )
-                raise FloorplanRefused(
-                    refusal(source, "cannot be loaded", issue_lines(lines))
-                ) from None
+        except (FloorplanError, OSError, SQLAlchemyError) as problem:
+            lines: Sequence[object] = (
+                problem.issues if isinstance(problem, FloorplanError) else [problem]
+            )
+            raise FloorplanRefused(
+                refusal(source, "cannot be loaded", issue_lines(lines))
+            ) from None
+        finally:
+            # Workers forked after this (gunicorn --preload) must not share the connections
+            # the version check and the stored document's read used.
+            db.engine.dispose()
     freeze_once()
     if plan.report.errors and not app.config["ALLOW_INVALID_FLOORPLAN"]:
         raise FloorplanRefused(
