@@ -253,6 +253,16 @@ def current_wayfinder() -> Wayfinder:
     return current_floorplan().wayfinder
 
 
+def version_label(plan: Floorplan) -> str:
+    """How a receipt names the version `plan` belongs to: its content version, with the stored
+    version number when it is the one serving ("2025.1 v3"), so staff holding a receipt can
+    tell a rollback from the version it restored."""
+    current = current_floorplan()
+    if current.wayfinder.floorplan is plan and current.number is not None:
+        return f"{plan.version} v{current.number}"
+    return plan.version
+
+
 def here() -> Kiosk:
     """Where the person at this request's screen stands (see `place_of`)."""
     return place_of(g.get("kiosk"))
