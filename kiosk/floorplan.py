@@ -20,6 +20,7 @@ import gc
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,6 +134,8 @@ class Installation:
 
 _lock = threading.Lock()
 _installations: dict[tuple[str, Path], Installation] = {}
+# Every version built in this process and still served by some installation.
+_built: weakref.WeakValueDictionary[Source, PublishedFloorplan] = weakref.WeakValueDictionary()
 _frozen = False
 
 
@@ -150,13 +153,19 @@ def installation() -> Installation:
 
 
 def build(source: Source) -> PublishedFloorplan:
-    """Load, precompute and validate one version (raises `FloorplanError` or `OSError`).
+    """Load, precompute and validate one version (raises `FloorplanError` or `OSError`);
+    a version this process already holds for another installation (the same file, the same
+    stored document) is shared, not built twice.
 
     What the build freed is handed back to the system before anyone forks or serves: on a
     campus that is more than the trees themselves."""
+    known = _built.get(source)
+    if known is not None:
+        return known
     finder = Wayfinder(source.load())
     built = PublishedFloorplan(source, finder, validate(finder.floorplan, finder))
     release_freed_memory()
+    _built[source] = built
     return built
 
 
