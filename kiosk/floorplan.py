@@ -180,12 +180,12 @@ def live_source(place: Installation, *, fresh: bool = False) -> Source | None:
             with db.engine.connect() as connection:
                 place.marker = read_live_marker(connection)
         except SQLAlchemyError as problem:
-            # Before the first migration there is no table; a database outage must not make a
-            # worker fall back to the file. Either way: keep what serves, look again later.
-            log.warning("floorplan version check failed: %s", type(problem).__name__)
             if place.published is not None:
+                # A database outage must not make a worker fall back to the file: keep what
+                # serves, look again later.
+                log.warning("floorplan version check failed: %s", type(problem).__name__)
                 return None
-            place.marker = None
+            place.marker = None  # at start before the first migration: no table, the file
         place.checked_at = now
     if place.marker is not None:
         return StoredVersion(place.marker.number, place.marker.sha256, db.engine)
