@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from admin.floorplans.publishing import (
     LiveVersionChanged,
@@ -23,6 +25,8 @@ from kiosk.extensions import db
 from kiosk.floorplan import DEMO_FLOORPLAN
 from kiosk.floorplan_versions import all_versions, document_sha256, live_version, version
 from tests.admin.floorplans.floorplan_documents import (
+    as_text,
+    demo_raw,
     renamed_cafeteria,
     with_island,
     without_elevators,
@@ -208,3 +212,25 @@ def test_the_diff_names_elements_by_section_and_the_routes_that_change(
     )
 
     assert diff_floorplans(original, original).is_empty
+
+
+PUBLIC_DESTINATIONS = sorted(
+    d["id"] for d in demo_raw()["destinations"] if d.get("access", "public") == "public"
+)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.sets(st.sampled_from(PUBLIC_DESTINATIONS), min_size=1, max_size=5))
+def test_removing_destinations_shows_them_removed_and_their_routes_gone(
+    removed: set[str],
+) -> None:
+    raw = demo_raw()
+    raw["destinations"] = [d for d in raw["destinations"] if d["id"] not in removed]
+    diff = diff_floorplans(DEMO_FLOORPLAN.read_text(encoding="utf-8"), as_text(raw))
+    assert [(s.section, set(s.removed), s.added, s.changed) for s in diff.sections] == [
+        ("destinations", removed, (), ())
+    ]
+    assert {c.destination for c in diff.route_changes} == removed
+    assert all(c.new_length_m is None for c in diff.route_changes)
+    # Every kiosk reaches every public demo destination in both profiles before the edit.
+    assert len(diff.route_changes) == len(removed) * 4 * 2
