@@ -42,7 +42,7 @@ from wayfinding import (
     load_floorplan,
     validate,
 )
-from wayfinding.json_input import located_error, parse_json_text
+from wayfinding.json_input import parse_json_text
 from wayfinding.process_memory import release_freed_memory
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,11 @@ class FileVersion:
         return load_floorplan(self.path)
 
 
+class StoredVersionMissing(LookupError):
+    """The version the database named live a moment ago is not there (a restored backup):
+    not a broken document, so it is looked for again on the next check."""
+
+
 @dataclass(frozen=True)
 class StoredVersion:
     """A version stored in the database, known by its number and digest."""
@@ -98,7 +103,7 @@ class StoredVersion:
         with self.engine.connect() as connection:
             document = read_document(connection, self.number)
         if document is None:  # versions are never deleted; a restored backup might lack it
-            raise FloorplanError([located_error("", "$", f"version {self.number} is missing")])
+            raise StoredVersionMissing(f"floorplan version {self.number} is not stored")
         return load_floorplan(parse_json_text(document))
 
 
@@ -204,8 +209,8 @@ def build_in_background(place: Installation, source: Source) -> threading.Thread
     def rebuild() -> None:
         try:
             place.published = build(source)
-        except (FloorplanError, OSError, SQLAlchemyError) as problem:
-            if not isinstance(problem, SQLAlchemyError):  # a database hiccup: try again later
+        except (FloorplanError, OSError, SQLAlchemyError, StoredVersionMissing) as problem:
+            if isinstance(problem, FloorplanError | OSError):  # else: try again on a later check
                 place.failed = source
             log.error(
                 "floorplan change not published (%s): %s", source.describe(), str(problem)[:2000]
@@ -314,12 +319,17 @@ def publish_at_start(app: Flask) -> None:
     cannot be loaded, or that fails validation unless `ALLOW_INVALID_FLOORPLAN` is set."""
     with app.app_context():
         place = installation()
+        # A build an earlier app on the same database started in this process finishes
+        # first, so it cannot replace what this start publishes.
+        builder = place.builder
+        if builder is not None:
+            builder.join()
         source = live_source(place, fresh=True) or FileVersion(floorplan_path(), 0)
         plan = place.published
         try:
             if plan is None or plan.source != source:
                 plan = place.published = build(source)
-        except (FloorplanError, OSError, SQLAlchemyError) as problem:
+        except (FloorplanError, OSError, SQLAlchemyError, StoredVersionMissing) as problem:
             lines: Sequence[object] = (
                 problem.issues if isinstance(problem, FloorplanError) else [problem]
             )
