@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -134,11 +135,15 @@ def test_rollback_publishes_the_earlier_document_as_a_new_version(publishing_app
 
 
 def test_a_second_app_on_the_same_database_serves_the_published_version(
-    database_url: str, publishing_app: Flask
+    database_url: str, publishing_app: Flask, tmp_path: Path
 ) -> None:
-    # Another app server: its own process state (another floorplan file path keeps its cache
-    # apart from this app's), the same database.
-    other = create_app(app_config(database_url, FLOORPLAN_CHECK_SECONDS=0))
+    # Another app server on the same database. Its own copy of the configured file gives it
+    # its own serving state in this process, as a separate server would have.
+    copy = tmp_path / "demo-copy.json"
+    copy.write_bytes(DEMO_FLOORPLAN.read_bytes())
+    other = create_app(
+        app_config(database_url, FLOORPLAN_CHECK_SECONDS=0, FLOORPLAN_PATH=str(copy))
+    )
     try:
         assert other.test_client().get("/healthz").get_json()["floorplan"]["version"] == "2025.1"
         publish_document(
