@@ -14,6 +14,7 @@ from admin import (
     cli,
     closures,
     fhir,
+    floorplans,
     hl7,
     home,
     interfaces,
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
     interfaces.init_app(app)
     fhir.init_app(app)
     hl7.init_app(app)
+    floorplans.init_app(app)
     register_waiting_room_boards(app)
 
 

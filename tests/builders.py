@@ -18,6 +18,7 @@ from flask import Flask, current_app
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from kiosk import floorplan
 from kiosk.checkin.codes import code_key, issue_code
 from kiosk.checkin.identity import fold_name
 from kiosk.devices.identity import enrol_device
@@ -216,3 +217,16 @@ def demo_floorplan_with_elevators_closed(folder: Path) -> Path:
     path = folder / "elevators-closed.json"
     path.write_text(json.dumps(elevators_closed(json.loads(DEMO_FLOORPLAN.read_text()))))
     return path
+
+
+def published_off_the_request_path(app: Flask) -> None:
+    """Build the newest floorplan version (a changed file or a stored version) in the
+    background, as the requests that notice it would, and wait until it is swapped in (a
+    build under way for an older version first finishes, then the newest is built)."""
+    for _build in range(5):
+        with app.app_context():
+            builder = floorplan.refresh_in_background()
+        if builder is None:
+            return
+        builder.join()
+    raise AssertionError("the floorplan builds did not catch up with the live version")

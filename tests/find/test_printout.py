@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from admin.floorplans.publishing import publish_document
 from kiosk import floorplan
 from kiosk.extensions import db
 from kiosk.floorplan import DEMO_FLOORPLAN
@@ -21,7 +22,8 @@ from kiosk.models import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
 from kiosk.models.wayfinding import WayfindingEvent, WayfindingEventKind
 from kiosk.printing.preview import receipt_text, render_preview
 from kiosk.printing.profiles import DEFAULT_PROFILE
-from tests.builders import elevators_closed, enrolled_client
+from tests.admin.floorplans.floorplan_documents import renamed_cafeteria
+from tests.builders import elevators_closed, enrolled_client, published_off_the_request_path
 from tests.find.screen_qr import phone_path_on_screen
 from tests.flows import choose_spanish
 from tests.helpers import csrf_token_from
@@ -168,7 +170,7 @@ def test_htmx_print_of_a_route_closed_since_the_screen_says_why_with_409(
     )
     plan_path.write_text(json.dumps(elevators_closed(plan)))
     os.utime(plan_path, ns=(time.time_ns(), time.time_ns() + 1_000_000_000))
-    floorplan.rebuild_in_background(plan_path).join()  # published off the request path
+    published_off_the_request_path(app)
     response = kiosk.post(
         "/find/to/imaging/print",
         data={"csrf_token": csrf_token_from(screen)},
@@ -229,3 +231,15 @@ def test_every_spanish_demo_receipt_says_what_us_spanish_says(app: Flask) -> Non
             if found := words_to_avoid(text):
                 avoided.setdefault(destination, set()).update(found)
     assert avoided == {}
+
+
+def test_a_receipt_names_the_stored_floorplan_version_it_was_routed_on(app: Flask) -> None:
+    kiosk = enrolled_client(app)
+    with app.app_context():
+        publish_document(
+            renamed_cafeteria(), staff_id=None, note="", origin="editor", expected_live=None
+        )
+    published_off_the_request_path(app)
+    press_print(kiosk)
+    (job,) = jobs(app)
+    assert "floorplan 2025.2 v2" in " ".join(receipt_text(job.payload, job.printer_profile).split())
