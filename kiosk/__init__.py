@@ -84,8 +84,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     alerts.init_app(app)
     printing.init_app(app)
     retention.init_app(app)
+    closures.init_app(app)  # before the floorplan's start, which applies the closures
     floorplan.init_app(app)
-    closures.init_app(app)
     facility.init_app(app)
     demo.init_app(app)
 

@@ -21,7 +21,7 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,6 +144,27 @@ _built: weakref.WeakValueDictionary[Source, PublishedFloorplan] = weakref.WeakVa
 _frozen = False
 
 
+# What a feature must do to a freshly built version before it serves, in the thread that built
+# it. Staff closures (kiosk.closures) are applied here, so the first request a new version
+# answers already goes around what staff closed, instead of waiting for that request's check.
+PrepareVersion = Callable[[Flask, Wayfinder], None]
+_preparers: list[PrepareVersion] = []
+
+
+def prepare_versions_with(preparer: PrepareVersion) -> None:
+    """Have `preparer` shape every version this process builds from now on."""
+    with _lock:
+        if preparer not in _preparers:
+            _preparers.append(preparer)
+
+
+def prepared(app: Flask, built: PublishedFloorplan) -> PublishedFloorplan:
+    """`built`, after every registered preparer has had its say."""
+    for preparer in tuple(_preparers):
+        preparer(app, built.wayfinder)
+    return built
+
+
 def floorplan_path() -> Path:
     """The floorplan file this installation serves until a version is stored (config
     `FLOORPLAN_PATH`, default: the demo)."""
@@ -206,9 +227,11 @@ def build_in_background(place: Installation, source: Source) -> threading.Thread
     at work; a version that fails to load keeps the old one serving (and says so in the log).
     """
 
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
     def rebuild() -> None:
         try:
-            place.published = build(source)
+            place.published = prepared(app, build(source))
         except (FloorplanError, OSError, SQLAlchemyError, StoredVersionMissing) as problem:
             if isinstance(problem, FloorplanError | OSError):  # else: try again on a later check
                 place.failed = source
@@ -238,7 +261,10 @@ def current_floorplan() -> PublishedFloorplan:
         with _lock:
             current = place.published
             if current is None:  # the first request of a process that skipped the start
-                current = place.published = build(wanted or FileVersion(floorplan_path(), 0))
+                current = place.published = prepared(
+                    current_app._get_current_object(),  # type: ignore[attr-defined]
+                    build(wanted or FileVersion(floorplan_path(), 0)),
+                )
         return current
     if wanted is not None and is_new(place, wanted):
         build_in_background(place, wanted)
@@ -328,7 +354,7 @@ def publish_at_start(app: Flask) -> None:
         plan = place.published
         try:
             if plan is None or plan.source != source:
-                plan = place.published = build(source)
+                plan = place.published = prepared(app, build(source))
         except (FloorplanError, OSError, SQLAlchemyError, StoredVersionMissing) as problem:
             lines: Sequence[object] = (
                 problem.issues if isinstance(problem, FloorplanError) else [problem]

@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.closures.store import as_wayfinder_closure, closures_marker, current_and_upcoming
 from kiosk.extensions import db
-from kiosk.floorplan import current_wayfinder
+from kiosk.floorplan import current_wayfinder, prepare_versions_with
 from kiosk.models.types import utcnow
 from wayfinding import Closure, Wayfinder
 
@@ -46,14 +46,21 @@ class ClosurePickup:
     _staff: tuple[tuple[datetime, Closure], ...] = ()
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def apply(self, finder: Wayfinder, now: datetime) -> bool:
+    def apply(self, finder: Wayfinder, now: datetime, *, at_once: bool = False) -> bool:
         """Hand `finder` the closures in force at `now` if they changed; at most once a
-        second. Returns whether it was given new closures."""
+        second unless `at_once`. Returns whether it was given new closures (the caller has
+        its trees rebuilt)."""
         with self._lock:
             moment = self.clock()
-            if self._checked_at is not None and moment - self._checked_at < CHECK_EVERY_SECONDS:
-                return False
-            self._checked_at = moment
+            recent = (
+                self._checked_at is not None and moment - self._checked_at < CHECK_EVERY_SECONDS
+            )
+            if not at_once:
+                if recent:
+                    return False
+                # Only the periodic checks pace each other; one made for a new version does not
+                # put off the next request's.
+                self._checked_at = moment
             marker = closures_marker()
             if marker != self._marker:
                 rows = current_and_upcoming(now)
@@ -65,7 +72,6 @@ class ClosurePickup:
         if wanted == finder.closures:
             return False
         finder.set_closures(wanted)
-        finder.refresh_in_background()
         return True
 
 
@@ -83,13 +89,33 @@ def apply_closures_before_request() -> None:
     if request.endpoint == "static":
         return
     try:
-        pickup_of(current_app).apply(current_wayfinder(), utcnow())
+        finder = current_wayfinder()
+        if pickup_of(current_app).apply(finder, utcnow()):
+            finder.refresh_in_background()
     except SQLAlchemyError:
         db.session.rollback()
         log.warning("closures not checked: the database did not answer")
+
+
+def apply_before_serving(app: Flask, finder: Wayfinder) -> None:
+    """Give a freshly built floorplan version the closures in force, and its trees for them,
+    before it answers anyone (`kiosk.floorplan.prepare_versions_with`). Without this a newly
+    published version would route through a closed elevator until a request's check and a
+    background rebuild caught up. Before the closures table exists (`flask db upgrade` on a
+    new database) there is nothing to apply."""
+    if EXTENSION_KEY not in app.extensions:
+        return
+    with app.app_context():
+        try:
+            if pickup_of(app).apply(finder, utcnow(), at_once=True):
+                finder.refresh()
+        except SQLAlchemyError:
+            db.session.rollback()
+            log.warning("closures not applied to the new floorplan version: no database answer")
 
 
 def init_app(app: Flask) -> None:
     """Check the closures before requests."""
     app.extensions[EXTENSION_KEY] = ClosurePickup()
     app.before_request(apply_closures_before_request)
+    prepare_versions_with(apply_before_serving)

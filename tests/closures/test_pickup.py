@@ -14,11 +14,14 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from admin.floorplans.publishing import publish_document
 from kiosk.closures.serving import pickup_of
 from kiosk.closures.store import closures_marker, current_and_upcoming, lift_closure
 from kiosk.extensions import db
+from kiosk.floorplan import current_wayfinder, refresh_in_background
 from kiosk.models import FloorplanClosure
 from kiosk.models.types import utcnow
+from tests.admin.floorplans.floorplan_documents import renamed_cafeteria
 from tests.closures.builders import (
     app_with_own_floorplan,
     clock_of,
@@ -119,3 +122,29 @@ def test_the_marker_moves_on_every_add_and_lift(closures_app: Flask) -> None:
         assert current_and_upcoming(utcnow()) == []
         row = db.session.get(FloorplanClosure, first)
         assert row is not None and row.lifted_at is not None
+
+
+def test_a_version_published_during_a_closure_serves_around_it_from_its_first_request(
+    closures_app: Flask,
+) -> None:
+    serving_before = wayfinder_of(closures_app)
+    close_now(closures_app, "elevators-a")
+    with closures_app.app_context():
+        publish_document(
+            renamed_cafeteria(),
+            staff_id=None,
+            note="Cafeteria renamed",
+            origin="editor",
+            expected_live=None,
+        )
+        # Publishing started this process's build; wait for it unless it is already done.
+        builder = refresh_in_background()
+        if builder is not None:
+            builder.join()
+        # No request has run the closures check since the publish, and no tree is pending:
+        # the new version was handed the closure, and its trees built for it, before serving.
+        finder = current_wayfinder()
+    assert finder is not serving_before
+    assert [c.element for c in finder.closures] == ["elevators-a"]
+    assert not finder.is_stale()
+    assert "elevators-a" not in connectors_to_imaging(finder)
