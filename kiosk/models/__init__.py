@@ -2,13 +2,13 @@
 Alembic's autogenerate and the schema tests compare against the migrations."""
 
 from kiosk.models.alerts import KioskAlert, KioskAlertKind
+from kiosk.models.audit import AuditChainHead, AuditEvent
 from kiosk.models.devices import Board, EnrolledDevice, Kiosk
 from kiosk.models.floorplans import FloorplanVersion
 from kiosk.models.patients import (
     Appointment,
     AppointmentStatus,
     ArrivalChannel,
-    AuditEvent,
     CheckIn,
     Consent,
     ContactChange,
@@ -37,6 +37,7 @@ __all__ = [
     "Appointment",
     "AppointmentStatus",
     "ArrivalChannel",
+    "AuditChainHead",
     "AuditEvent",
     "Board",
     "CheckIn",

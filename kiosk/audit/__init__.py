@@ -1,0 +1,15 @@
+"""The tamper-evident audit log: every row sealed onto a keyed hash chain as it is written
+(`chain`), and `flask audit verify` to check it (`verify`, `cli`). Writing events stays
+`kiosk.checkin.audit.record_audit`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from kiosk.audit import chain, cli
+
+
+def init_app(app: Flask) -> None:
+    """Seal audit rows as they are flushed, and add `flask audit ...`."""
+    chain.seal_every_insert()
+    app.cli.add_command(cli.audit_group)

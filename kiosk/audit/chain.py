@@ -1,0 +1,140 @@
+"""The audit log's hash chain: every row is sealed, as it is flushed, onto the row before it.
+
+`chain_hash = HMAC-SHA256(key, previous chain_hash ‖ canonical encoding of this row)`, where the
+encoding covers the row's sequence, time, action, kiosk, patient and detail (the staff member
+who acted is in the detail). The key is the `audit_chain` purpose key (`kiosk/keys.py`), so an
+attacker with the database alone cannot recompute a hash after editing a row; each row records
+the key version it was sealed with, so verification survives a key rotation.
+
+Appends are serialised by the chain head (`audit_chain_head`, one row): the first statement of
+a seal is `UPDATE ... SET sequence = sequence + 1 ... RETURNING`, which takes the head's row
+lock on PostgreSQL and SQLite's write lock, both held until the caller's transaction ends. Two
+transactions therefore never chain onto the same predecessor, and the sequence is assigned
+under the lock in the same transaction as the row: a rollback takes back both, leaving no gap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from flask import Flask, current_app
+from sqlalchemy import Connection, Table, event, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapper
+
+from kiosk.keys import key_version, purpose_key
+from kiosk.models import AuditChainHead, AuditEvent
+from kiosk.models.types import utcnow
+
+KEY_PURPOSE = "audit_chain"
+# The predecessor of the first sealed row.
+GENESIS_HASH = "0" * 64
+HEAD_ID = 1
+HEAD = cast(Table, AuditChainHead.__table__)
+EVENTS = cast(Table, AuditEvent.__table__)
+
+
+def canonical_row(
+    sequence: int,
+    occurred_at: datetime,
+    action: str,
+    kiosk_id: int | None,
+    patient_id: int | None,
+    detail: Mapping[str, Any],
+) -> bytes:
+    """The bytes a row's hash covers: its fields as compact JSON with sorted keys, the time in
+    UTC to the microsecond (what both databases store), so sealing and verifying agree."""
+    moment = occurred_at.astimezone(UTC).isoformat(timespec="microseconds")
+    fields = [sequence, moment, action, kiosk_id, patient_id, detail]
+    return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+
+
+def link_hash(key: bytes, previous_hash: str, row: bytes) -> str:
+    """The chain hash of a row whose encoding is `row`, following `previous_hash`."""
+    return hmac.digest(key, bytes.fromhex(previous_hash) + row, hashlib.sha256).hex()
+
+
+class ChainKeys:
+    """The audit chain's keys by version, derived once each (verification meets every version
+    the log was sealed with)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.current_version = key_version(app, KEY_PURPOSE)
+        self.by_version: dict[int, bytes] = {}
+
+    def __getitem__(self, version: int) -> bytes:
+        if version not in self.by_version:
+            self.by_version[version] = purpose_key(self.app, KEY_PURPOSE, version)
+        return self.by_version[version]
+
+
+def advance_head(connection: Connection) -> tuple[int, str]:
+    """Take the chain head's lock and the next sequence: (new sequence, previous hash)."""
+    advanced = connection.execute(
+        update(HEAD)
+        .where(HEAD.c.id == HEAD_ID)
+        .values(sequence=HEAD.c.sequence + 1)
+        .returning(HEAD.c.sequence, HEAD.c.chain_hash)
+    ).first()
+    if advanced is None:
+        restore_head(connection)
+        return advance_head(connection)
+    return int(advanced.sequence), str(advanced.chain_hash)
+
+
+def restore_head(connection: Connection) -> None:
+    """Recreate a missing head row from the log's last row (or the genesis of an empty log).
+    Two transactions doing this at once insert it once (ON CONFLICT DO NOTHING)."""
+    last = connection.execute(
+        select(EVENTS.c.sequence, EVENTS.c.chain_hash).order_by(EVENTS.c.sequence.desc()).limit(1)
+    ).first()
+    sequence = int(last.sequence) if last else 0
+    chain_hash = (last.chain_hash if last else None) or GENESIS_HASH
+    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    connection.execute(
+        insert(HEAD)
+        .values(id=HEAD_ID, sequence=sequence, chain_hash=chain_hash)
+        .on_conflict_do_nothing(index_elements=[HEAD.c.id])
+    )
+
+
+def seal(connection: Connection, event_row: AuditEvent, app: Flask) -> None:
+    """Give `event_row` the next sequence and its chain hash, and move the head onto it."""
+    if event_row.occurred_at is None:
+        event_row.occurred_at = utcnow()
+    if event_row.detail is None:
+        event_row.detail = {}
+    sequence, previous_hash = advance_head(connection)
+    version = key_version(app, KEY_PURPOSE)
+    row = canonical_row(
+        sequence,
+        event_row.occurred_at,
+        event_row.action,
+        event_row.kiosk_id,
+        event_row.patient_id,
+        event_row.detail,
+    )
+    chain_hash = link_hash(purpose_key(app, KEY_PURPOSE, version), previous_hash, row)
+    connection.execute(update(HEAD).where(HEAD.c.id == HEAD_ID).values(chain_hash=chain_hash))
+    event_row.sequence = sequence
+    event_row.chain_hash = chain_hash
+    event_row.key_version = version
+
+
+def seal_before_insert(_mapper: Mapper[AuditEvent], connection: Connection, target: Any) -> None:
+    """Every audit row written through the ORM is sealed in the flush that inserts it, inside
+    the caller's transaction."""
+    seal(connection, target, current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def seal_every_insert() -> None:
+    """Register `seal_before_insert` for the AuditEvent mapper (once per process)."""
+    if not event.contains(AuditEvent, "before_insert", seal_before_insert):
+        event.listen(AuditEvent, "before_insert", seal_before_insert)

@@ -1,0 +1,110 @@
+"""The audit log becomes a tamper-evident chain: append-only, numbered, hashed.
+
+`audit_events` gains `sequence` (strictly increasing, unique), `chain_hash` and `key_version`;
+the table `audit_chain_head` holds the last sequence handed out and its hash (the lock appends
+take, kiosk/audit/chain.py). The database itself refuses UPDATE and DELETE on `audit_events`
+(a PostgreSQL trigger function, SQLite triggers). The foreign keys to kiosks and patients go:
+they would block deleting a kiosk or purging a walk-in, or rewrite the log (SET NULL) to follow
+them, and a log must keep what it recorded.
+
+Rows written before this migration are numbered in id order and keep `chain_hash` NULL: the
+migration cannot compute the keyed hashes without importing application code, and a row cannot
+be sealed afterwards once the table is append-only. `flask audit verify` counts them as
+"written before the chain" and checks the chain from the first sealed row on (README, "Audit
+log").
+
+Revision ID: 0014_audit_chain
+Revises: 0013_floorplan_versions
+Create Date: 2026-12-07
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014_audit_chain"
+down_revision = "0013_floorplan_versions"
+branch_labels = None
+depends_on = None
+
+GENESIS_HASH = "0" * 64
+# SQLite's foreign keys are unnamed in 0004; batch mode names them with this convention.
+SQLITE_NAMING = {"fk": "fk_%(table_name)s_%(column_0_name)s"}
+FOREIGN_KEYS = {"kiosk_id": ("kiosks", "SET NULL"), "patient_id": ("patients", None)}
+
+POSTGRESQL_GUARD = (
+    """
+    CREATE FUNCTION audit_events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'audit_events is append-only: % refused', TG_OP;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION audit_events_refuse_change()
+    """,
+)
+SQLITE_GUARD = tuple(
+    f"""
+    CREATE TRIGGER audit_events_no_{verb.lower()} BEFORE {verb} ON audit_events
+    BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: {verb} refused'); END
+    """
+    for verb in ("UPDATE", "DELETE")
+)
+
+
+def foreign_key_name(dialect: str, column: str) -> str:
+    """The name the database gave 0004's unnamed foreign key on `column`."""
+    if dialect == "postgresql":
+        return f"audit_events_{column}_fkey"
+    return f"fk_audit_events_{column}"
+
+
+def upgrade():
+    dialect = op.get_bind().dialect.name
+    with op.batch_alter_table("audit_events", naming_convention=SQLITE_NAMING) as batch:
+        for column in FOREIGN_KEYS:
+            batch.drop_constraint(foreign_key_name(dialect, column), type_="foreignkey")
+        batch.add_column(sa.Column("sequence", sa.BigInteger(), nullable=True))
+        batch.add_column(sa.Column("chain_hash", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("key_version", sa.Integer(), nullable=True))
+    op.execute(
+        "UPDATE audit_events SET sequence = numbered.n FROM"
+        " (SELECT id, row_number() OVER (ORDER BY id) AS n FROM audit_events) AS numbered"
+        " WHERE audit_events.id = numbered.id"
+    )
+    with op.batch_alter_table("audit_events") as batch:
+        batch.alter_column("sequence", existing_type=sa.BigInteger(), nullable=False)
+        batch.create_index("ix_audit_events_sequence", ["sequence"], unique=True)
+    op.create_table(
+        "audit_chain_head",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
+        sa.Column("sequence", sa.BigInteger(), nullable=False),
+        sa.Column("chain_hash", sa.String(length=64), nullable=False),
+    )
+    op.execute(
+        "INSERT INTO audit_chain_head (id, sequence, chain_hash)"
+        f" SELECT 1, COALESCE(MAX(sequence), 0), '{GENESIS_HASH}' FROM audit_events"
+    )
+    for statement in POSTGRESQL_GUARD if dialect == "postgresql" else SQLITE_GUARD:
+        op.execute(statement)
+
+
+def downgrade():
+    dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        op.execute("DROP TRIGGER audit_events_append_only ON audit_events")
+        op.execute("DROP FUNCTION audit_events_refuse_change()")
+    else:
+        op.execute("DROP TRIGGER audit_events_no_update")
+        op.execute("DROP TRIGGER audit_events_no_delete")
+    op.drop_table("audit_chain_head")
+    with op.batch_alter_table("audit_events") as batch:
+        batch.drop_index("ix_audit_events_sequence")
+        batch.drop_column("key_version")
+        batch.drop_column("chain_hash")
+        batch.drop_column("sequence")
+        for column, (table, ondelete) in FOREIGN_KEYS.items():
+            batch.create_foreign_key(
+                foreign_key_name(dialect, column), table, [column], ["id"], ondelete=ondelete
+            )
