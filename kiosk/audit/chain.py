@@ -36,23 +36,37 @@ KEY_PURPOSE = "audit_chain"
 # The predecessor of the first sealed row.
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
+# One encoder for every row: `json.dumps` with options builds a new one per call.
+CANONICAL_JSON = json.JSONEncoder(separators=(",", ":"))
 HEAD = cast(Table, AuditChainHead.__table__)
 EVENTS = cast(Table, AuditEvent.__table__)
 
 
+def moment_text(occurred_at: datetime) -> str:
+    """A row's time as the hash covers it: UTC to the microsecond (what both databases keep),
+    "2026-12-07T15:22:30.123456+00:00"; verification has the database write the same text."""
+    return occurred_at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def detail_text(detail: Mapping[str, Any]) -> str:
+    """A row's detail as the hash covers it: JSON with sorted keys. `seal` stores the detail in
+    this key order, so the database's text of the column is exactly this and verification reads
+    it without parsing JSON (the costliest step of reading a million rows)."""
+    return json.dumps(detail, sort_keys=True)
+
+
 def canonical_row(
     sequence: int,
-    occurred_at: datetime,
+    moment: str,
     action: str,
     kiosk_id: int | None,
     patient_id: int | None,
-    detail: Mapping[str, Any],
+    detail: str,
 ) -> bytes:
-    """The bytes a row's hash covers: its fields as compact JSON with sorted keys, the time in
-    UTC to the microsecond (what both databases store), so sealing and verifying agree."""
-    moment = occurred_at.astimezone(UTC).isoformat(timespec="microseconds")
-    fields = [sequence, moment, action, kiosk_id, patient_id, detail]
-    return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+    """The bytes a row's hash covers: sequence, time (`moment_text`), action, kiosk and patient
+    as a compact JSON array, a newline (which compact JSON never holds), then `detail_text`."""
+    fields = CANONICAL_JSON.encode([sequence, moment, action, kiosk_id, patient_id])
+    return f"{fields}\n{detail}".encode()
 
 
 def link_hash(key: bytes, previous_hash: str, row: bytes) -> str:
@@ -109,17 +123,14 @@ def seal(connection: Connection, event_row: AuditEvent, app: Flask) -> None:
     """Give `event_row` the next sequence and its chain hash, and move the head onto it."""
     if event_row.occurred_at is None:
         event_row.occurred_at = utcnow()
-    if event_row.detail is None:
-        event_row.detail = {}
+    detail = detail_text(event_row.detail or {})
+    # Stored with its keys in the hashed order (what the column's JSON text will be).
+    event_row.detail = json.loads(detail)
     sequence, previous_hash = advance_head(connection)
     version = key_version(app, KEY_PURPOSE)
+    moment = moment_text(event_row.occurred_at)
     row = canonical_row(
-        sequence,
-        event_row.occurred_at,
-        event_row.action,
-        event_row.kiosk_id,
-        event_row.patient_id,
-        event_row.detail,
+        sequence, moment, event_row.action, event_row.kiosk_id, event_row.patient_id, detail
     )
     chain_hash = link_hash(purpose_key(app, KEY_PURPOSE, version), previous_hash, row)
     connection.execute(update(HEAD).where(HEAD.c.id == HEAD_ID).values(chain_hash=chain_hash))

@@ -20,7 +20,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, or_, select
+from sqlalchemy import ColumnElement, Connection, Row, Text, cast, func, or_, select
 
 from kiosk.audit.chain import (
     EVENTS,
@@ -32,17 +32,31 @@ from kiosk.audit.chain import (
     link_hash,
 )
 
-ROW_COLUMNS = (
-    EVENTS.c.id,
-    EVENTS.c.sequence,
-    EVENTS.c.occurred_at,
-    EVENTS.c.action,
-    EVENTS.c.kiosk_id,
-    EVENTS.c.patient_id,
-    EVENTS.c.detail,
-    EVENTS.c.chain_hash,
-    EVENTS.c.key_version,
+# The time and the detail come as the database's text, already as the hash covers them
+# (`moment_text`, `detail_text`): parsing a million timestamps and JSON documents only to
+# format them again took most of the time.
+POSTGRESQL_MOMENT = func.to_char(
+    func.timezone("UTC", EVENTS.c.occurred_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
 )
+SQLITE_MOMENT = func.replace(cast(EVENTS.c.occurred_at, Text), " ", "T").concat("+00:00")
+
+
+def row_columns(dialect: str) -> tuple[ColumnElement[Any], ...]:
+    """What verification reads of each row, in this order."""
+    moment = POSTGRESQL_MOMENT if dialect == "postgresql" else SQLITE_MOMENT
+    return (
+        EVENTS.c.id,
+        EVENTS.c.sequence,
+        moment.label("moment"),
+        EVENTS.c.action,
+        EVENTS.c.kiosk_id,
+        EVENTS.c.patient_id,
+        cast(EVENTS.c.detail, Text).label("detail"),
+        EVENTS.c.chain_hash,
+        EVENTS.c.key_version,
+    )
+
+
 # One audit row as read for verification (the columns above, in that order).
 AuditRow = Row[*tuple[Any, ...]]
 BATCH_ROWS = 10_000
@@ -82,12 +96,11 @@ class ChainReport:
 def row_hash(keys: ChainKeys, previous_hash: str, row: AuditRow, sequence: int) -> str | None:
     """The hash `row` would have if it were sealed at `sequence` after `previous_hash` (None
     when it names no key version)."""
-    if row.key_version is None:
+    _id, _sequence, moment, action, kiosk_id, patient_id, detail, _hash, version = row
+    if version is None:
         return None
-    encoded = canonical_row(
-        sequence, row.occurred_at, row.action, row.kiosk_id, row.patient_id, row.detail
-    )
-    return link_hash(keys[row.key_version], previous_hash, encoded)
+    encoded = canonical_row(sequence, moment, action, kiosk_id, patient_id, detail)
+    return link_hash(keys[version], previous_hash, encoded)
 
 
 def predecessor(connection: Connection, from_sequence: int) -> tuple[int, str]:
@@ -114,7 +127,7 @@ def verify_chain(
     verified = before_chain = 0
     previous_id: int | None = None
     rows = connection.execute(
-        select(*ROW_COLUMNS)
+        select(*row_columns(connection.dialect.name))
         .where(EVENTS.c.sequence >= from_sequence)
         .order_by(EVENTS.c.sequence, EVENTS.c.id)
         .execution_options(stream_results=True, max_row_buffer=batch_rows)
@@ -173,7 +186,7 @@ def diagnose(
     """Why `row`'s hash does not follow `previous_hash`: read the rows after it to tell an
     inserted or reordered row from an edited one."""
     after = connection.execute(
-        select(*ROW_COLUMNS)
+        select(*row_columns(connection.dialect.name))
         .where(
             or_(
                 EVENTS.c.sequence > row.sequence,

@@ -30,6 +30,8 @@ AUDIT_DETAIL_KEYS: dict[str, str] = {
     "channel": "where a patient checked in: 'kiosk' or 'desk'",
     "matches": "how many rows a staff search found (never what was searched for)",
     "alert_id": "the kiosk alert acknowledged or resolved",
+    "merged_from": "the walk-in record merged into this patient's record (its id)",
+    "filters": "which audit-log filters a view or export used, kinds only ('patient.time')",
 }
 # Identifier-like tokens only: no spaces, no accents, nothing long enough to be a free-text value.
 TOKEN = re.compile(r"[A-Za-z0-9_.:-]{0,40}")

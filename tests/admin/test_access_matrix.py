@@ -75,6 +75,9 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_reports.reports": ADMINS,
     "admin_reports.chart": ADMINS,
     "admin_reports.csv_export": ADMINS,
+    "admin_audit.log": SYSTEM_ADMIN_ONLY,
+    "admin_audit.search": SYSTEM_ADMIN_ONLY,
+    "admin_audit.export": SYSTEM_ADMIN_ONLY,
 }
 
 

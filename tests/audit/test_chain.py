@@ -5,16 +5,18 @@ that refuses to change or delete a row, and a key rotation the chain survives.""
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from flask import Flask
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from kiosk.audit.chain import GENESIS_HASH, canonical_row, link_hash
+from kiosk.audit.chain import GENESIS_HASH, canonical_row, detail_text, link_hash, moment_text
 from kiosk.checkin.audit import record_audit
 from kiosk.extensions import db
 from kiosk.models import AuditChainHead, AuditEvent
@@ -116,13 +118,33 @@ FIELDS = st.tuples(
 )
 
 
+def sealed_hash(fields: Sequence[Any]) -> str:
+    """The chain hash of a first row with these field values."""
+    sequence, occurred_at, action, kiosk_id, patient_id, detail = fields
+    moment, detail_json = moment_text(occurred_at), detail_text(detail)
+    row = canonical_row(sequence, moment, action, kiosk_id, patient_id, detail_json)
+    return link_hash(b"k" * 32, GENESIS_HASH, row)
+
+
 @given(fields=FIELDS, changed=st.integers(0, 5), other=FIELDS)
 def test_any_changed_field_changes_the_hash(
-    fields: tuple[object, ...], changed: int, other: tuple[object, ...]
+    fields: tuple[Any, ...], changed: int, other: tuple[Any, ...]
 ) -> None:
-    key = b"k" * 32
     edited = list(fields)
     edited[changed] = other[changed]
-    original = link_hash(key, GENESIS_HASH, canonical_row(*fields))  # type: ignore[arg-type]
-    again = link_hash(key, GENESIS_HASH, canonical_row(*edited))  # type: ignore[arg-type]
-    assert (original == again) == (fields[changed] == other[changed])
+    same_value = fields[changed] == other[changed]
+    assert (sealed_hash(fields) == sealed_hash(edited)) == same_value
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(details=st.lists(DETAIL, min_size=1, max_size=4))
+def test_rows_with_any_detail_verify(app: Flask, details: list[dict[str, Any]]) -> None:
+    with app.app_context():
+        for detail in details:
+            db.session.add(AuditEvent(action="check_in", kiosk_id=None, detail=detail))
+        db.session.commit()
+    with tampering(app) as connection:
+        report = verify(app, connection)
+    assert report.first_break is None and report.verified >= len(details)

@@ -9,7 +9,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import Connection, select, text
 
 from kiosk.audit.chain import EVENTS, GENESIS_HASH, canonical_row, link_hash
-from kiosk.audit.verify import ROW_COLUMNS, BreakKind
+from kiosk.audit.verify import BreakKind, row_columns
 from tests.audit.chain_builders import append_events, row_id, tampering, verify
 
 LOG_ROWS = 7
@@ -153,10 +153,11 @@ def test_a_chain_recomputed_with_another_key_fails_at_its_first_row(app: Flask) 
     append_events(app, LOG_ROWS)
     guessed_key = b"not the hospital's key".ljust(32, b"!")
     with tampering(app) as connection:
-        rows = connection.execute(select(*ROW_COLUMNS).order_by(EVENTS.c.sequence)).all()
+        columns = row_columns(connection.dialect.name)
+        rows = connection.execute(select(*columns).order_by(EVENTS.c.sequence)).all()
         previous = GENESIS_HASH
         for row in rows:
-            fields = (row.occurred_at, row.action, row.kiosk_id, row.patient_id, row.detail)
+            fields = (row.moment, row.action, row.kiosk_id, row.patient_id, row.detail)
             previous = link_hash(guessed_key, previous, canonical_row(row.sequence, *fields))
             update = "UPDATE audit_events SET chain_hash = :h WHERE sequence = :s"
             run(connection, update, h=previous, s=row.sequence)
