@@ -49,7 +49,7 @@ ACTION_LABELS: dict[str, LazyString] = {
 }
 
 
-def action_label(action: str) -> str:
-    """The action in the reader's language, or its name when the viewer has no words for it."""
-    label = ACTION_LABELS.get(action)
-    return str(label) if label is not None else action
+def action_labels() -> dict[str, str]:
+    """Every known action in the reader's language (taken once per request: an export streams
+    after the request's language is gone)."""
+    return {action: str(label) for action, label in ACTION_LABELS.items()}

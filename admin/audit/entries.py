@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Engine, Select, select
+from sqlalchemy.orm import Session
 
-from admin.audit.actions import action_label
+from admin.audit.actions import action_labels
 from admin.audit.filters import AuditFilters
 from kiosk.extensions import db
 from kiosk.models import AuditEvent, Kiosk, Patient, StaffUser
@@ -54,28 +55,34 @@ def staff_id_of(event: AuditEvent) -> int | None:
     return staff_id if isinstance(staff_id, int) else None
 
 
-def described(events: Sequence[AuditEvent], timezone: ZoneInfo) -> list[AuditEntry]:
-    """`events` as entries; staff emails, kiosk names and MRNs read with one query each."""
+def described(
+    session: Session,
+    events: Sequence[AuditEvent],
+    timezone: ZoneInfo,
+    labels: dict[str, str],
+) -> list[AuditEntry]:
+    """`events` as entries, actions in words from `labels` (by name when unknown); staff emails,
+    kiosk names and MRNs read with one query each."""
     staff_ids = {staff_id for event in events if (staff_id := staff_id_of(event)) is not None}
     kiosk_ids = {event.kiosk_id for event in events if event.kiosk_id is not None}
     patient_ids = {event.patient_id for event in events if event.patient_id is not None}
     emails = dict(
-        db.session.execute(
+        session.execute(
             select(StaffUser.id, StaffUser.email).where(StaffUser.id.in_(staff_ids))
         ).all()
     )
     kiosks = dict(
-        db.session.execute(select(Kiosk.id, Kiosk.name).where(Kiosk.id.in_(kiosk_ids))).all()
+        session.execute(select(Kiosk.id, Kiosk.name).where(Kiosk.id.in_(kiosk_ids))).all()
     )
     mrns = dict(
-        db.session.execute(select(Patient.id, Patient.mrn).where(Patient.id.in_(patient_ids))).all()
+        session.execute(select(Patient.id, Patient.mrn).where(Patient.id.in_(patient_ids))).all()
     )
     return [
         AuditEntry(
             sequence=event.sequence,
             occurred_at=event.occurred_at.astimezone(timezone),
             action=event.action,
-            action_label=action_label(event.action),
+            action_label=labels.get(event.action, event.action),
             who=who(event, emails, kiosks),
             patient=patient_label(event.patient_id, mrns),
             detail=", ".join(
@@ -113,17 +120,21 @@ def audit_page(filters: AuditFilters, before: int | None, timezone: ZoneInfo) ->
     events = list(db.session.scalars(query.limit(PAGE_SIZE + 1)))
     shown = events[:PAGE_SIZE]
     older = shown[-1].sequence if len(events) > PAGE_SIZE else None
-    return AuditPage(described(shown, timezone), older)
+    return AuditPage(described(db.session(), shown, timezone, action_labels()), older)
 
 
-def every_entry(filters: AuditFilters, timezone: ZoneInfo) -> Iterator[AuditEntry]:
-    """Every matching entry, newest first, read in batches (an export may be the whole log)."""
-    batch: list[AuditEvent] = []
-    for event in db.session.scalars(
-        matching(filters, timezone).execution_options(yield_per=EXPORT_BATCH)
-    ):
-        batch.append(event)
-        if len(batch) == EXPORT_BATCH:
-            yield from described(batch, timezone)
-            batch = []
-    yield from described(batch, timezone)
+def every_entry(
+    engine: Engine, filters: AuditFilters, timezone: ZoneInfo, labels: dict[str, str]
+) -> Iterator[AuditEntry]:
+    """Every matching entry, newest first, read in batches (an export may be the whole log).
+    It runs while the response streams, after the request has ended, so it has its own session
+    on `engine` rather than the request's."""
+    with Session(engine) as session:
+        batch: list[AuditEvent] = []
+        query = matching(filters, timezone).execution_options(yield_per=EXPORT_BATCH)
+        for event in session.scalars(query):
+            batch.append(event)
+            if len(batch) == EXPORT_BATCH:
+                yield from described(session, batch, timezone, labels)
+                batch = []
+        yield from described(session, batch, timezone, labels)

@@ -14,7 +14,12 @@ from admin.audit.entries import AuditEntry
 from admin.reports.export import csv_cell
 
 
-def audit_csv(entries: Iterable[AuditEntry]) -> Iterator[str]:
+def csv_headings() -> list[str | float]:
+    """The heading line's cells, in the reader's language."""
+    return [_("Sequence"), _("Time"), _("Action"), _("Who"), _("Patient MRN"), _("Detail")]
+
+
+def audit_csv(headings: list[str | float], entries: Iterable[AuditEntry]) -> Iterator[str]:
     """The heading line, then one line per entry."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -25,7 +30,7 @@ def audit_csv(entries: Iterable[AuditEntry]) -> Iterator[str]:
         writer.writerow([csv_cell(cell) for cell in cells])
         return buffer.getvalue()
 
-    yield line([_("Sequence"), _("Time"), _("Action"), _("Who"), _("Patient MRN"), _("Detail")])
+    yield line(headings)
     for entry in entries:
         yield line(
             [

@@ -18,7 +18,6 @@ from flask import (
     current_app,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import LazyString
@@ -27,9 +26,9 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from admin.access import require_roles, signed_in_staff
-from admin.audit.actions import ACTION_LABELS
+from admin.audit.actions import action_labels
 from admin.audit.entries import audit_page, every_entry
-from admin.audit.export import audit_csv
+from admin.audit.export import audit_csv, csv_headings
 from admin.audit.filters import AuditFilterError, AuditFilters, page_start, parse_filters
 from kiosk.checkin.audit import record_audit
 from kiosk.extensions import db
@@ -70,7 +69,7 @@ def filters_page(
             select(StaffUser.id, StaffUser.email).order_by(StaffUser.email)
         ).all(),
         kiosks=db.session.execute(select(Kiosk.id, Kiosk.name).order_by(Kiosk.name)).all(),
-        actions=sorted(ACTION_LABELS.items(), key=lambda item: str(item[1])),
+        actions=sorted(action_labels().items(), key=lambda item: item[1]),
         error=error,
         **page,
     )
@@ -141,9 +140,8 @@ def export() -> Response:
         filters=filters.kinds(),
     )
     db.session.commit()
-    timezone = facility_timezone(current_app)
-    lines = stream_with_context(audit_csv(every_entry(filters, timezone)))
-    response = Response(lines, mimetype="text/csv")
+    entries = every_entry(db.engine, filters, facility_timezone(current_app), action_labels())
+    response = Response(audit_csv(csv_headings(), entries), mimetype="text/csv")
     name = f"lobby-audit-{facility_today().isoformat()}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -207,4 +207,4 @@ def test_the_viewer_speaks_spanish(app: Flask, client: FlaskClient) -> None:
     token = csrf_token_from(client.get(LOG).get_data(as_text=True))
     client.post("/language", data={"lang": "es", "next": LOG, "csrf_token": token})
     page = client.get(LOG).get_data(as_text=True)
-    assert "Registro de auditoría" in page and "Llamaron el turno" in page
+    assert "Registro de auditoría" in page and "Boleto llamado" in page
