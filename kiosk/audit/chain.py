@@ -20,6 +20,7 @@ import hmac
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from json.encoder import encode_basestring_ascii as json_string
 from typing import Any, cast
 
 from flask import Flask, current_app
@@ -36,8 +37,6 @@ KEY_PURPOSE = "audit_chain"
 # The predecessor of the first sealed row.
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
-# One encoder for every row: `json.dumps` with options builds a new one per call.
-CANONICAL_JSON = json.JSONEncoder(separators=(",", ":"))
 HEAD = cast(Table, AuditChainHead.__table__)
 EVENTS = cast(Table, AuditEvent.__table__)
 
@@ -64,8 +63,12 @@ def canonical_row(
     detail: str,
 ) -> bytes:
     """The bytes a row's hash covers: sequence, time (`moment_text`), action, kiosk and patient
-    as a compact JSON array, a newline (which compact JSON never holds), then `detail_text`."""
-    fields = CANONICAL_JSON.encode([sequence, moment, action, kiosk_id, patient_id])
+    as a compact JSON array, a newline (which compact JSON never holds), then `detail_text`.
+    Written out by hand because verification encodes a million rows: a JSON encoder call per
+    row cost a third of its time."""
+    kiosk = "null" if kiosk_id is None else int(kiosk_id)
+    patient = "null" if patient_id is None else int(patient_id)
+    fields = f"[{int(sequence)},{json_string(moment)},{json_string(action)},{kiosk},{patient}]"
     return f"{fields}\n{detail}".encode()
 
 
