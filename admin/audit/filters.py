@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, or_, select
 
@@ -28,12 +27,9 @@ WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
 ID_FILTERS = {"patient": "patient_id", "staff": "staff_id", "kiosk": "kiosk_id"}
 
 
-class AuditFilterError(ValueError):
-    """A filter that cannot be applied; `message` says why, translated."""
-
-    def __init__(self, message: LazyString) -> None:
-        super().__init__(str(message))
-        self.message = message
+class AuditFilterError(ReportPeriodError):
+    """A filter that cannot be applied; `message` says why, translated (a wrong date is the
+    reports' `ReportPeriodError`, with the same words)."""
 
 
 @dataclass(frozen=True)
@@ -113,14 +109,12 @@ def day(args: Mapping[str, str], name: str) -> date | None:
     text = args.get(name, "").strip()
     if not text:
         return None
-    try:
-        return parse_day(text)
-    except ReportPeriodError as error:
-        raise AuditFilterError(error.message) from None
+    return parse_day(text)
 
 
 def parse_filters(args: Mapping[str, str]) -> AuditFilters:
-    """The filters in `args`, checked; raises `AuditFilterError` with a translated reason."""
+    """The filters in `args`, checked; raises `ReportPeriodError` (an `AuditFilterError` or a
+    wrong date) with a translated reason."""
     action = args.get("action", "").strip()
     if not TOKEN.fullmatch(action):
         raise AuditFilterError(_l("This filter is not valid. Please choose it again."))

@@ -29,7 +29,8 @@ from admin.access import require_roles, signed_in_staff
 from admin.audit.actions import action_labels
 from admin.audit.entries import audit_page, every_entry
 from admin.audit.export import audit_csv, csv_headings
-from admin.audit.filters import AuditFilterError, AuditFilters, page_start, parse_filters
+from admin.audit.filters import AuditFilters, page_start, parse_filters
+from admin.reports.period import ReportPeriodError
 from kiosk.checkin.audit import record_audit
 from kiosk.extensions import db
 from kiosk.facility import facility_timezone, facility_today
@@ -50,6 +51,19 @@ def acting_admin_id() -> int:
     staff = signed_in_staff()
     assert staff is not None  # require_roles let only signed-in staff through
     return staff.id
+
+
+def record_reading(action: str, filters: AuditFilters) -> None:
+    """Audit a view or export of the log: who, which patient's trail if one, and the kinds of
+    filter (never their values). Commits."""
+    record_audit(
+        action,
+        kiosk_id=None,
+        patient_id=filters.patient_id,
+        staff_id=acting_admin_id(),
+        filters=filters.kinds(),
+    )
+    db.session.commit()
 
 
 def filters_page(
@@ -83,17 +97,10 @@ def log() -> tuple[str, int]:
     try:
         filters = parse_filters(request.args)
         before = page_start(request.args)
-    except AuditFilterError as refused:
+    except ReportPeriodError as refused:  # an AuditFilterError or a wrong date
         return filters_page(AuditFilters(), 400, refused.message)
     page = audit_page(filters, before, facility_timezone(current_app))
-    record_audit(
-        "audit_viewed",
-        kiosk_id=None,
-        patient_id=filters.patient_id,
-        staff_id=acting_admin_id(),
-        filters=filters.kinds(),
-    )
-    db.session.commit()
+    record_reading("audit_viewed", filters)
     return filters_page(filters, page=page, export_args=filters.query_args())
 
 
@@ -130,16 +137,9 @@ def export() -> Response:
     """Every filtered row as CSV (formula-safe), streamed; the export is audited first."""
     try:
         filters = parse_filters(request.args)
-    except AuditFilterError as refused:
+    except ReportPeriodError as refused:  # an AuditFilterError or a wrong date
         abort(Response(str(refused.message), status=400, mimetype="text/plain"))
-    record_audit(
-        "audit_exported",
-        kiosk_id=None,
-        patient_id=filters.patient_id,
-        staff_id=acting_admin_id(),
-        filters=filters.kinds(),
-    )
-    db.session.commit()
+    record_reading("audit_exported", filters)
     entries = every_entry(db.engine, filters, facility_timezone(current_app), action_labels())
     response = Response(audit_csv(csv_headings(), entries), mimetype="text/csv")
     name = f"lobby-audit-{facility_today().isoformat()}.csv"
