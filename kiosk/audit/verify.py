@@ -113,7 +113,7 @@ def predecessor(connection: Connection, from_sequence: int) -> tuple[int, str]:
         .limit(1)
     ).first()
     if before is None:
-        return from_sequence if from_sequence > 1 else 1, GENESIS_HASH
+        return from_sequence, GENESIS_HASH
     return int(before.sequence) + 1, before.chain_hash or GENESIS_HASH
 
 
