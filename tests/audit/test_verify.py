@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Connection, select, text
 
 from kiosk.audit.chain import EVENTS, GENESIS_HASH, canonical_row, link_hash
 from kiosk.audit.verify import BreakKind, row_columns
-from tests.audit.chain_builders import append_events, row_id, tampering, verify
+from tests.audit.chain_builders import append_events, row_id, sequences, tampering, verify
 
 LOG_ROWS = 7
 FORGED_HASH = "f" * 64
@@ -61,6 +63,36 @@ def test_an_edited_row_fails_the_command_naming_it(app: Flask, runner: FlaskCliR
     assert result.exit_code == 1
     assert f"broken at sequence 3 (row id {edited_id}): edited" in result.output
     assert "2 rows before it verified" in result.output
+
+
+FIELD_EDITS = {
+    "action": "action = 'queue_requeue'",
+    "kiosk": "kiosk_id = 4242",
+    "patient": "patient_id = 12345",
+    "detail": "detail = '{\"staff_id\": 77}'",
+}
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(position=st.integers(1, LOG_ROWS), field=st.sampled_from(sorted(FIELD_EDITS)))
+def test_an_edit_anywhere_is_named_at_its_row(app: Flask, position: int, field: str) -> None:
+    if not sequences(app):  # one log for every example; each edit is rolled back
+        append_events(app, LOG_ROWS)
+    with tampering(app) as connection:
+        run(
+            connection,
+            f"UPDATE audit_events SET {FIELD_EDITS[field]} WHERE sequence = :s",
+            s=position,
+        )
+        report = verify(app, connection)
+        assert report.first_break is not None
+        assert (report.first_break.sequence, report.first_break.row_id) == (
+            position,
+            row_id(connection, position),
+        )
+        assert report.verified == position - 1
 
 
 @pytest.mark.parametrize(
