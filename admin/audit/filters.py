@@ -22,7 +22,9 @@ from admin.reports.period import ReportPeriodError, parse_day
 from kiosk.checkin.audit import TOKEN
 from kiosk.models import AuditEvent, Patient
 
-WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+# Ids are 32-bit columns (9 digits always fit); sequences are 64-bit (18 digits always fit).
+ID_NUMBER = re.compile(r"[0-9]{1,9}")
+SEQUENCE_NUMBER = re.compile(r"[0-9]{1,18}")
 # Query-string names of the id filters, beside the field each fills.
 ID_FILTERS = {"patient": "patient_id", "staff": "staff_id", "kiosk": "kiosk_id"}
 
@@ -94,12 +96,15 @@ class AuditFilters:
         return asdict(self)
 
 
-def whole_number(args: Mapping[str, str], name: str) -> int | None:
-    """An id from the query string, None when absent; `AuditFilterError` when not a number."""
+def whole_number(
+    args: Mapping[str, str], name: str, pattern: re.Pattern[str] = ID_NUMBER
+) -> int | None:
+    """A number from the query string, None when absent; `AuditFilterError` when it is not one
+    that fits its column."""
     text = args.get(name, "").strip()
     if not text:
         return None
-    if not WHOLE_NUMBER.fullmatch(text):
+    if not pattern.fullmatch(text):
         raise AuditFilterError(_l("This filter is not valid. Please choose it again."))
     return int(text)
 
@@ -127,4 +132,4 @@ def parse_filters(args: Mapping[str, str]) -> AuditFilters:
 
 def page_start(args: Mapping[str, str]) -> int | None:
     """The sequence a page of older entries starts below (`before`), None for the newest."""
-    return whole_number(args, "before")
+    return whole_number(args, "before", SEQUENCE_NUMBER)

@@ -115,7 +115,7 @@ def search() -> BaseResponse | tuple[str, int]:
     mrn = request.form.get("mrn", "").strip()
     if mrn:
         patient_id = None
-        if len(mrn) <= MRN_LENGTH:
+        if len(mrn) <= MRN_LENGTH and mrn.isprintable():  # never a query with garbage bytes
             patient_id = db.session.scalar(select(Patient.id).where(Patient.mrn == mrn))
         record_audit(
             "audit_patient_search",

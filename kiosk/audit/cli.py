@@ -39,7 +39,7 @@ def describe(report: ChainReport, seconds: float) -> str:
 @audit_group.command("verify")
 @click.option(
     "--from-sequence",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=2**63 - 1),
     default=1,
     show_default=True,
     help="Start at this sequence number (the rows before it are trusted).",

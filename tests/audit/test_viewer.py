@@ -123,13 +123,14 @@ def test_an_unknown_mrn_says_so_and_the_search_is_audited(app: Flask, client: Fl
     hospital_log(app)
     system_admin(app, client)
     token = csrf_token_from(client.get(LOG).get_data(as_text=True))
-    response = client.post(LOG, data={"csrf_token": token, "mrn": "MRN-00000"})
-    assert response.status_code == 404
-    assert "No patient has this MRN" in response.get_data(as_text=True)
+    for typed in ("MRN-00000", "MRN\x00'; --", "9" * 5000):
+        response = client.post(LOG, data={"csrf_token": token, "mrn": typed})
+        assert response.status_code == 404
+        assert "No patient has this MRN" in response.get_data(as_text=True)
     with app.app_context():
-        [search] = audit_events("audit_patient_search")
-        assert (search.patient_id, search.detail["matches"]) == (None, 0)
-        assert "MRN-00000" not in str(search.detail)
+        searches = audit_events("audit_patient_search")
+        assert [(s.patient_id, s.detail["matches"]) for s in searches] == [(None, 0)] * 3
+        assert "MRN-00000" not in str([s.detail for s in searches])
 
 
 def test_staff_kiosk_action_and_day_filters(app: Flask, client: FlaskClient) -> None:
@@ -163,6 +164,10 @@ def test_wrong_filters_get_a_clear_400(app: Flask, client: FlaskClient) -> None:
     assert backwards.status_code == 400
     assert "The end date is before the start date." in backwards.get_data(as_text=True)
     assert client.get(LOG + "?staff=%3Cscript%3E").status_code == 400
+    assert client.get(LOG + "?action=%00").status_code == 400
+    assert client.get(LOG + "?patient=99999999999").status_code == 400
+    huge = client.get(LOG + "?patient=999999999&before=999999999999999999")
+    assert huge.status_code == 200 and "No audit entries match" in huge.get_data(as_text=True)
     assert client.get(LOG + "export.csv?kiosk=x").status_code == 400
 
 
