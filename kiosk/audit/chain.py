@@ -24,7 +24,7 @@ from json.encoder import encode_basestring_ascii as json_string
 from typing import Any, cast
 
 from flask import Flask, current_app
-from sqlalchemy import Connection, Table, event, select, update
+from sqlalchemy import Connection, Table, event, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapper
@@ -83,7 +83,6 @@ class ChainKeys:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self.current_version = key_version(app, KEY_PURPOSE)
         self.by_version: dict[int, bytes] = {}
 
     def __getitem__(self, version: int) -> bytes:
@@ -107,17 +106,25 @@ def advance_head(connection: Connection) -> tuple[int, str]:
 
 
 def restore_head(connection: Connection) -> None:
-    """Recreate a missing head row from the log's last row (or the genesis of an empty log).
-    Two transactions doing this at once insert it once (ON CONFLICT DO NOTHING)."""
+    """Recreate a missing head row from the log's last row (or the genesis of an empty log),
+    counting unsealed rows as written before the chain. Two transactions doing this at once
+    insert it once (ON CONFLICT DO NOTHING). Only an emptied log (TRUNCATE) lacks the row;
+    anywhere else its loss is tampering, which `flask audit verify` then reports."""
     last = connection.execute(
         select(EVENTS.c.sequence, EVENTS.c.chain_hash).order_by(EVENTS.c.sequence.desc()).limit(1)
     ).first()
-    sequence = int(last.sequence) if last else 0
-    chain_hash = (last.chain_hash if last else None) or GENESIS_HASH
+    unsealed = connection.scalar(
+        select(func.max(EVENTS.c.sequence)).where(EVENTS.c.chain_hash.is_(None))
+    )
     insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
     connection.execute(
         insert(HEAD)
-        .values(id=HEAD_ID, sequence=sequence, chain_hash=chain_hash)
+        .values(
+            id=HEAD_ID,
+            sequence=int(last.sequence) if last else 0,
+            chain_hash=(last.chain_hash if last else None) or GENESIS_HASH,
+            legacy_through=unsealed or 0,
+        )
         .on_conflict_do_nothing(index_elements=[HEAD.c.id])
     )
 

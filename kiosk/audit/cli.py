@@ -1,5 +1,6 @@
 """`flask audit verify [--from-sequence N]`: check the audit log's hash chain from the shell
-(IT staff, a nightly timer). Exit status 0 when it holds, 1 naming the first broken row."""
+(IT staff, a nightly timer). Exit status 0 when it holds, 1 naming the first broken row.
+`flask audit seal`: seal the rows written before the chain existed, once after the upgrade."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from kiosk.audit.chain import ChainKeys
+from kiosk.audit.chain import KEY_PURPOSE, ChainKeys
+from kiosk.audit.legacy import seal_rows_before_chain
 from kiosk.audit.verify import ChainReport, verify_chain
 from kiosk.extensions import db
+from kiosk.keys import key_version, purpose_key
 
 audit_group = AppGroup("audit", help="Check the tamper-evident audit log.")
 
@@ -31,7 +34,8 @@ def describe(report: ChainReport, seconds: float) -> str:
     ]
     if report.before_chain:
         lines.append(
-            f"{report.before_chain:,} rows written before the chain existed are not sealed."
+            f"{report.before_chain:,} rows written before the chain existed are not sealed"
+            " (flask audit seal)."
         )
     return "\n".join(lines)
 
@@ -53,3 +57,17 @@ def verify_command(from_sequence: int) -> None:
     click.echo(describe(report, time.perf_counter() - started))
     if report.first_break is not None:
         raise SystemExit(1)
+
+
+@audit_group.command("seal")
+def seal_command() -> None:
+    """Seal the rows written before the chain existed (once, after upgrading to 0014), so that
+    verification covers them too."""
+    version = key_version(current_app, KEY_PURPOSE)
+    key = purpose_key(current_app, KEY_PURPOSE, version)
+    with db.engine.begin() as connection:
+        sealed = seal_rows_before_chain(connection, key, version)
+    if sealed:
+        click.echo(f"Sealed {sealed:,} rows written before the chain existed.")
+    else:
+        click.echo("Nothing to seal: every row written before the chain is sealed.")

@@ -122,7 +122,12 @@ def verify_chain(
 ) -> ChainReport:
     """Recompute the chain from `from_sequence` to the end and report the first break."""
     # Read before the rows: a row appended meanwhile can only lie beyond it, never before.
-    head_sequence = connection.scalar(select(HEAD.c.sequence).where(HEAD.c.id == HEAD_ID))
+    head = connection.execute(
+        select(HEAD.c.sequence, HEAD.c.legacy_through).where(HEAD.c.id == HEAD_ID)
+    ).first()
+    head_sequence, legacy_through = (head.sequence, head.legacy_through) if head else (None, 0)
+    # Rows sealed as they were written chain from the genesis after the legacy segment.
+    chain_start = legacy_through + 1
     expected, previous_hash = predecessor(connection, from_sequence)
     verified = before_chain = 0
     previous_id: int | None = None
@@ -137,13 +142,15 @@ def verify_chain(
             row_id, sequence, moment, action, kiosk_id, patient_id, detail, stored, version = row
             # The path of every intact row, kept to the bare steps: it runs a million times.
             if sequence == expected and stored is not None and version is not None:
+                if sequence == chain_start:
+                    previous_hash = GENESIS_HASH
                 encoded = canonical_row(sequence, moment, action, kiosk_id, patient_id, detail)
                 if link_hash(keys[version], previous_hash, encoded) == stored:
                     verified += 1
                     expected, previous_hash, previous_id = sequence + 1, stored, row_id
                     continue
-            elif stored is None and sequence == expected and previous_hash == GENESIS_HASH:
-                if verified == 0:
+            elif stored is None and sequence == expected and sequence < chain_start:
+                if previous_hash == GENESIS_HASH:  # none of the legacy segment sealed yet
                     before_chain += 1
                     expected, previous_id = sequence + 1, row_id
                     continue

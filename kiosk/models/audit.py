@@ -37,7 +37,7 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Assigned when the row is flushed, under the chain head's lock (kiosk/audit/chain.py).
     sequence: Mapped[int] = mapped_column(BigInteger, unique=True, index=True)
-    # NULL only for rows written before the chain existed (see README, "Audit log").
+    # NULL only for rows written before the chain existed, until `flask audit seal` seals them.
     chain_hash: Mapped[str | None] = mapped_column(String(64))
     key_version: Mapped[int | None] = mapped_column(Integer)
 
@@ -50,3 +50,7 @@ class AuditChainHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sequence: Mapped[int] = mapped_column(BigInteger)
     chain_hash: Mapped[str] = mapped_column(String(64))
+    # The last row written before the chain existed (0 if none): rows up to it were numbered by
+    # migration 0014 and form their own chain once `flask audit seal` has run; the chain of
+    # rows sealed as written starts after it, from the genesis hash.
+    legacy_through: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

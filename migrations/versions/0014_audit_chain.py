@@ -7,11 +7,11 @@ take, kiosk/audit/chain.py). The database itself refuses UPDATE and DELETE on `a
 they would block deleting a kiosk or purging a walk-in, or rewrite the log (SET NULL) to follow
 them, and a log must keep what it recorded.
 
-Rows written before this migration are numbered in id order and keep `chain_hash` NULL: the
-migration cannot compute the keyed hashes without importing application code, and a row cannot
-be sealed afterwards once the table is append-only. `flask audit verify` counts them as
-"written before the chain" and checks the chain from the first sealed row on (README, "Audit
-log").
+Rows written before this migration are numbered in id order and keep `chain_hash` NULL (the
+migration cannot compute the keyed hashes without importing application code); the head's
+`legacy_through` names the last of them. `flask audit seal`, run once after the upgrade, seals
+them as a chain of their own: the one UPDATE the guard lets through is setting the hash and key
+version of a row that has none, every other column unchanged (README, "Audit log").
 
 Revision ID: 0014_audit_chain
 Revises: 0013_floorplan_versions
@@ -35,6 +35,14 @@ POSTGRESQL_GUARD = (
     """
     CREATE FUNCTION audit_events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        IF TG_OP = 'UPDATE' AND OLD.chain_hash IS NULL AND NEW.chain_hash IS NOT NULL
+            AND (NEW.id, NEW.sequence, NEW.occurred_at, NEW.action, NEW.kiosk_id,
+                 NEW.patient_id, NEW.detail::text)
+            IS NOT DISTINCT FROM (OLD.id, OLD.sequence, OLD.occurred_at, OLD.action,
+                 OLD.kiosk_id, OLD.patient_id, OLD.detail::text)
+        THEN
+            RETURN NEW;  -- sealing a row written before the chain existed
+        END IF;
         RAISE EXCEPTION 'audit_events is append-only: % refused', TG_OP;
     END
     $$
@@ -44,12 +52,23 @@ POSTGRESQL_GUARD = (
     FOR EACH ROW EXECUTE FUNCTION audit_events_refuse_change()
     """,
 )
-SQLITE_GUARD = tuple(
+SEALING_ONLY = " AND ".join(
+    ["OLD.chain_hash IS NULL", "NEW.chain_hash IS NOT NULL"]
+    + [
+        f"NEW.{column} IS OLD.{column}"
+        for column in ("id", "sequence", "occurred_at", "action", "kiosk_id", "patient_id", "detail")
+    ]
+)
+SQLITE_GUARD = (
     f"""
-    CREATE TRIGGER audit_events_no_{verb.lower()} BEFORE {verb} ON audit_events
-    BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: {verb} refused'); END
+    CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+    WHEN NOT ({SEALING_ONLY})
+    BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: UPDATE refused'); END
+    """,
     """
-    for verb in ("UPDATE", "DELETE")
+    CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+    BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: DELETE refused'); END
+    """,
 )
 
 
@@ -81,10 +100,12 @@ def upgrade():
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("sequence", sa.BigInteger(), nullable=False),
         sa.Column("chain_hash", sa.String(length=64), nullable=False),
+        sa.Column("legacy_through", sa.BigInteger(), nullable=False, server_default="0"),
     )
     op.execute(
-        "INSERT INTO audit_chain_head (id, sequence, chain_hash)"
-        f" SELECT 1, COALESCE(MAX(sequence), 0), '{GENESIS_HASH}' FROM audit_events"
+        "INSERT INTO audit_chain_head (id, sequence, chain_hash, legacy_through)"
+        f" SELECT 1, COALESCE(MAX(sequence), 0), '{GENESIS_HASH}', COALESCE(MAX(sequence), 0)"
+        " FROM audit_events"
     )
     for statement in POSTGRESQL_GUARD if dialect == "postgresql" else SQLITE_GUARD:
         op.execute(statement)
