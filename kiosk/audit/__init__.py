@@ -1,5 +1,6 @@
 """The tamper-evident audit log: every row sealed onto a keyed hash chain as it is written
-(`chain`), and `flask audit verify` to check it (`verify`, `cli`). Writing events stays
+(`chain`), `flask audit verify` to check it (`verify`, `cli`) and `flask audit seal` for rows
+written before the chain existed (`legacy`). Writing events stays
 `kiosk.checkin.audit.record_audit`."""
 
 from __future__ import annotations
