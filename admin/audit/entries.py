@@ -27,7 +27,6 @@ class AuditEntry:
 
     sequence: int
     occurred_at: datetime
-    action: str
     action_label: str
     who: str
     patient: str
@@ -79,9 +78,8 @@ def described(
     )
     return [
         AuditEntry(
-            sequence=event.sequence,
+            sequence=event.sequence or 0,  # `matching` reads sealed rows only
             occurred_at=event.occurred_at.astimezone(timezone),
-            action=event.action,
             action_label=labels.get(event.action, event.action),
             who=who(event, emails, kiosks),
             patient=patient_label(event.patient_id, mrns),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -90,10 +90,6 @@ class AuditFilters:
             next_day = datetime.combine(self.end + timedelta(days=1), time.min, timezone)
             found.append(AuditEvent.occurred_at < next_day)
         return found
-
-    def as_dict(self) -> dict[str, object]:
-        """The fields by name (what the page's form shows)."""
-        return asdict(self)
 
 
 def whole_number(

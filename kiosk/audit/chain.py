@@ -1,4 +1,5 @@
-"""The audit log's hash chain: every row is sealed, as it is flushed, onto the row before it.
+"""The audit log's hash chain: every row is sealed onto the row before it when its
+transaction commits.
 
 `chain_hash = HMAC-SHA256(key, previous chain_hash ‖ canonical encoding of this row)`, where the
 encoding covers the row's sequence, time, action, kiosk, patient and detail (the staff member
@@ -6,11 +7,18 @@ who acted is in the detail). The key is the `audit_chain` purpose key (`kiosk/ke
 attacker with the database alone cannot recompute a hash after editing a row; each row records
 the key version it was sealed with, so verification survives a key rotation.
 
-Appends are serialised by the chain head (`audit_chain_head`, one row): the first statement of
-a seal is `UPDATE ... SET sequence = sequence + 1 ... RETURNING`, which takes the head's row
-lock on PostgreSQL and SQLite's write lock, both held until the caller's transaction ends. Two
-transactions therefore never chain onto the same predecessor, and the sequence is assigned
-under the lock in the same transaction as the row: a rollback takes back both, leaving no gap.
+A row is inserted without sequence or hash; just before its transaction commits, after the
+last flush, the session takes the chain head (`audit_chain_head`, one row, locked FOR UPDATE on
+PostgreSQL; SQLite's write lock is already held) and seals every unsealed row it can see, in id
+order: the next sequence numbers, the hashes, the head moved onto the last. The lock is held
+only from there to the commit, so it is the last lock a transaction takes: two transactions
+never chain onto the same predecessor, and no transaction holds the head while it waits for
+another row (sealing at each flush did, and a desk check-in racing a kiosk check-in for the same
+department's next ticket number could deadlock on PostgreSQL). A rolled-back transaction or
+savepoint takes its rows back before they are numbered, so numbers have no gaps.
+
+The hash covers the time and the detail as the database's own text (`row_columns`): sealing and
+verification read the same bytes, and verification parses no timestamps or JSON.
 """
 
 from __future__ import annotations
@@ -21,24 +29,58 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from json.encoder import encode_basestring_ascii as json_string
-from typing import Any, cast
+from typing import Any
+from typing import cast as typed
 
 from flask import Flask, current_app
-from sqlalchemy import Connection, Table, event, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    event,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapper
+from sqlalchemy.orm import Mapper, Session, object_session
 
 from kiosk.keys import key_version, purpose_key
 from kiosk.models import AuditChainHead, AuditEvent
-from kiosk.models.types import utcnow
 
 KEY_PURPOSE = "audit_chain"
 # The predecessor of the first sealed row.
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
-HEAD = cast(Table, AuditChainHead.__table__)
-EVENTS = cast(Table, AuditEvent.__table__)
+HEAD = typed(Table, AuditChainHead.__table__)
+EVENTS = typed(Table, AuditEvent.__table__)
+# Set on a session that inserted audit rows, so its commit seals them.
+ROWS_TO_SEAL = "lobby_audit_rows_to_seal"
+POSTGRESQL_MOMENT = func.to_char(
+    func.timezone("UTC", EVENTS.c.occurred_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
+)
+SQLITE_MOMENT = func.replace(cast(EVENTS.c.occurred_at, Text), " ", "T").concat("+00:00")
+
+
+def row_columns(dialect: str) -> tuple[ColumnElement[Any], ...]:
+    """What sealing and verification read of a row, in this order; the time and the detail as
+    the database's text, already as the hash covers them (`moment_text`, `detail_text`)."""
+    moment = POSTGRESQL_MOMENT if dialect == "postgresql" else SQLITE_MOMENT
+    return (
+        EVENTS.c.id,
+        EVENTS.c.sequence,
+        moment.label("moment"),
+        EVENTS.c.action,
+        EVENTS.c.kiosk_id,
+        EVENTS.c.patient_id,
+        cast(EVENTS.c.detail, Text).label("detail"),
+        EVENTS.c.chain_hash,
+        EVENTS.c.key_version,
+    )
 
 
 def moment_text(occurred_at: datetime) -> str:
@@ -48,10 +90,9 @@ def moment_text(occurred_at: datetime) -> str:
 
 
 def detail_text(detail: Mapping[str, Any]) -> str:
-    """A row's detail as the hash covers it: JSON with sorted keys. `seal` stores the detail in
-    this key order, so the database's text of the column is exactly this and verification reads
-    it without parsing JSON (the costliest step of reading a million rows)."""
-    return json.dumps(detail, sort_keys=True)
+    """A row's detail as the hash covers it when written with these keys in this order: the
+    JSON text the ORM stores (for rows built outside the application, such as benchmarks)."""
+    return json.dumps(detail)
 
 
 def canonical_row(
@@ -91,18 +132,15 @@ class ChainKeys:
         return self.by_version[version]
 
 
-def advance_head(connection: Connection) -> tuple[int, str]:
-    """Take the chain head's lock and the next sequence: (new sequence, previous hash)."""
-    advanced = connection.execute(
-        update(HEAD)
-        .where(HEAD.c.id == HEAD_ID)
-        .values(sequence=HEAD.c.sequence + 1)
-        .returning(HEAD.c.sequence, HEAD.c.chain_hash)
+def lock_head(connection: Connection) -> tuple[int, str]:
+    """Take the chain head's lock: (last sequence, its hash)."""
+    head = connection.execute(
+        select(HEAD.c.sequence, HEAD.c.chain_hash).where(HEAD.c.id == HEAD_ID).with_for_update()
     ).first()
-    if advanced is None:
+    if head is None:
         restore_head(connection)
-        return advance_head(connection)
-    return int(advanced.sequence), str(advanced.chain_hash)
+        return lock_head(connection)
+    return int(head.sequence), str(head.chain_hash)
 
 
 def restore_head(connection: Connection) -> None:
@@ -111,7 +149,10 @@ def restore_head(connection: Connection) -> None:
     insert it once (ON CONFLICT DO NOTHING). Only an emptied log (TRUNCATE) lacks the row;
     anywhere else its loss is tampering, which `flask audit verify` then reports."""
     last = connection.execute(
-        select(EVENTS.c.sequence, EVENTS.c.chain_hash).order_by(EVENTS.c.sequence.desc()).limit(1)
+        select(EVENTS.c.sequence, EVENTS.c.chain_hash)
+        .where(EVENTS.c.sequence.is_not(None))
+        .order_by(EVENTS.c.sequence.desc())
+        .limit(1)
     ).first()
     unsealed = connection.scalar(
         select(func.max(EVENTS.c.sequence)).where(EVENTS.c.chain_hash.is_(None))
@@ -129,33 +170,70 @@ def restore_head(connection: Connection) -> None:
     )
 
 
-def seal(connection: Connection, event_row: AuditEvent, app: Flask) -> None:
-    """Give `event_row` the next sequence and its chain hash, and move the head onto it."""
-    if event_row.occurred_at is None:
-        event_row.occurred_at = utcnow()
-    detail = detail_text(event_row.detail or {})
-    # Stored with its keys in the hashed order (what the column's JSON text will be).
-    event_row.detail = json.loads(detail)
-    sequence, previous_hash = advance_head(connection)
-    version = key_version(app, KEY_PURPOSE)
-    moment = moment_text(event_row.occurred_at)
-    row = canonical_row(
-        sequence, moment, event_row.action, event_row.kiosk_id, event_row.patient_id, detail
+def seal_unsealed_rows(connection: Connection, key: bytes, version: int) -> int:
+    """Number and hash every unsealed row in id order under the head's lock, and move the head
+    onto the last; how many were sealed. Besides the caller's own rows this takes in any row
+    written around the application (without a sequence) that is already committed."""
+    last_sequence, previous_hash = lock_head(connection)
+    rows = connection.execute(
+        select(*row_columns(connection.dialect.name))
+        .where(EVENTS.c.sequence.is_(None))
+        .order_by(EVENTS.c.id)
+    ).all()
+    if not rows:
+        return 0
+    seals = []
+    for sequence, (row_id, _none, moment, action, kiosk_id, patient_id, detail, *_) in enumerate(
+        rows, start=last_sequence + 1
+    ):
+        encoded = canonical_row(sequence, moment, action, kiosk_id, patient_id, detail)
+        previous_hash = link_hash(key, previous_hash, encoded)
+        seals.append({"row_id": row_id, "sealed_sequence": sequence, "sealed_hash": previous_hash})
+    connection.execute(
+        update(EVENTS)
+        .where(EVENTS.c.id == bindparam("row_id"), EVENTS.c.sequence.is_(None))
+        .values(
+            sequence=bindparam("sealed_sequence"),
+            chain_hash=bindparam("sealed_hash"),
+            key_version=version,
+        ),
+        seals,
     )
-    chain_hash = link_hash(purpose_key(app, KEY_PURPOSE, version), previous_hash, row)
-    connection.execute(update(HEAD).where(HEAD.c.id == HEAD_ID).values(chain_hash=chain_hash))
-    event_row.sequence = sequence
-    event_row.chain_hash = chain_hash
-    event_row.key_version = version
+    connection.execute(
+        update(HEAD)
+        .where(HEAD.c.id == HEAD_ID)
+        .values(sequence=seals[-1]["sealed_sequence"], chain_hash=previous_hash)
+    )
+    return len(seals)
 
 
-def seal_before_insert(_mapper: Mapper[AuditEvent], connection: Connection, target: Any) -> None:
-    """Every audit row written through the ORM is sealed in the flush that inserts it, inside
-    the caller's transaction."""
-    seal(connection, target, current_app._get_current_object())  # type: ignore[attr-defined]
+def note_row_to_seal(_mapper: Mapper[AuditEvent], _connection: Connection, target: Any) -> None:
+    """An audit row was inserted through a session: its commit must seal it."""
+    session = object_session(target)
+    if session is not None:
+        session.info[ROWS_TO_SEAL] = True
 
 
-def seal_every_insert() -> None:
-    """Register `seal_before_insert` for the AuditEvent mapper (once per process)."""
-    if not event.contains(AuditEvent, "before_insert", seal_before_insert):
-        event.listen(AuditEvent, "before_insert", seal_before_insert)
+def seal_before_commit(session: Session) -> None:
+    """Seal the rows this session inserted, after its last flush, in its own transaction."""
+    flushed_rows = session.info.pop(ROWS_TO_SEAL, False)
+    if not flushed_rows and not any(isinstance(row, AuditEvent) for row in session.new):
+        return
+    session.flush()
+    session.info.pop(ROWS_TO_SEAL, None)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    version = key_version(app, KEY_PURPOSE)
+    seal_unsealed_rows(session.connection(), purpose_key(app, KEY_PURPOSE, version), version)
+
+
+def seal_every_commit() -> None:
+    """Register the sealing listeners (once per process)."""
+    listeners: list[tuple[Any, str, Any]] = [
+        (AuditEvent, "after_insert", note_row_to_seal),
+        # No reset on rollback: a savepoint's rollback leaves the outer transaction's rows to
+        # seal, and a commit that finds nothing unsealed only takes the head for a moment.
+        (Session, "before_commit", seal_before_commit),
+    ]
+    for target, name, listener in listeners:
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)

@@ -24,8 +24,9 @@ def describe(report: ChainReport, seconds: float) -> str:
     found = report.first_break
     if found is not None:
         row = f"row id {found.row_id}" if found.row_id is not None else "no row"
+        place = f"sequence {found.sequence}" if found.sequence is not None else "a row"
         return (
-            f"Audit log broken at sequence {found.sequence} ({row}): {found.kind.value}, "
+            f"Audit log broken at {place} ({row}): {found.kind.value}, "
             f"{found.explanation}. {report.verified:,} rows before it verified."
         )
     rate = report.verified / seconds if seconds > 0 else float(report.verified)

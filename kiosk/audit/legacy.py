@@ -14,8 +14,15 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from kiosk.audit.chain import EVENTS, GENESIS_HASH, HEAD, HEAD_ID, canonical_row, link_hash
-from kiosk.audit.verify import row_columns
+from kiosk.audit.chain import (
+    EVENTS,
+    GENESIS_HASH,
+    HEAD,
+    HEAD_ID,
+    canonical_row,
+    link_hash,
+    row_columns,
+)
 
 BATCH_ROWS = 10_000
 

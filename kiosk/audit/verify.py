@@ -8,8 +8,7 @@ so a break is found at the row where it happened, not smeared over the rest of t
 What a break most likely was:
 - deleted: a sequence number is missing (or the log ends before the last one handed out);
 - inserted: a sequence number appears twice, or a row lies beyond the last one handed out;
-- reordered: the row's hash is right for another position, or its id is out of order (ids grow
-  with the sequence, both being assigned under the chain head's lock);
+- reordered: the row's hash is right for another position nearby;
 - edited: anything else whose hash does not match (changed fields, a forged or removed hash,
   a chain recomputed with another key).
 """
@@ -20,7 +19,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, Text, cast, func, or_, select
+from sqlalchemy import Connection, Row, or_, select
 
 from kiosk.audit.chain import (
     EVENTS,
@@ -30,38 +29,15 @@ from kiosk.audit.chain import (
     ChainKeys,
     canonical_row,
     link_hash,
+    row_columns,
 )
-
-# The time and the detail come as the database's text, already as the hash covers them
-# (`moment_text`, `detail_text`): parsing a million timestamps and JSON documents only to
-# format them again took most of the time.
-POSTGRESQL_MOMENT = func.to_char(
-    func.timezone("UTC", EVENTS.c.occurred_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
-)
-SQLITE_MOMENT = func.replace(cast(EVENTS.c.occurred_at, Text), " ", "T").concat("+00:00")
-
-
-def row_columns(dialect: str) -> tuple[ColumnElement[Any], ...]:
-    """What verification reads of each row, in this order."""
-    moment = POSTGRESQL_MOMENT if dialect == "postgresql" else SQLITE_MOMENT
-    return (
-        EVENTS.c.id,
-        EVENTS.c.sequence,
-        moment.label("moment"),
-        EVENTS.c.action,
-        EVENTS.c.kiosk_id,
-        EVENTS.c.patient_id,
-        cast(EVENTS.c.detail, Text).label("detail"),
-        EVENTS.c.chain_hash,
-        EVENTS.c.key_version,
-    )
-
 
 # One audit row as read for verification (the columns above, in that order).
 AuditRow = Row[*tuple[Any, ...]]
 BATCH_ROWS = 10_000
-# How far past a broken row the diagnosis looks for where a reordered row belongs.
-LOOKAHEAD_ROWS = 1_000
+# How far past a broken row the diagnosis looks for where a reordered row belongs (it tries
+# every position against every hash there: LOOKAHEAD_ROWS squared HMACs, on a break only).
+LOOKAHEAD_ROWS = 200
 
 
 class BreakKind(enum.StrEnum):
@@ -78,7 +54,7 @@ class ChainBreak:
     """The first row where the chain does not hold, and why it most likely does not."""
 
     kind: BreakKind
-    sequence: int
+    sequence: int | None
     row_id: int | None
     explanation: str
 
@@ -130,7 +106,6 @@ def verify_chain(
     chain_start = legacy_through + 1
     expected, previous_hash = predecessor(connection, from_sequence)
     verified = before_chain = 0
-    previous_id: int | None = None
     rows = connection.execute(
         select(*row_columns(connection.dialect.name))
         .where(EVENTS.c.sequence >= from_sequence)
@@ -139,7 +114,7 @@ def verify_chain(
     )
     for batch in rows.partitions(batch_rows):
         for row in batch:
-            row_id, sequence, moment, action, kiosk_id, patient_id, detail, stored, version = row
+            _id, sequence, moment, action, kiosk_id, patient_id, detail, stored, version = row
             # The path of every intact row, kept to the bare steps: it runs a million times.
             if sequence == expected and stored is not None and version is not None:
                 if sequence == chain_start:
@@ -147,19 +122,18 @@ def verify_chain(
                 encoded = canonical_row(sequence, moment, action, kiosk_id, patient_id, detail)
                 if link_hash(keys[version], previous_hash, encoded) == stored:
                     verified += 1
-                    expected, previous_hash, previous_id = sequence + 1, stored, row_id
+                    expected, previous_hash = sequence + 1, stored
                     continue
             elif stored is None and sequence == expected and sequence < chain_start:
                 if previous_hash == GENESIS_HASH:  # none of the legacy segment sealed yet
                     before_chain += 1
-                    expected, previous_id = sequence + 1, row_id
+                    expected = sequence + 1
                     continue
             rows.close()
-            found = classify(
-                connection, keys, row, expected, previous_hash, previous_id, head_sequence
-            )
-            return ChainReport(verified, before_chain, found)
-    return ChainReport(verified, before_chain, tail_break(expected, head_sequence))
+            broken = classify(connection, keys, row, expected, previous_hash, head_sequence)
+            return ChainReport(verified, before_chain, broken)
+    found = tail_break(expected, head_sequence) or row_without_sequence(connection)
+    return ChainReport(verified, before_chain, found)
 
 
 def classify(
@@ -168,7 +142,6 @@ def classify(
     row: AuditRow,
     expected: int,
     previous_hash: str,
-    previous_id: int | None,
     head_sequence: int | None,
 ) -> ChainBreak:
     """Why `row` breaks the chain: its number, a removed hash, or a hash that does not follow."""
@@ -177,7 +150,19 @@ def classify(
         return found
     if row.chain_hash is None:
         return ChainBreak(BreakKind.EDITED, row.sequence, row.id, "its chain hash was removed")
-    return diagnose(connection, keys, row, previous_hash, previous_id, head_sequence)
+    return diagnose(connection, keys, row, previous_hash, head_sequence)
+
+
+def row_without_sequence(connection: Connection) -> ChainBreak | None:
+    """A committed row that was never sealed: the application seals every row it writes before
+    its transaction commits, so this one was written around it."""
+    row_id = connection.scalar(
+        select(EVENTS.c.id).where(EVENTS.c.sequence.is_(None)).order_by(EVENTS.c.id).limit(1)
+    )
+    if row_id is None:
+        return None
+    why = "it has no sequence: it was written around the application"
+    return ChainBreak(BreakKind.INSERTED, None, row_id, why)
 
 
 def sequence_break(row: AuditRow, expected: int) -> ChainBreak | None:
@@ -206,7 +191,6 @@ def diagnose(
     keys: ChainKeys,
     row: AuditRow,
     previous_hash: str,
-    previous_id: int | None,
     head_sequence: int | None,
 ) -> ChainBreak:
     """Why `row`'s hash does not follow `previous_hash`: read the rows after it to tell an
@@ -231,14 +215,12 @@ def diagnose(
     if head_sequence is not None and row.sequence > head_sequence:
         why = f"it lies beyond the last sequence the application handed out ({head_sequence})"
         return broken(BreakKind.INSERTED, why)
-    hash_before = row.chain_hash
+    # A row moved from position j was sealed after the hash of the row then before j, which is
+    # now somewhere nearby (or is the hash before this position).
+    hashes_nearby = {previous_hash} | {later.chain_hash for later in after if later.chain_hash}
     for later in after:
-        if row_hash(keys, hash_before, row, later.sequence) == row.chain_hash:
-            return broken(BreakKind.REORDERED, f"it was sealed as sequence {later.sequence}")
-        hash_before = later.chain_hash
-    next_id = after[0].id if after else None
-    if (previous_id is not None and row.id < previous_id) or (
-        next_id is not None and row.id > next_id
-    ):
-        return broken(BreakKind.REORDERED, "its id is out of order with its neighbours'")
+        for hash_before in hashes_nearby:
+            if row_hash(keys, hash_before, row, later.sequence) == row.chain_hash:
+                why = f"it was sealed as sequence {later.sequence}"
+                return broken(BreakKind.REORDERED, why)
     return broken(BreakKind.EDITED, "its fields or hash differ from what was sealed")

@@ -35,8 +35,9 @@ class AuditEvent(Base):
     kiosk_id: Mapped[int | None]
     patient_id: Mapped[int | None] = mapped_column(index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # Assigned when the row is flushed, under the chain head's lock (kiosk/audit/chain.py).
-    sequence: Mapped[int] = mapped_column(BigInteger, unique=True, index=True)
+    # Assigned as the row's transaction commits, under the chain head's lock
+    # (kiosk/audit/chain.py); NULL only until then.
+    sequence: Mapped[int | None] = mapped_column(BigInteger, unique=True, index=True)
     # NULL only for rows written before the chain existed, until `flask audit seal` seals them.
     chain_hash: Mapped[str | None] = mapped_column(String(64))
     key_version: Mapped[int | None] = mapped_column(Integer)

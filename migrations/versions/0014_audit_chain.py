@@ -1,17 +1,18 @@
 """The audit log becomes a tamper-evident chain: append-only, numbered, hashed.
 
-`audit_events` gains `sequence` (strictly increasing, unique), `chain_hash` and `key_version`;
-the table `audit_chain_head` holds the last sequence handed out and its hash (the lock appends
-take, kiosk/audit/chain.py). The database itself refuses UPDATE and DELETE on `audit_events`
-(a PostgreSQL trigger function, SQLite triggers). The foreign keys to kiosks and patients go:
+`audit_events` gains `sequence` (strictly increasing, unique, given as a row's transaction
+commits), `chain_hash` and `key_version`; the table `audit_chain_head` holds the last sequence
+handed out and its hash (the lock sealing takes, kiosk/audit/chain.py). The database itself
+refuses UPDATE and DELETE on `audit_events` (a PostgreSQL trigger function, SQLite triggers)
+except sealing: setting the hash, the key version and, where there is none yet, the sequence of
+a row without a hash, every other column unchanged. The foreign keys to kiosks and patients go:
 they would block deleting a kiosk or purging a walk-in, or rewrite the log (SET NULL) to follow
 them, and a log must keep what it recorded.
 
 Rows written before this migration are numbered in id order and keep `chain_hash` NULL (the
 migration cannot compute the keyed hashes without importing application code); the head's
-`legacy_through` names the last of them. `flask audit seal`, run once after the upgrade, seals
-them as a chain of their own: the one UPDATE the guard lets through is setting the hash and key
-version of a row that has none, every other column unchanged (README, "Audit log").
+`legacy_through` names the last of them, and `flask audit seal`, run once after the upgrade,
+seals them as a chain of their own (README, "Audit log").
 
 Revision ID: 0014_audit_chain
 Revises: 0013_floorplan_versions
@@ -36,12 +37,13 @@ POSTGRESQL_GUARD = (
     CREATE FUNCTION audit_events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'UPDATE' AND OLD.chain_hash IS NULL AND NEW.chain_hash IS NOT NULL
-            AND (NEW.id, NEW.sequence, NEW.occurred_at, NEW.action, NEW.kiosk_id,
-                 NEW.patient_id, NEW.detail::text)
-            IS NOT DISTINCT FROM (OLD.id, OLD.sequence, OLD.occurred_at, OLD.action,
-                 OLD.kiosk_id, OLD.patient_id, OLD.detail::text)
+            AND (OLD.sequence IS NULL OR NEW.sequence IS NOT DISTINCT FROM OLD.sequence)
+            AND (NEW.id, NEW.occurred_at, NEW.action, NEW.kiosk_id, NEW.patient_id,
+                 NEW.detail::text)
+            IS NOT DISTINCT FROM (OLD.id, OLD.occurred_at, OLD.action, OLD.kiosk_id,
+                 OLD.patient_id, OLD.detail::text)
         THEN
-            RETURN NEW;  -- sealing a row written before the chain existed
+            RETURN NEW;  -- sealing a row: numbered and hashed once, nothing else changed
         END IF;
         RAISE EXCEPTION 'audit_events is append-only: % refused', TG_OP;
     END
@@ -53,10 +55,14 @@ POSTGRESQL_GUARD = (
     """,
 )
 SEALING_ONLY = " AND ".join(
-    ["OLD.chain_hash IS NULL", "NEW.chain_hash IS NOT NULL"]
+    [
+        "OLD.chain_hash IS NULL",
+        "NEW.chain_hash IS NOT NULL",
+        "(OLD.sequence IS NULL OR NEW.sequence IS OLD.sequence)",
+    ]
     + [
         f"NEW.{column} IS OLD.{column}"
-        for column in ("id", "sequence", "occurred_at", "action", "kiosk_id", "patient_id", "detail")
+        for column in ("id", "occurred_at", "action", "kiosk_id", "patient_id", "detail")
     ]
 )
 SQLITE_GUARD = (
@@ -92,9 +98,8 @@ def upgrade():
         " (SELECT id, row_number() OVER (ORDER BY id) AS n FROM audit_events) AS numbered"
         " WHERE audit_events.id = numbered.id"
     )
-    with op.batch_alter_table("audit_events") as batch:
-        batch.alter_column("sequence", existing_type=sa.BigInteger(), nullable=False)
-        batch.create_index("ix_audit_events_sequence", ["sequence"], unique=True)
+    # Nullable: a row gets its number as its transaction commits (kiosk/audit/chain.py).
+    op.create_index("ix_audit_events_sequence", "audit_events", ["sequence"], unique=True)
     op.create_table(
         "audit_chain_head",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Connection, select, text
 
-from kiosk.audit.chain import EVENTS, GENESIS_HASH, canonical_row, link_hash
-from kiosk.audit.verify import BreakKind, row_columns
+from kiosk.audit.chain import EVENTS, GENESIS_HASH, canonical_row, link_hash, row_columns
+from kiosk.audit.verify import BreakKind
 from tests.audit.chain_builders import append_events, row_id, sequences, tampering, verify
 
 LOG_ROWS = 7
@@ -165,6 +165,21 @@ def test_a_row_appended_with_a_forged_hash_is_found(app: Flask) -> None:
             LOG_ROWS + 1,
             row_id(connection, LOG_ROWS + 1),
         )
+
+
+def test_a_row_written_around_the_application_is_found(app: Flask) -> None:
+    append_events(app, LOG_ROWS)
+    with tampering(app) as connection:
+        run(
+            connection,
+            "INSERT INTO audit_events (occurred_at, action, patient_id, detail)"
+            " VALUES (CURRENT_TIMESTAMP, 'check_in', 7, '{}')",
+        )
+        forged_id = connection.execute(text("SELECT MAX(id) FROM audit_events")).scalar_one()
+        report = verify(app, connection)
+    assert report.verified == LOG_ROWS and report.first_break is not None
+    found = report.first_break
+    assert (found.kind, found.sequence, found.row_id) == (BreakKind.INSERTED, None, forged_id)
 
 
 @pytest.mark.parametrize("pair", [(2, 5), (3, 4)], ids=["apart", "adjacent"])
