@@ -9,8 +9,9 @@ the key version it was sealed with, so verification survives a key rotation.
 
 A row is inserted without sequence or hash; just before its transaction commits, after the
 last flush, the session takes the chain head (`audit_chain_head`, one row, locked FOR UPDATE on
-PostgreSQL; SQLite's write lock is already held) and seals every unsealed row it can see, in id
-order: the next sequence numbers, the hashes, the head moved onto the last. The lock is held
+PostgreSQL; SQLite's write lock is already held) and seals the rows its transaction inserted,
+in id order: the next sequence numbers, the hashes, the head moved onto the last. A row written
+around the application is never sealed by it, so `flask audit verify` reports it. The lock is held
 only from there to the commit, so it is the last lock a transaction takes: two transactions
 never chain onto the same predecessor, and no transaction holds the head while it waits for
 another row (sealing at each flush did, and a desk check-in racing a kiosk check-in for the same
@@ -36,6 +37,7 @@ from flask import Flask, current_app
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Row,
     Table,
     Text,
     bindparam,
@@ -47,7 +49,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapper, Session, object_session
+from sqlalchemy.orm import Mapper, Session, SessionTransaction, object_session
 
 from kiosk.keys import key_version, purpose_key
 from kiosk.models import AuditChainHead, AuditEvent
@@ -58,12 +60,18 @@ GENESIS_HASH = "0" * 64
 HEAD_ID = 1
 HEAD = typed(Table, AuditChainHead.__table__)
 EVENTS = typed(Table, AuditEvent.__table__)
-# Set on a session that inserted audit rows, so its commit seals them.
+# Where a session keeps the ids of the audit rows its transaction inserted, for its commit.
 ROWS_TO_SEAL = "lobby_audit_rows_to_seal"
+# Ids per statement when reading them back (SQLite allows at most 32,766 parameters).
+ID_CHUNK = 10_000
 POSTGRESQL_MOMENT = func.to_char(
     func.timezone("UTC", EVENTS.c.occurred_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
 )
 SQLITE_MOMENT = func.replace(cast(EVENTS.c.occurred_at, Text), " ", "T").concat("+00:00")
+
+
+# One audit row as `row_columns` reads it.
+AuditRow = Row[*tuple[Any, ...]]
 
 
 def row_columns(dialect: str) -> tuple[ColumnElement[Any], ...]:
@@ -104,7 +112,8 @@ def canonical_row(
     detail: str,
 ) -> bytes:
     """The bytes a row's hash covers: sequence, time (`moment_text`), action, kiosk and patient
-    as a compact JSON array, a newline (which compact JSON never holds), then `detail_text`.
+    as a compact JSON array, a newline (which compact JSON never holds), then the detail's JSON
+    text as the database holds it.
     Written out by hand because verification encodes a million rows: a JSON encoder call per
     row cost a third of its time."""
     kiosk = "null" if kiosk_id is None else int(kiosk_id)
@@ -170,20 +179,29 @@ def restore_head(connection: Connection) -> None:
     )
 
 
-def seal_unsealed_rows(connection: Connection, key: bytes, version: int) -> int:
-    """Number and hash every unsealed row in id order under the head's lock, and move the head
-    onto the last; how many were sealed. Besides the caller's own rows this takes in any row
-    written around the application (without a sequence) that is already committed."""
+def rows_to_seal(connection: Connection, row_ids: list[int]) -> list[AuditRow]:
+    """The rows among `row_ids` still without a sequence (a rolled-back savepoint took some
+    away), in id order, read in chunks so that no statement carries too many ids."""
+    found: list[AuditRow] = []
+    columns = row_columns(connection.dialect.name)
+    for start in range(0, len(row_ids), ID_CHUNK):
+        chunk = row_ids[start : start + ID_CHUNK]
+        found += connection.execute(
+            select(*columns).where(EVENTS.c.id.in_(chunk), EVENTS.c.sequence.is_(None))
+        ).all()
+    return sorted(found, key=lambda row: row.id)
+
+
+def seal_rows(connection: Connection, row_ids: list[int], key: bytes, version: int) -> int:
+    """Number and hash the rows `row_ids` (a transaction's own) in id order under the head's
+    lock, and move the head onto the last; how many were sealed. Only a transaction's own rows:
+    a row someone wrote around the application stays unsealed, for `verify` to report."""
     last_sequence, previous_hash = lock_head(connection)
-    rows = connection.execute(
-        select(*row_columns(connection.dialect.name))
-        .where(EVENTS.c.sequence.is_(None))
-        .order_by(EVENTS.c.id)
-    ).all()
+    rows = rows_to_seal(connection, row_ids)
     if not rows:
         return 0
     seals = []
-    for sequence, (row_id, _none, moment, action, kiosk_id, patient_id, detail, *_) in enumerate(
+    for sequence, (row_id, _unset, moment, action, kiosk_id, patient_id, detail, *_) in enumerate(
         rows, start=last_sequence + 1
     ):
         encoded = canonical_row(sequence, moment, action, kiosk_id, patient_id, detail)
@@ -208,31 +226,39 @@ def seal_unsealed_rows(connection: Connection, key: bytes, version: int) -> int:
 
 
 def note_row_to_seal(_mapper: Mapper[AuditEvent], _connection: Connection, target: Any) -> None:
-    """An audit row was inserted through a session: its commit must seal it."""
+    """An audit row was inserted through a session: its transaction's commit must seal it."""
     session = object_session(target)
     if session is not None:
-        session.info[ROWS_TO_SEAL] = True
+        session.info.setdefault(ROWS_TO_SEAL, []).append(target.id)
 
 
 def seal_before_commit(session: Session) -> None:
-    """Seal the rows this session inserted, after its last flush, in its own transaction."""
-    flushed_rows = session.info.pop(ROWS_TO_SEAL, False)
-    if not flushed_rows and not any(isinstance(row, AuditEvent) for row in session.new):
+    """Seal the rows this session's transaction inserted, after its last flush, just before it
+    commits (not when a savepoint is released: the head must be the last lock taken)."""
+    if session.in_nested_transaction():
         return
     session.flush()
-    session.info.pop(ROWS_TO_SEAL, None)
+    row_ids = session.info.pop(ROWS_TO_SEAL, None)
+    if not row_ids:
+        return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     version = key_version(app, KEY_PURPOSE)
-    seal_unsealed_rows(session.connection(), purpose_key(app, KEY_PURPOSE, version), version)
+    seal_rows(session.connection(), row_ids, purpose_key(app, KEY_PURPOSE, version), version)
+
+
+def forget_rows_to_seal(session: Session, previous_transaction: SessionTransaction) -> None:
+    """A rolled-back transaction took its rows with it (a savepoint's rollback leaves the rest
+    of the transaction's rows to seal; the ids of rows it took find nothing)."""
+    if previous_transaction.parent is None:
+        session.info.pop(ROWS_TO_SEAL, None)
 
 
 def seal_every_commit() -> None:
     """Register the sealing listeners (once per process)."""
     listeners: list[tuple[Any, str, Any]] = [
         (AuditEvent, "after_insert", note_row_to_seal),
-        # No reset on rollback: a savepoint's rollback leaves the outer transaction's rows to
-        # seal, and a commit that finds nothing unsealed only takes the head for a moment.
         (Session, "before_commit", seal_before_commit),
+        (Session, "after_soft_rollback", forget_rows_to_seal),
     ]
     for target, name, listener in listeners:
         if not event.contains(target, name, listener):

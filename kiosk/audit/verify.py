@@ -17,23 +17,21 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Connection, Row, or_, select
+from sqlalchemy import Connection, or_, select
 
 from kiosk.audit.chain import (
     EVENTS,
     GENESIS_HASH,
     HEAD,
     HEAD_ID,
+    AuditRow,
     ChainKeys,
     canonical_row,
     link_hash,
     row_columns,
 )
 
-# One audit row as read for verification (the columns above, in that order).
-AuditRow = Row[*tuple[Any, ...]]
 BATCH_ROWS = 10_000
 # How far past a broken row the diagnosis looks for where a reordered row belongs (it tries
 # every position against every hash there: LOOKAHEAD_ROWS squared HMACs, on a break only).

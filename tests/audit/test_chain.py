@@ -54,6 +54,26 @@ def test_a_rolled_back_event_leaves_no_gap(app: Flask) -> None:
     assert (report.verified, report.first_break) == (4, None)
 
 
+def test_rows_are_numbered_at_the_commit_and_a_rolled_back_savepoint_takes_its_own(
+    app: Flask,
+) -> None:
+    with app.app_context():
+        record_audit("check_in", kiosk_id=None)
+        with db.session.begin_nested():
+            record_audit("queue_call", kiosk_id=None)
+        savepoint = db.session.begin_nested()
+        record_audit("lookup_failure", kiosk_id=None)
+        db.session.flush()
+        savepoint.rollback()
+        # Not even a released savepoint numbers them: the head is taken only at the commit.
+        assert db.session.scalars(select(AuditEvent.sequence)).all() == [None, None]
+        db.session.commit()
+        rows = db.session.execute(
+            select(AuditEvent.action, AuditEvent.sequence).order_by(AuditEvent.sequence)
+        ).all()
+    assert [tuple(row) for row in rows] == [("check_in", 1), ("queue_call", 2)]
+
+
 def test_two_writers_at_once_never_chain_onto_the_same_row(app: Flask) -> None:
     barrier = threading.Barrier(THREADS)
     errors: list[BaseException] = []

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, select, text
 
 from kiosk.audit.chain import EVENTS, GENESIS_HASH, canonical_row, link_hash, row_columns
 from kiosk.audit.verify import BreakKind
+from kiosk.extensions import db
 from tests.audit.chain_builders import append_events, row_id, sequences, tampering, verify
 
 LOG_ROWS = 7
@@ -167,19 +168,26 @@ def test_a_row_appended_with_a_forged_hash_is_found(app: Flask) -> None:
         )
 
 
-def test_a_row_written_around_the_application_is_found(app: Flask) -> None:
+def test_a_row_written_around_the_application_stays_unsealed_and_is_found(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
     append_events(app, LOG_ROWS)
-    with tampering(app) as connection:
+    with app.app_context(), db.engine.begin() as connection:
         run(
             connection,
             "INSERT INTO audit_events (occurred_at, action, patient_id, detail)"
             " VALUES (CURRENT_TIMESTAMP, 'check_in', 7, '{}')",
         )
         forged_id = connection.execute(text("SELECT MAX(id) FROM audit_events")).scalar_one()
+    append_events(app, 2)  # the application's next commits seal their own rows, not this one
+    with tampering(app) as connection:
         report = verify(app, connection)
-    assert report.verified == LOG_ROWS and report.first_break is not None
+    assert report.verified == LOG_ROWS + 2 and report.first_break is not None
     found = report.first_break
     assert (found.kind, found.sequence, found.row_id) == (BreakKind.INSERTED, None, forged_id)
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"broken at a row (row id {forged_id}): inserted" in result.output
 
 
 @pytest.mark.parametrize("pair", [(2, 5), (3, 4)], ids=["apart", "adjacent"])
