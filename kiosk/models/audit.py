@@ -1,11 +1,12 @@
 """The audit log: who touched which patient's data, when and how, as a tamper-evident chain.
 
-Rows are only ever added (the database refuses UPDATE and DELETE, see migration
-0014_audit_chain). Each row carries its place in the chain (`sequence`, strictly increasing,
-without gaps) and `chain_hash`, a keyed hash over the previous row's hash and this row's fields
-(`kiosk/audit/chain.py`), so an edited, deleted, inserted or reordered row breaks the chain at
-that row. `AuditChainHead` holds the last sequence handed out and its hash: appends lock it, so
-two transactions never chain onto the same predecessor.
+Rows are only ever added (the database refuses UPDATE and DELETE but the sealing of a row, see
+migration 0014_audit_chain). Each row carries its place in the chain (`sequence`, strictly
+increasing, without gaps) and `chain_hash`, a keyed hash over the previous row's hash and this
+row's fields, both given as its transaction commits (`kiosk/audit/chain.py`), so an edited,
+deleted, inserted or reordered row breaks the chain at that row. `AuditChainHead` holds the last
+sequence handed out and its hash: sealing locks it, so two transactions never chain onto the
+same predecessor.
 
 Kiosk and patient are plain ids, not foreign keys: the log outlives what it names (a kiosk
 retired, a walk-in merged or purged) and must never be rewritten to follow them.
@@ -44,7 +45,7 @@ class AuditEvent(Base):
 
 
 class AuditChainHead(Base):
-    """The one row (id 1) naming the chain's last sequence and hash: the lock appends take."""
+    """The one row (id 1) naming the chain's last sequence and hash: the lock sealing takes."""
 
     __tablename__ = "audit_chain_head"
 
