@@ -10,6 +10,7 @@ from flask import Flask
 
 from admin import (
     access,
+    audit,
     auth,
     cli,
     closures,
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
     fhir.init_app(app)
     hl7.init_app(app)
     floorplans.init_app(app)
+    audit.init_app(app)
     register_waiting_room_boards(app)
 
 

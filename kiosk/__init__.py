@@ -63,7 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     housekeeping.init_app(app)
 
-    from kiosk import alerts, closures, facility, floorplan, printing
+    from kiosk import alerts, audit, closures, facility, floorplan, printing
     from kiosk.checkin import ticket_status, walk_in
     from kiosk.checkin import views as checkin_views
     from kiosk.demo import seed as demo
@@ -81,6 +81,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(checkin_views.bp)
     app.register_blueprint(walk_in.bp)
     app.register_blueprint(ticket_status.bp)
+    audit.init_app(app)
     alerts.init_app(app)
     printing.init_app(app)
     retention.init_app(app)

@@ -1,9 +1,10 @@
 """One key per purpose, derived from the application's secret key with HKDF (RFC 5869).
 
 CSRF tokens, the keyed hash of appointment codes, the keyed hash that names a typed last name
-in the lookup throttle, the tokens of shared phone links, the encryption of staff TOTP secrets and
-the keyed hash of typed staff emails in the sign-in throttle each get their own 256-bit key, so
-no purpose's key can be used for another's, and each can be rotated alone: bump its number in
+in the lookup throttle, the tokens of shared phone links, the encryption of staff TOTP secrets,
+the keyed hash of typed staff emails in the sign-in throttle and the audit log's hash chain each
+get their own 256-bit key, so no purpose's key can be used for another's, and each can be
+rotated alone: bump its number in
 `KEY_VERSIONS` (for example `LOBBY_KEY_VERSIONS='{"csrf": 2}'`) and only that purpose gets a
 new key. Changing `SECRET_KEY` itself rotates them all. README "Key rotation" says what each
 rotation costs.
@@ -18,7 +19,15 @@ from flask import Flask
 KEY_BYTES = 32
 # Every purpose a key is derived for; a typo in a caller is an error, not a new key.
 PURPOSES = frozenset(
-    {"csrf", "appointment_code", "lookup_identity", "phone_link", "staff_totp", "staff_signin"}
+    {
+        "csrf",
+        "appointment_code",
+        "lookup_identity",
+        "phone_link",
+        "staff_totp",
+        "staff_signin",
+        "audit_chain",
+    }
 )
 
 

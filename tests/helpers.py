@@ -4,13 +4,15 @@ application's configuration, and building each test database from the migrations
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import make_url, text
+from sqlalchemy import Connection, make_url, text
 
 from kiosk import create_app
 from kiosk.config import normalise_database_url
@@ -90,12 +92,40 @@ def migrate_from_empty(database_url: str) -> None:
         db.engine.dispose()
 
 
+@contextmanager
+def audit_log_writable(connection: Connection) -> Iterator[None]:
+    """Lift the database's refusal to UPDATE or DELETE audit rows inside `connection`'s
+    transaction, as someone with direct database access could, and put it back afterwards.
+    PostgreSQL disables the trigger; SQLite drops its triggers and recreates them from the
+    SQL it kept for them."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
+        )
+        yield
+        connection.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only"))
+        return
+    triggers = connection.execute(
+        text(
+            "SELECT name, sql FROM sqlite_master"
+            " WHERE type = 'trigger' AND tbl_name = 'audit_events'"
+        )
+    ).all()
+    for name, _sql in triggers:
+        connection.execute(text(f"DROP TRIGGER {name}"))
+    yield
+    for _name, sql in triggers:
+        connection.execute(text(sql))
+
+
 def empty_all_tables() -> None:
-    """Remove every row the test wrote, keeping the schema and Alembic's version."""
+    """Remove every row the test wrote, keeping the schema and Alembic's version. (TRUNCATE
+    fires no row triggers; SQLite's DELETE needs the audit log's guard lifted.)"""
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as connection:
         if db.engine.dialect.name == "postgresql":
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
+            with audit_log_writable(connection):
+                for table in tables:
+                    connection.execute(text(f"DELETE FROM {table}"))

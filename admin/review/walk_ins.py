@@ -152,7 +152,15 @@ def match_walk_in(walk_in_id: int, record_id: int, *, staff_id: int) -> None:
             .values(patient_id=record.id)
             .execution_options(synchronize_session=False)
         )
-    record_audit("walk_in_matched", kiosk_id=None, patient_id=record.id, staff_id=staff_id)
+    # The audit log is append-only: the walk-in's earlier events keep its id, and this event
+    # names both records, so the audit viewer can follow the merge.
+    record_audit(
+        "walk_in_matched",
+        kiosk_id=None,
+        patient_id=record.id,
+        staff_id=staff_id,
+        merged_from=walk_in_id,
+    )
     db.session.commit()
 
 

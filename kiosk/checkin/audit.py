@@ -38,6 +38,8 @@ AUDIT_DETAIL_KEYS: dict[str, str] = {
     "outcome": "what a schedule import did with an appointment: 'created', 'updated', "
     "'unchanged', 'cancelled', 'no_show', 'removed' or 'refused'",
     "source": "where imported schedule data came from: 'csv', 'fhir' or 'hl7'",
+    "merged_from": "the walk-in record merged into this patient's record (its id)",
+    "filters": "which audit-log filters a view or export used, kinds only ('patient.time')",
 }
 # Identifier-like tokens only: no spaces, no accents, nothing long enough to be a free-text value.
 TOKEN = re.compile(r"[A-Za-z0-9_.:-]{0,40}")

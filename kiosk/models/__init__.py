@@ -3,6 +3,7 @@ Alembic's autogenerate and the schema tests compare against the migrations."""
 
 from kiosk.models.alerts import KioskAlert, KioskAlertKind
 from kiosk.models.api_clients import ApiClient
+from kiosk.models.audit import AuditChainHead, AuditEvent
 from kiosk.models.closures import ClosureReason, FloorplanClosure
 from kiosk.models.devices import Board, EnrolledDevice, Kiosk
 from kiosk.models.floorplans import FloorplanVersion
@@ -12,7 +13,6 @@ from kiosk.models.patients import (
     Appointment,
     AppointmentStatus,
     ArrivalChannel,
-    AuditEvent,
     CheckIn,
     Consent,
     ContactChange,
@@ -42,6 +42,7 @@ __all__ = [
     "Appointment",
     "AppointmentStatus",
     "ArrivalChannel",
+    "AuditChainHead",
     "AuditEvent",
     "Board",
     "CheckIn",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -256,19 +255,6 @@ class ContactChange(Base):
     decided_by: Mapped[int | None]
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     old_value: Mapped[str | None] = mapped_column(String(200))
-
-
-class AuditEvent(Base):
-    """Who (which kiosk) touched which patient's data, when and how. No PHI in `detail`."""
-
-    __tablename__ = "audit_events"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    action: Mapped[str] = mapped_column(String(40), index=True)
-    kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("kiosks.id", ondelete="SET NULL"))
-    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), index=True)
-    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class LookupThrottle(Base):

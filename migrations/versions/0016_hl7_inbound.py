@@ -2,7 +2,7 @@
 acknowledged with; a sender's control id is recognised when the message is sent again.
 
 Revision ID: 0016_hl7_inbound
-Revises: 0013_floorplan_versions
+Revises: 0014_audit_chain
 Create Date: 2026-12-07
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_hl7_inbound"
-down_revision = "0013_floorplan_versions"
+down_revision = "0014_audit_chain"
 branch_labels = None
 depends_on = None
 

@@ -94,6 +94,9 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_floorplans.import_form": FACILITY_ADMIN_ONLY,
     "admin_floorplans.check_import": FACILITY_ADMIN_ONLY,
     "admin_floorplans.publish_import": FACILITY_ADMIN_ONLY,
+    "admin_audit.log": SYSTEM_ADMIN_ONLY,
+    "admin_audit.search": SYSTEM_ADMIN_ONLY,
+    "admin_audit.export": SYSTEM_ADMIN_ONLY,
 }
 
 

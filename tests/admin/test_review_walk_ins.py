@@ -65,7 +65,8 @@ def test_a_walk_in_is_matched_to_the_record_and_their_check_in_moves_over(app: F
         assert check_in is not None and check_in.patient_id == record_id
         settled = patient(walk_in_id)
         assert (settled.merged_into_id, settled.verified_by) == (record_id, account.id)
-        assert len(audit_events("walk_in_matched")) == 1
+        [matched] = audit_events("walk_in_matched")
+        assert (matched.patient_id, matched.detail["merged_from"]) == (record_id, walk_in_id)
         assert pending_counts().walk_ins == 0
     assert "Matched to a patient on record by" in client.get(page_of(walk_in_id)).get_data(
         as_text=True
