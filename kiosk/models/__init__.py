@@ -3,6 +3,7 @@ Alembic's autogenerate and the schema tests compare against the migrations."""
 
 from kiosk.models.alerts import KioskAlert, KioskAlertKind
 from kiosk.models.devices import Board, EnrolledDevice, Kiosk
+from kiosk.models.floorplan_drafts import DraftStack, FloorplanDraft, FloorplanDraftSnapshot
 from kiosk.models.floorplans import FloorplanVersion
 from kiosk.models.patients import (
     Appointment,
@@ -44,7 +45,10 @@ __all__ = [
     "ContactChange",
     "ContactChangeStatus",
     "Department",
+    "DraftStack",
     "EnrolledDevice",
+    "FloorplanDraft",
+    "FloorplanDraftSnapshot",
     "FloorplanVersion",
     "InsuranceCoverage",
     "Kiosk",
