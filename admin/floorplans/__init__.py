@@ -1,0 +1,13 @@
+"""The facility admin's floorplan editor: a shared draft edited on the floor image, checked
+live by the wayfinding validator, with undo, redo and a refusal of stale saves."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from admin.floorplans import views
+
+
+def init_app(app: Flask) -> None:
+    """Register the editor's pages (`/staff/floorplans/editor/`)."""
+    app.register_blueprint(views.bp)

@@ -1,0 +1,278 @@
+"""The floorplan editor (`/staff/floorplans/editor/`): one floor of the shared draft over its
+image, its elements as lists with a form for every operation, the live validation list, undo
+and redo, and a stale save refused with who saved meanwhile and a link to what changed.
+
+Facility admins and system admins edit the map; coordinators do not. Every form is a plain
+POST that works without script and answers with a redirect back to the editor (303); the map
+canvas and htmx post the same forms. A refused edit answers 4xx with the editor and the reason
+at the top, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from admin.access import require_roles, signed_in_staff
+from admin.floorplans import checking, drafts, edit_forms, floor_images
+from admin.floorplans.changes import element_changes
+from admin.floorplans.floor_view import (
+    canvas_data,
+    element_floor,
+    find_element,
+    floor_choices,
+    floor_elements,
+    issue_entries,
+)
+from admin.floorplans.messages import IMAGE_REFUSALS, history_label, refusal_message
+from admin.review.decisions import local_time, staff_name
+from kiosk.models import DraftStack, FloorplanDraft, StaffRoleName
+from kiosk.shell.links import see_other
+from kiosk.uploads.card_images import RejectedPhoto
+from kiosk.uploads.floor_images import FLOOR_IMAGE_MAX_BYTES, sanitise_floor_image
+from wayfinding import drafting
+from wayfinding.drafting import DESTINATION_CATEGORIES, EDGE_KINDS, Edit, EditRefused
+from wayfinding.model import ConnectorKind, NodeKind
+
+bp = Blueprint("admin_floorplans", __name__, url_prefix="/staff/floorplans/editor")
+
+EDITORS = (StaffRoleName.FACILITY_ADMIN, StaffRoleName.SYSTEM_ADMIN)
+
+
+def editor_id() -> int:
+    """The signed-in editor's account id (the role guard ran before any view)."""
+    user = signed_in_staff()
+    if user is None:  # pragma: no cover - require_roles sends strangers to sign in first
+        abort(401)
+    return user.id
+
+
+def chosen_floor(document: dict[str, Any], wanted: str, selected: str) -> str:
+    """The floor to show: the one asked for, else the selected element's, else the first."""
+    floors = [floor["id"] for floor in document.get("floors", [])]
+    if wanted in floors:
+        return wanted
+    return element_floor(document, selected) or (floors[0] if floors else "")
+
+
+def editor_page(
+    floor: str = "", select: str = "", error: str = "", status: int = 200, stale_since: int = 0
+) -> tuple[str, int]:
+    """The editor as it is now, with an error at the top when something was refused."""
+    draft = drafts.shared_draft()
+    document = json.loads(draft.document)
+    checked = checking.checked_text(draft.document, document)
+    floor_id = chosen_floor(document, floor, select)
+    live = drafts.live_floorplan()
+    page = render_template(
+        "admin/floorplans/editor.html",
+        draft=draft,
+        saved_by=staff_name(draft.updated_by) if draft.updated_by else "",
+        saved_at=local_time(draft.updated_at),
+        live_number=live.number,
+        floors=floor_choices(document),
+        floor_id=floor_id,
+        floor=next((f for f in document["floors"] if f["id"] == floor_id), None),
+        elements=floor_elements(document, floor_id),
+        selected=find_element(document, select) if select else None,
+        issues=issue_entries(document, checked.report),
+        error_count=len(checked.report.errors),
+        undo_label=history_label(drafts.newest_label(DraftStack.UNDO)),
+        redo_label=history_label(drafts.newest_label(DraftStack.REDO)),
+        node_kinds=[kind.value for kind in NodeKind],
+        edge_kinds=EDGE_KINDS,
+        connector_kinds=[kind.value for kind in ConnectorKind],
+        categories=DESTINATION_CATEGORIES,
+        error=error,
+        stale_since=stale_since,
+    )
+    return page, status
+
+
+@bp.get("/")
+@require_roles(*EDITORS)
+def editor() -> tuple[str, int]:
+    """One floor of the draft, with the selected element's forms."""
+    return editor_page(request.args.get("floor", ""), request.args.get("select", ""))
+
+
+@bp.get("/floor-data")
+@require_roles(*EDITORS)
+def floor_data() -> Response:
+    """What the map canvas draws for one floor of the draft (JSON)."""
+    draft = drafts.shared_draft()
+    document = json.loads(draft.document)
+    floor_id = chosen_floor(document, request.args.get("floor", ""), "")
+    floor: dict[str, Any] = next((f for f in document["floors"] if f["id"] == floor_id), {})
+    image = floor_images.canvas_image(
+        floor, url_for("admin_floorplans.floor_image", floor_id=floor_id)
+    )
+    return jsonify(canvas_data(document, floor_id, image, draft.revision))
+
+
+def seen_revision() -> int | None:
+    """The draft revision the posting editor saw, or None when the form lacks it."""
+    value = request.form.get("revision", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def back_to_editor(floor: str, select: str) -> Response:
+    """The redirect after a saved change, to the floor with the element selected."""
+    return see_other(url_for("admin_floorplans.editor", floor=floor, select=select or None))
+
+
+def refused_page(message: str, status: int, stale: bool = False) -> tuple[str, int]:
+    """The editor as it is now, with the reason a change was not made."""
+    seen = seen_revision() or 0
+    return editor_page(
+        request.form.get("floor", ""),
+        request.form.get("select", ""),
+        message,
+        status,
+        stale_since=seen if stale else 0,
+    )
+
+
+@bp.post("/edit")
+@require_roles(*EDITORS)
+def edit() -> Response | tuple[str, int]:
+    """Apply one operation to the draft the editor saw; refused if it is stale or breaks the
+    map."""
+    seen = seen_revision()
+    if seen is None:
+        return refused_page(_("The form was incomplete. Nothing was changed."), 400)
+    try:
+        previous = drafts.current_document(seen)
+        document = json.loads(previous)
+        operation, change = edit_forms.edit_from_form(request.form, document)
+        return save_checked(seen, previous, document, operation, change)
+    except drafts.StaleDraft as stale:
+        return refused_page(str(stale.message), stale.status, stale=True)
+    except EditRefused as refused:
+        return refused_page(refusal_message(refused.problem, refused.subject), 422)
+
+
+def save_checked(
+    seen: int, previous: str, document: dict[str, Any], operation: str, change: Edit
+) -> Response | tuple[str, int]:
+    """Check the edited document and save it as the next revision; an edit the file could not
+    load with is refused with the loader's reasons (the operations refuse those themselves,
+    this is the last line)."""
+    checked = checking.checked_edit(previous, document, change.document, change.changed)
+    if checked.plan is None:
+        reasons = "; ".join(str(issue) for issue in checked.report.errors[:3])
+        return refused_page(_("The map would not load: %(reasons)s", reasons=reasons), 422)
+    subject = change.selected or request.form.get("node") or request.form.get("edge") or ""
+    drafts.save_edit(seen, change.document, f"{operation} {subject}", editor_id())
+    checking.keep(drafts.shared_draft().document, checked)
+    floor = element_floor(change.document, change.selected) or request.form.get("floor", "")
+    return back_to_editor(floor, change.selected)
+
+
+@bp.post("/floors/<floor_id>/image")
+@require_roles(*EDITORS)
+def upload_floor_image(floor_id: str) -> Response | tuple[str, int]:
+    """A new background image for a floor: PNG or JPEG, sanitised, stored under the instance
+    folder; SVG and anything else is refused with the reason."""
+    seen = seen_revision()
+    if seen is None:
+        return refused_page(_("The form was incomplete. Nothing was changed."), 400)
+    upload = request.files.get("image")
+    data = upload.read(FLOOR_IMAGE_MAX_BYTES + 1) if upload is not None else b""
+    try:
+        previous = drafts.current_document(seen)
+        image = sanitise_floor_image(data)
+        document = json.loads(previous)
+        href = floor_images.store_floor_image(floor_id, image)
+        change = drafting.set_floor_image(document, floor_id, href)
+        return save_checked(seen, previous, document, "floor-image", change)
+    except drafts.StaleDraft as stale:
+        return refused_page(str(stale.message), stale.status, stale=True)
+    except RejectedPhoto as rejected:
+        return refused_page(str(IMAGE_REFUSALS[rejected.reason]), 422)
+    except EditRefused as refused:
+        return refused_page(refusal_message(refused.problem, refused.subject), 422)
+
+
+@bp.get("/floors/<floor_id>/image")
+@require_roles(*EDITORS)
+def floor_image(floor_id: str) -> Response:
+    """The draft floor's background image, for staff only (not a public static file)."""
+    document = json.loads(drafts.shared_draft().document)
+    floor = next((f for f in document.get("floors", []) if f["id"] == floor_id), None)
+    if floor is None or "image" not in floor:
+        abort(404)
+    path = floor_images.image_file(floor["image"]["href"])
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype=floor_images.media_type(path), max_age=0)
+
+
+@bp.post("/undo")
+@require_roles(*EDITORS)
+def undo() -> Response | tuple[str, int]:
+    """Take back the last edit."""
+    return history_step(drafts.undo)
+
+
+@bp.post("/redo")
+@require_roles(*EDITORS)
+def redo() -> Response | tuple[str, int]:
+    """Make the last undone edit again."""
+    return history_step(drafts.redo)
+
+
+@bp.post("/restart")
+@require_roles(*EDITORS)
+def restart() -> Response | tuple[str, int]:
+    """Discard the draft's edits and start again from the live map."""
+    return history_step(drafts.restart_from_live)
+
+
+def history_step(step: Any) -> Response | tuple[str, int]:
+    """Undo, redo or restart on the revision the editor saw."""
+    seen = seen_revision()
+    if seen is None:
+        return refused_page(_("The form was incomplete. Nothing was changed."), 400)
+    try:
+        step(seen, editor_id())
+    except drafts.StaleDraft as stale:
+        return refused_page(str(stale.message), stale.status, stale=True)
+    except drafts.DraftRefused as refused:
+        return refused_page(str(refused.message), refused.status)
+    return back_to_editor(request.form.get("floor", ""), "")
+
+
+@bp.get("/changes")
+@require_roles(*EDITORS)
+def changes() -> tuple[str, int]:
+    """What changed in the draft since the revision an editor saw: elements added, removed
+    and changed, each a link to select it."""
+    since = request.args.get("since", "")
+    draft: FloorplanDraft = drafts.shared_draft()
+    before = drafts.document_at(int(since)) if since.isdigit() and len(since) < 10 else None
+    found = (
+        element_changes(json.loads(before), json.loads(draft.document))
+        if before is not None
+        else None
+    )
+    page = render_template(
+        "admin/floorplans/changes.html",
+        draft=draft,
+        since=since,
+        found=found,
+        saved_by=staff_name(draft.updated_by) if draft.updated_by else "",
+        saved_at=local_time(draft.updated_at),
+    )
+    return page, 200 if found is not None else 404
+
+
+@bp.get("/review")
+@require_roles(*EDITORS)
+def review() -> tuple[str, int]:
+    """The draft's checks and what publishing it would change, with the publish form."""
+    return render_template("admin/floorplans/review.html", draft=drafts.shared_draft()), 200
