@@ -27,7 +27,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 
 from flask import Flask, g
 from flask_migrate import upgrade
@@ -67,22 +66,23 @@ def demo_app(instance: str) -> Flask:
 def naive_routing() -> Iterator[None]:
     """Make every request build its own wayfinder from the floorplan (once per request, shared
     by the screen's parts), without precomputation."""
-    original = floorplan.published
+    original = floorplan.current_floorplan
 
-    def per_request_floorplan(path: Path) -> floorplan.PublishedFloorplan:
+    def per_request_floorplan() -> floorplan.PublishedFloorplan:
         if "naive_floorplan" not in g:
+            path = floorplan.floorplan_path()
             finder = Wayfinder(load_floorplan(path), precompute=False)
             g.naive_floorplan = floorplan.PublishedFloorplan(
-                path, 0, finder, ValidationReport(errors=(), warnings=())
+                floorplan.FileVersion(path, 0), finder, ValidationReport(errors=(), warnings=())
             )
         naive: floorplan.PublishedFloorplan = g.naive_floorplan
         return naive
 
-    floorplan.published = per_request_floorplan  # type: ignore[assignment]
+    floorplan.current_floorplan = per_request_floorplan  # type: ignore[assignment]
     try:
         yield
     finally:
-        floorplan.published = original  # type: ignore[assignment]
+        floorplan.current_floorplan = original  # type: ignore[assignment]
 
 
 def time_requests(app: Flask, paths: list[str], count: int) -> list[float]:

@@ -130,6 +130,13 @@ DEFAULTS: dict[str, Any] = {
     # Serve a floorplan that fails validation (its errors are shown in /healthz) instead of
     # refusing to start. Only for an emergency: routes may then be missing or wrong.
     "ALLOW_INVALID_FLOORPLAN": False,
+    # How often each process asks the database whether staff published a newer floorplan
+    # version (one indexed row); a new version serves everywhere within about this long plus
+    # its build time.
+    "FLOORPLAN_CHECK_SECONDS": 1.0,
+    # The largest floorplan file the staff import screen accepts (the request limit,
+    # MAX_CONTENT_LENGTH, caps it too); bigger campuses are imported with `flask floorplan import`.
+    "FLOORPLAN_IMPORT_MAX_BYTES": 10 * 1024 * 1024,
     "DEFAULT_KIOSK_PLACE": "",
     # How long a directions QR link works.
     "PHONE_LINK_HOURS": 4,

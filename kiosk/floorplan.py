@@ -1,10 +1,17 @@
 """The published floorplan and its `Wayfinder`, shared by every request of a process.
 
 Publishing a floorplan means loading it, validating it and precomputing one shortest-path tree
-per kiosk and profile — done once per floorplan file version, before the app serves (a floorplan
-that fails validation is refused at start unless `ALLOW_INVALID_FLOORPLAN` says otherwise), and
-never inside a patient's request: when the file changes, the new version is built in a
-background thread while requests keep using the old one, then swapped in whole.
+per kiosk and profile — done once per version, before the app serves (a floorplan that fails
+validation is refused at start unless `ALLOW_INVALID_FLOORPLAN` says otherwise), and never
+inside a patient's request.
+
+A version comes from one of two sources. Once staff have published (`kiosk.floorplan_versions`),
+the live stored version serves; until then the configured file does. Every process — each
+gunicorn worker on each app server — looks at most once every `FLOORPLAN_CHECK_SECONDS` for a
+newer version (one indexed row: number and digest, or the file's modification time). A request
+that notices one only starts a background build; it and every request after it are answered by
+the version already built until the new one is complete and swapped in whole, so no request
+ever sees half a graph and no worker needs a restart.
 """
 
 from __future__ import annotations
@@ -12,15 +19,29 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app, g
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.config import PROJECT_ROOT
+from kiosk.extensions import db
+from kiosk.floorplan_versions import LiveMarker, read_document, read_live_marker
 from kiosk.models import Kiosk as KioskDevice
-from wayfinding import FloorplanError, Kiosk, ValidationReport, Wayfinder, load_floorplan, validate
+from wayfinding import (
+    Floorplan,
+    FloorplanError,
+    Kiosk,
+    ValidationReport,
+    Wayfinder,
+    load_floorplan,
+    validate,
+)
+from wayfinding.json_input import located_error, parse_json_text
 from wayfinding.process_memory import release_freed_memory
 
 log = logging.getLogger(__name__)
@@ -38,88 +59,183 @@ class FloorplanRefused(SystemExit):
 
 
 @dataclass(frozen=True)
-class PublishedFloorplan:
-    """One version of the floorplan, ready to answer routes, with its validation report."""
+class FileVersion:
+    """The configured floorplan file as it was at one modification time."""
 
     path: Path
     mtime_ns: int
+
+    @property
+    def number(self) -> None:
+        """A file has no stored version number."""
+        return None
+
+    def describe(self) -> str:
+        """How messages name it."""
+        return f"the floorplan {self.path}"
+
+    def load(self) -> Floorplan:
+        """The file's floorplan (raises `FloorplanError` or `OSError`)."""
+        return load_floorplan(self.path)
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """A version stored in the database, known by its number and digest."""
+
+    number: int
+    sha256: str
+    engine: Engine = field(compare=False, repr=False)
+
+    def describe(self) -> str:
+        """How messages name it."""
+        return f"the stored floorplan version {self.number}"
+
+    def load(self) -> Floorplan:
+        """The stored document's floorplan, read on a connection of its own (the build runs
+        outside any request). Raises `FloorplanError`."""
+        with self.engine.connect() as connection:
+            document = read_document(connection, self.number)
+        if document is None:  # versions are never deleted; a restored backup might lack it
+            raise FloorplanError([located_error("", "$", f"version {self.number} is missing")])
+        return load_floorplan(parse_json_text(document))
+
+
+Source = FileVersion | StoredVersion
+
+
+@dataclass(frozen=True)
+class PublishedFloorplan:
+    """One version of the floorplan, ready to answer routes, with its validation report."""
+
+    source: Source
     wayfinder: Wayfinder
     report: ValidationReport
 
+    @property
+    def number(self) -> int | None:
+        """The stored version number, or None while the configured file serves."""
+        return self.source.number
+
+
+@dataclass
+class Installation:
+    """What one installation (a database and a configured file) serves in this process: the
+    version built, the build under way, and when the live version was last looked up."""
+
+    published: PublishedFloorplan | None = None
+    builder: threading.Thread | None = None
+    checked_at: float = float("-inf")
+    marker: LiveMarker | None = None
+
 
 _lock = threading.Lock()
-_published: dict[Path, PublishedFloorplan] = {}
-_rebuilding: dict[Path, threading.Thread] = {}
+_installations: dict[tuple[str, Path], Installation] = {}
 _frozen = False
 
 
 def floorplan_path() -> Path:
-    """The floorplan this installation publishes (config `FLOORPLAN_PATH`, default: the demo)."""
+    """The floorplan file this installation serves until a version is stored (config
+    `FLOORPLAN_PATH`, default: the demo)."""
     return Path(current_app.config["FLOORPLAN_PATH"] or DEMO_FLOORPLAN)
 
 
-def build(path: Path) -> PublishedFloorplan:
-    """Load, precompute and validate the file as it is now (raises `FloorplanError`).
+def installation() -> Installation:
+    """This app's installation in this process (apps on one database and file share one)."""
+    key = (str(db.engine.url), floorplan_path())
+    with _lock:
+        return _installations.setdefault(key, Installation())
+
+
+def build(source: Source) -> PublishedFloorplan:
+    """Load, precompute and validate one version (raises `FloorplanError` or `OSError`).
 
     What the build freed is handed back to the system before anyone forks or serves: on a
     campus that is more than the trees themselves."""
-    mtime_ns = path.stat().st_mtime_ns
-    finder = Wayfinder(load_floorplan(path))
-    built = PublishedFloorplan(path, mtime_ns, finder, validate(finder.floorplan, finder))
+    finder = Wayfinder(source.load())
+    built = PublishedFloorplan(source, finder, validate(finder.floorplan, finder))
     release_freed_memory()
     return built
 
 
-def published(path: Path) -> PublishedFloorplan:
-    """The published version of `path`, building it the first time in this process. A newer
-    file is rebuilt in the background; until it is ready the previous version answers."""
-    current = _published.get(path)
-    if current is None:
-        with _lock:
-            current = _published.get(path)
-            if current is None:
-                current = build(path)
-                _published[path] = current
-        return current
-    if file_mtime_ns(path) != current.mtime_ns:
-        rebuild_in_background(path)
-    return current
-
-
-def file_mtime_ns(path: Path) -> int | None:
-    """The file's modification time, or None while it is missing (mid-replace)."""
+def live_source(place: Installation, *, fresh: bool = False) -> Source | None:
+    """The version that should serve now: the live stored version, else the configured file.
+    The database is asked at most once every `FLOORPLAN_CHECK_SECONDS` (unless `fresh`).
+    None when nothing can be said (the file is missing mid-replace, the database is not
+    answering): keep serving what is built."""
+    now = time.monotonic()
+    if fresh or now - place.checked_at >= float(current_app.config["FLOORPLAN_CHECK_SECONDS"]):
+        try:
+            with db.engine.connect() as connection:
+                place.marker = read_live_marker(connection)
+        except SQLAlchemyError as problem:
+            # Before the first migration there is no table; a database outage must not make a
+            # worker fall back to the file. Either way: keep what serves, look again later.
+            log.warning("floorplan version check failed: %s", type(problem).__name__)
+            if place.published is not None:
+                return None
+            place.marker = None
+        place.checked_at = now
+    if place.marker is not None:
+        return StoredVersion(place.marker.number, place.marker.sha256, db.engine)
+    path = floorplan_path()
     try:
-        return path.stat().st_mtime_ns
+        return FileVersion(path, path.stat().st_mtime_ns)
     except OSError:
         return None
 
 
-def rebuild_in_background(path: Path) -> threading.Thread:
-    """The thread that builds the file's new version and swaps it in, started unless one is
-    already at work; a file that fails to load keeps the old version serving (and says so in
-    the log)."""
+def build_in_background(place: Installation, source: Source) -> threading.Thread:
+    """The thread that builds `source` and swaps it in whole, started unless one is already
+    at work; a version that fails to load keeps the old one serving (and says so in the log).
+    """
 
     def rebuild() -> None:
         try:
-            _published[path] = build(path)
-        except (FloorplanError, OSError) as problem:
-            log.error("floorplan change not published: %s", str(problem)[:2000])
+            place.published = build(source)
+        except (FloorplanError, OSError, SQLAlchemyError) as problem:
+            log.error(
+                "floorplan change not published (%s): %s", source.describe(), str(problem)[:2000]
+            )
         finally:
             with _lock:
-                _rebuilding.pop(path, None)
+                place.builder = None
 
     with _lock:
-        builder = _rebuilding.get(path)
+        builder = place.builder
         if builder is None:
             builder = threading.Thread(target=rebuild, name="floorplan-rebuild", daemon=True)
-            _rebuilding[path] = builder
+            place.builder = builder
             builder.start()
         return builder
 
 
 def current_floorplan() -> PublishedFloorplan:
-    """The published floorplan of this installation."""
-    return published(floorplan_path())
+    """The published floorplan of this installation. A newer version noticed here is built in
+    the background; until it is ready the previous version answers."""
+    place = installation()
+    wanted = live_source(place)
+    current = place.published
+    if current is None:
+        with _lock:
+            current = place.published
+            if current is None:  # the first request of a process that skipped the start
+                current = place.published = build(wanted or FileVersion(floorplan_path(), 0))
+        return current
+    if wanted is not None and wanted != current.source:
+        build_in_background(place, wanted)
+    return current
+
+
+def refresh_in_background() -> threading.Thread | None:
+    """Look for a newer version now (whatever the check interval) and start building it;
+    the build's thread, or None when the version built is the newest. For commands and tests
+    that must see a publish take effect without waiting for a request."""
+    place = installation()
+    wanted = live_source(place, fresh=True)
+    if wanted is None or (place.published is not None and wanted == place.published.source):
+        return place.builder
+    return build_in_background(place, wanted)
 
 
 def current_wayfinder() -> Wayfinder:
@@ -165,21 +281,29 @@ def issue_lines(issues: Sequence[object]) -> list[str]:
 
 
 def publish_at_start(app: Flask) -> None:
-    """Publish the configured floorplan before serving; refuse one that cannot be loaded, or
-    that fails validation unless `ALLOW_INVALID_FLOORPLAN` is set."""
+    """Publish the live version (else the configured file) before serving; refuse one that
+    cannot be loaded, or that fails validation unless `ALLOW_INVALID_FLOORPLAN` is set."""
     with app.app_context():
-        path = floorplan_path()
-        try:
-            plan = published(path)
-        except (FloorplanError, OSError) as problem:
-            lines: Sequence[object] = (
-                problem.issues if isinstance(problem, FloorplanError) else [problem]
-            )
-            raise FloorplanRefused(refusal(path, "cannot be loaded", issue_lines(lines))) from None
+        place = installation()
+        source = live_source(place, fresh=True) or FileVersion(floorplan_path(), 0)
+        # Workers forked after this (gunicorn --preload) must not share the connection the
+        # check used.
+        db.engine.dispose()
+        plan = place.published
+        if plan is None or plan.source != source:
+            try:
+                plan = place.published = build(source)
+            except (FloorplanError, OSError, SQLAlchemyError) as problem:
+                lines: Sequence[object] = (
+                    problem.issues if isinstance(problem, FloorplanError) else [problem]
+                )
+                raise FloorplanRefused(
+                    refusal(source, "cannot be loaded", issue_lines(lines))
+                ) from None
     freeze_once()
     if plan.report.errors and not app.config["ALLOW_INVALID_FLOORPLAN"]:
         raise FloorplanRefused(
-            refusal(path, "fails validation", issue_lines(plan.report.errors))
+            refusal(source, "fails validation", issue_lines(plan.report.errors))
             + "\nFix the file (python -m wayfinding validate FILE), or set"
             " LOBBY_ALLOW_INVALID_FLOORPLAN=true to serve it anyway."
         )
@@ -196,9 +320,9 @@ def freeze_once() -> None:
         gc.freeze()
 
 
-def refusal(path: Path, why: str, lines: list[str]) -> str:
+def refusal(source: Source, why: str, lines: list[str]) -> str:
     """The message Lobby stops with."""
-    return f"Lobby will not publish the floorplan {path}: it {why}.\n" + "\n".join(
+    return f"Lobby will not publish {source.describe()}: it {why}.\n" + "\n".join(
         f"  {line}" for line in lines
     )
 

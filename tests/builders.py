@@ -18,6 +18,7 @@ from flask import Flask, current_app
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from kiosk import floorplan
 from kiosk.checkin.codes import code_key, issue_code
 from kiosk.checkin.identity import fold_name
 from kiosk.devices.identity import enrol_device
@@ -216,3 +217,12 @@ def demo_floorplan_with_elevators_closed(folder: Path) -> Path:
     path = folder / "elevators-closed.json"
     path.write_text(json.dumps(elevators_closed(json.loads(DEMO_FLOORPLAN.read_text()))))
     return path
+
+
+def published_off_the_request_path(app: Flask) -> None:
+    """Build the newest floorplan version (a changed file or a stored version) in the
+    background, as the first request to notice it would, and wait until it is swapped in."""
+    with app.app_context():
+        builder = floorplan.refresh_in_background()
+    assert builder is not None, "no newer floorplan version to publish"
+    builder.join()

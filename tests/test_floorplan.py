@@ -19,7 +19,7 @@ from kiosk.floorplan import DEMO_FLOORPLAN, FloorplanRefused, place_of
 from kiosk.printing.escpos_render import render_escpos
 from kiosk.printing.preview import receipt_text
 from kiosk.printing.profiles import DEFAULT_PROFILE
-from tests.builders import add_department, add_kiosk
+from tests.builders import add_department, add_kiosk, published_off_the_request_path
 from tests.helpers import app_config
 
 
@@ -92,18 +92,27 @@ def test_healthz_lists_kiosks_whose_place_the_floorplan_lacks(app: Flask) -> Non
 
 
 def test_a_changed_file_is_rebuilt_in_the_background_and_swapped_in_whole(
-    app: Flask, tmp_path: Path
+    database_url: str, tmp_path: Path
 ) -> None:
     plan = demo_plan()
     path = write(tmp_path, plan)
-    first = floorplan.published(path)
-    plan["version"] = "next-version"
-    path.write_text(json.dumps(plan))
-    os.utime(path, ns=(first.mtime_ns + 1_000_000, first.mtime_ns + 1_000_000))
-    # The request that notices the change is answered from the old version, never waits.
-    assert floorplan.published(path) is first
-    floorplan.rebuild_in_background(path).join()
-    assert floorplan.published(path).wayfinder.floorplan.version == "next-version"
+    app = create_app(app_config(database_url, FLOORPLAN_PATH=str(path), FLOORPLAN_CHECK_SECONDS=0))
+    try:
+        with app.app_context():
+            first = floorplan.current_floorplan()
+            plan["version"] = "next-version"
+            path.write_text(json.dumps(plan))
+            assert isinstance(first.source, floorplan.FileVersion)
+            later = first.source.mtime_ns + 1_000_000
+            os.utime(path, ns=(later, later))
+            # The request that notices the change is answered from the old version, never waits.
+            assert floorplan.current_floorplan() is first
+        published_off_the_request_path(app)
+        with app.app_context():
+            assert floorplan.current_wayfinder().floorplan.version == "next-version"
+    finally:
+        with app.app_context():
+            db.engine.dispose()
 
 
 def test_a_kiosk_whose_place_is_missing_prints_directions_from_where_find_routes_from(

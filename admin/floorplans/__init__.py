@@ -1,5 +1,6 @@
-"""The facility admin's floorplan editor: a shared draft edited on the floor image, checked
-live by the wayfinding validator, with undo, redo and a refusal of stale saves."""
+"""Floorplans for facility staff: the editor (a shared draft edited on the floor image, checked
+live by the wayfinding validator, with undo, redo and a refusal of stale saves), publishing,
+rollback, diff, import and export."""
 
 from __future__ import annotations
 

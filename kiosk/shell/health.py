@@ -56,6 +56,8 @@ def floorplan_health() -> dict[str, object]:
     )
     return {
         "version": plan.wayfinder.floorplan.version,
+        # The stored version number serving in this worker (null while the file serves).
+        "published_number": plan.number,
         "errors": issue_lines(plan.report.errors),
         "warnings": issue_lines(plan.report.warnings),
         "kiosks_off_floorplan": off_floorplan,

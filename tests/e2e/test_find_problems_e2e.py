@@ -12,21 +12,20 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from kiosk import floorplan
 from kiosk.floorplan import DEMO_FLOORPLAN
-from tests.builders import elevators_closed
+from tests.builders import elevators_closed, published_off_the_request_path
 from tests.e2e.conftest import LiveServer, accessibility_violations
 from tests.e2e.test_find_e2e import make_this_screen_a_kiosk
 
 pytestmark = pytest.mark.e2e
 
 
-def close_the_elevators(plan_path: Path, plan: dict[str, object]) -> None:
+def close_the_elevators(server: LiveServer, plan_path: Path, plan: dict[str, object]) -> None:
     """Publish the same floorplan with both elevator banks closed (a newer file version)."""
     plan_path.write_text(json.dumps(elevators_closed(plan)))
     later = time.time_ns() + 1_000_000_000
     os.utime(plan_path, ns=(later, later))
-    floorplan.rebuild_in_background(plan_path).join()  # published off the request path
+    published_off_the_request_path(server.app)
 
 
 def test_print_after_the_route_closed_says_why_on_screen(
@@ -42,7 +41,7 @@ def test_print_after_the_route_closed_says_why_on_screen(
     page.get_by_role("button", name="Step-free route: off").tap()
     expect(page.get_by_role("button", name="Step-free route: on")).to_be_visible()
 
-    close_the_elevators(plan_path, plan)
+    close_the_elevators(server, plan_path, plan)
     page.get_by_role("button", name="Print directions").tap()
 
     status = page.locator("#print-status")

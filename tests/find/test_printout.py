@@ -21,7 +21,7 @@ from kiosk.models import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
 from kiosk.models.wayfinding import WayfindingEvent, WayfindingEventKind
 from kiosk.printing.preview import receipt_text, render_preview
 from kiosk.printing.profiles import DEFAULT_PROFILE
-from tests.builders import elevators_closed, enrolled_client
+from tests.builders import elevators_closed, enrolled_client, published_off_the_request_path
 from tests.find.screen_qr import phone_path_on_screen
 from tests.flows import choose_spanish
 from tests.helpers import csrf_token_from
@@ -168,7 +168,7 @@ def test_htmx_print_of_a_route_closed_since_the_screen_says_why_with_409(
     )
     plan_path.write_text(json.dumps(elevators_closed(plan)))
     os.utime(plan_path, ns=(time.time_ns(), time.time_ns() + 1_000_000_000))
-    floorplan.rebuild_in_background(plan_path).join()  # published off the request path
+    published_off_the_request_path(app)
     response = kiosk.post(
         "/find/to/imaging/print",
         data={"csrf_token": csrf_token_from(screen)},
