@@ -11,7 +11,6 @@ replaced as redo snapshots until the next edit.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import LazyString
@@ -19,10 +18,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from admin.floorplans.publishing import live_document
 from admin.review.decisions import local_time, staff_name
 from kiosk.extensions import db
-from kiosk.floorplan import floorplan_path
-from kiosk.models import DraftStack, FloorplanDraft, FloorplanDraftSnapshot, FloorplanVersion
+from kiosk.floorplan_versions import live_number
+from kiosk.models import DraftStack, FloorplanDraft, FloorplanDraftSnapshot
 from kiosk.models.floorplan_drafts import SHARED_DRAFT_ID
 from kiosk.models.types import utcnow
 
@@ -54,27 +54,6 @@ class StaleDraft(DraftRefused):
         self.seen_revision = seen_revision
 
 
-@dataclass(frozen=True)
-class LiveFloorplan:
-    """The map the kiosks serve: the newest published version, or the configured file when
-    nothing has been published yet (`number` None)."""
-
-    number: int | None
-    text: str
-
-
-def live_floorplan() -> LiveFloorplan:
-    """The newest published version's document, else the configured floorplan file."""
-    newest = db.session.execute(
-        select(FloorplanVersion.number, FloorplanVersion.document)
-        .order_by(FloorplanVersion.number.desc())
-        .limit(1)
-    ).first()
-    if newest is not None:
-        return LiveFloorplan(newest.number, newest.document)
-    return LiveFloorplan(None, floorplan_path().read_text(encoding="utf-8"))
-
-
 def document_text(document: dict[str, Any]) -> str:
     """How a draft document is stored: the file's own layout (one space indent, UTF-8), so a
     saved draft reads and diffs like the file it came from."""
@@ -87,12 +66,11 @@ def shared_draft() -> FloorplanDraft:
     draft = db.session.get(FloorplanDraft, SHARED_DRAFT_ID)
     if draft is not None:
         return draft
-    live = live_floorplan()
     db.session.add(
         FloorplanDraft(
             id=SHARED_DRAFT_ID,
-            base_number=live.number,
-            document=live.text,
+            base_number=live_number(),
+            document=live_document(),
             revision=1,
             updated_at=utcnow(),
         )
@@ -135,8 +113,7 @@ def restart_from_live(seen_revision: int, staff_id: int) -> int:
     """Throw the draft's edits away and start again from the live map (the discarded draft can
     still be brought back with Undo)."""
     previous = current_document(seen_revision)
-    live = live_floorplan()
-    revision = _advance(seen_revision, live.text, staff_id, base_number=live.number)
+    revision = _advance(seen_revision, live_document(), staff_id, base_number=live_number())
     _push(DraftStack.UNDO, seen_revision, previous, "restart", staff_id)
     _trim_undo_history()
     db.session.commit()
@@ -150,6 +127,16 @@ def current_document(seen_revision: int) -> str:
     if draft.revision != seen_revision:
         raise StaleDraft(seen_revision, draft)
     return draft.document
+
+
+def mark_published(seen_revision: int, number: int, staff_id: int) -> int:
+    """The draft, just published as version `number`, now starts from that version (its
+    document and history stay: undo still works after a publish)."""
+    revision = _advance(
+        seen_revision, current_document(seen_revision), staff_id, base_number=number
+    )
+    db.session.commit()
+    return revision
 
 
 def newest_label(stack: DraftStack) -> str | None:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from admin.access import require_roles, signed_in_staff
 from admin.floorplans import checking, drafts, edit_forms, floor_images
-from admin.floorplans.changes import element_changes
+from admin.floorplans.diff import diff_floorplans, section_diffs
 from admin.floorplans.floor_view import (
     canvas_data,
     element_floor,
@@ -29,7 +29,15 @@ from admin.floorplans.floor_view import (
     issue_entries,
 )
 from admin.floorplans.messages import IMAGE_REFUSALS, history_label, refusal_message
+from admin.floorplans.publishing import (
+    NOTE_MAX_LENGTH,
+    LiveVersionChanged,
+    PublishRefused,
+    live_document,
+    publish_document,
+)
 from admin.review.decisions import local_time, staff_name
+from kiosk.floorplan_versions import live_number
 from kiosk.models import DraftStack, FloorplanDraft, StaffRoleName
 from kiosk.shell.links import see_other
 from kiosk.uploads.card_images import RejectedPhoto
@@ -67,13 +75,12 @@ def editor_page(
     document = json.loads(draft.document)
     checked = checking.checked_text(draft.document, document)
     floor_id = chosen_floor(document, floor, select)
-    live = drafts.live_floorplan()
     page = render_template(
         "admin/floorplans/editor.html",
         draft=draft,
         saved_by=staff_name(draft.updated_by) if draft.updated_by else "",
         saved_at=local_time(draft.updated_at),
-        live_number=live.number,
+        live_number=live_number(),
         floors=floor_choices(document),
         floor_id=floor_id,
         floor=next((f for f in document["floors"] if f["id"] == floor_id), None),
@@ -251,12 +258,12 @@ def history_step(step: Any) -> Response | tuple[str, int]:
 @require_roles(*EDITORS)
 def changes() -> tuple[str, int]:
     """What changed in the draft since the revision an editor saw: elements added, removed
-    and changed, each a link to select it."""
+    and changed per section, each a link to select it."""
     since = request.args.get("since", "")
     draft: FloorplanDraft = drafts.shared_draft()
     before = drafts.document_at(int(since)) if since.isdigit() and len(since) < 10 else None
-    found = (
-        element_changes(json.loads(before), json.loads(draft.document))
+    sections = (
+        list(section_diffs(json.loads(before), json.loads(draft.document)))
         if before is not None
         else None
     )
@@ -264,15 +271,79 @@ def changes() -> tuple[str, int]:
         "admin/floorplans/changes.html",
         draft=draft,
         since=since,
-        found=found,
+        sections=sections,
         saved_by=staff_name(draft.updated_by) if draft.updated_by else "",
         saved_at=local_time(draft.updated_at),
     )
-    return page, 200 if found is not None else 404
+    return page, 200 if sections is not None else 404
+
+
+def review_page(error: str = "", status: int = 200) -> tuple[str, int]:
+    """The draft's checks and what publishing it would change against the live map."""
+    draft = drafts.shared_draft()
+    document = json.loads(draft.document)
+    report = checking.checked_text(draft.document, document).report
+    diff = diff_floorplans(live_document(), draft.document) if report.ok else None
+    page = render_template(
+        "admin/floorplans/review.html",
+        draft=draft,
+        live_number=live_number(),
+        issues=issue_entries(document, report),
+        error_count=len(report.errors),
+        diff=diff,
+        error=error,
+    )
+    return page, status
 
 
 @bp.get("/review")
 @require_roles(*EDITORS)
 def review() -> tuple[str, int]:
     """The draft's checks and what publishing it would change, with the publish form."""
-    return render_template("admin/floorplans/review.html", draft=drafts.shared_draft()), 200
+    return review_page()
+
+
+def expected_live() -> tuple[bool, int | None]:
+    """Whether the form says which live version the reviewer saw, and its number (None: the
+    floorplan file, nothing published yet)."""
+    value = request.form.get("expected_live")
+    if value is None or not (value == "" or (value.isdigit() and len(value) < 10)):
+        return False, None
+    return True, int(value) if value else None
+
+
+@bp.post("/publish")
+@require_roles(*EDITORS)
+def publish() -> Response | tuple[str, int]:
+    """Publish the draft as the next version, if the draft and the live version are still
+    the ones the reviewer saw and nothing blocks it; every kiosk serves it within seconds."""
+    seen, (live_given, live_seen) = seen_revision(), expected_live()
+    note = request.form.get("note", "").strip()
+    if seen is None or not live_given:
+        return review_page(_("The form was incomplete. Nothing was published."), 400)
+    if len(note) > NOTE_MAX_LENGTH:
+        return review_page(_("The note is too long (at most 500 characters)."), 422)
+    try:
+        text = drafts.current_document(seen)
+        published = publish_document(
+            text,
+            staff_id=editor_id(),
+            note=note,
+            origin="editor",
+            expected_live=live_seen,
+        )
+        drafts.mark_published(seen, published.number, editor_id())
+    except drafts.StaleDraft as stale:
+        return review_page(str(stale.message), stale.status)
+    except PublishRefused:
+        message = _("The draft has errors that block publishing. Nothing was published.")
+        return review_page(message, 422)
+    except LiveVersionChanged as changed:
+        message = _(
+            "Version %(number)s was published after you opened this page. Nothing was"
+            " published: check the changes below again.",
+            number=changed.live or "?",
+        )
+        return review_page(message, 409)
+    flash(_("Version %(number)s is live. Kiosks use it within seconds.", number=published.number))
+    return see_other(url_for("admin_floorplans.editor"))
