@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -216,7 +216,8 @@ def floor_image(floor_id: str) -> Response:
     path = floor_images.image_file(floor["image"]["href"])
     if path is None:
         abort(404)
-    return send_file(path, mimetype=floor_images.media_type(path), max_age=0)
+    # Read whole (a floor image is a few MB at most), so no file handle outlives the request.
+    return Response(path.read_bytes(), mimetype=floor_images.media_type(path))
 
 
 @bp.post("/undo")
@@ -258,7 +259,8 @@ def history_step(step: Any) -> Response | tuple[str, int]:
 @require_roles(*EDITORS)
 def changes() -> tuple[str, int]:
     """What changed in the draft since the revision an editor saw: elements added, removed
-    and changed per section, each a link to select it."""
+    and changed per section, each a link to select it (or, once the history no longer holds
+    that revision, a page saying so)."""
     since = request.args.get("since", "")
     draft: FloorplanDraft = drafts.shared_draft()
     before = drafts.document_at(int(since)) if since.isdigit() and len(since) < 10 else None
@@ -275,7 +277,7 @@ def changes() -> tuple[str, int]:
         saved_by=staff_name(draft.updated_by) if draft.updated_by else "",
         saved_at=local_time(draft.updated_at),
     )
-    return page, 200 if sections is not None else 404
+    return page, 200
 
 
 def review_page(error: str = "", status: int = 200) -> tuple[str, int]:

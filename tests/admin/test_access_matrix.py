@@ -75,6 +75,17 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_reports.reports": ADMINS,
     "admin_reports.chart": ADMINS,
     "admin_reports.csv_export": ADMINS,
+    "admin_floorplans.editor": ADMINS,
+    "admin_floorplans.floor_data": ADMINS,
+    "admin_floorplans.edit": ADMINS,
+    "admin_floorplans.upload_floor_image": ADMINS,
+    "admin_floorplans.floor_image": ADMINS,
+    "admin_floorplans.undo": ADMINS,
+    "admin_floorplans.redo": ADMINS,
+    "admin_floorplans.restart": ADMINS,
+    "admin_floorplans.changes": ADMINS,
+    "admin_floorplans.review": ADMINS,
+    "admin_floorplans.publish": ADMINS,
 }
 
 
@@ -88,7 +99,7 @@ def staff_rules(app: Flask) -> list[Rule]:
 
 ARGUMENT = re.compile(r"<(?:([^:<>]+):)?([^<>]+)>")
 # Arguments that name something that exists, so an allowed role's GET finds a page.
-EXISTING_ARGUMENTS = {"key": "waits"}
+EXISTING_ARGUMENTS = {"key": "waits", "floor_id": "main-1"}
 
 
 def concrete_path(rule: Rule, user_id: int, known: dict[str, object] | None = None) -> str:
