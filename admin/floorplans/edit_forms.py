@@ -74,7 +74,7 @@ def add_node(form: Form, document: Mapping[str, Any]) -> Edit:
         field(form, "floor"),
         number(form, "x"),
         number(form, "y"),
-        field(form, "kind"),
+        optional(form, "kind") or "corridor",
         access=optional(form, "access") or "public",
     )
 
