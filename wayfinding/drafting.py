@@ -570,8 +570,10 @@ def _coordinate(value: float) -> float:
 
 
 def _plain_number(value: float) -> float:
-    """Rounded to the millimetre, so the file stays readable and diffs stay small."""
-    return round(float(value), 3) + 0.0
+    """Rounded to the millimetre, and whole metres written as whole numbers (70, not 70.0),
+    so the file stays readable and an unmoved value never shows up in a diff."""
+    rounded = round(float(value), 3) + 0.0
+    return int(rounded) if rounded.is_integer() else rounded
 
 
 def _text(value: str, *, required: bool, limit: int = MAX_TEXT) -> str:

@@ -138,6 +138,7 @@
       post({ operation: "move-node", node: node.id, x: rounded(at.lng), y: rounded(at.lat), select: node.id });
     });
     marker.addTo(drawn);
+    marker.getElement().setAttribute("data-node", node.id);
     markers[node.id] = marker;
   }
 
@@ -174,6 +175,22 @@
     markers[place.id] = marker;
   }
 
+  /* The map needs a view before layers are added (Leaflet adds them once it has one). */
+  function fitOnce(data, bounds) {
+    if (fitted) {
+      return;
+    }
+    fitted = true;
+    if (!bounds && data.nodes.length) {
+      bounds = L.latLngBounds(data.nodes.map(function (n) { return point(n.x, n.y); }));
+    }
+    if (bounds) {
+      map.fitBounds(bounds.pad(0.05));
+    } else {
+      map.setView([0, 0], 0);
+    }
+  }
+
   function draw(data) {
     drawn.clearLayers();
     markers = {};
@@ -185,6 +202,9 @@
     var bounds = null;
     if (data.image) {
       bounds = L.latLngBounds(data.image.south_west, data.image.north_east);
+    }
+    fitOnce(data, bounds);
+    if (bounds) {
       imageLayer = L.imageOverlay(data.image.url, bounds, { className: "floor-image" }).addTo(map);
       imageLayer.bringToBack();
     }
@@ -197,17 +217,6 @@
       drawPlace(place, nodes);
     });
     data.nodes.forEach(drawNode);
-    if (!fitted) {
-      fitted = true;
-      if (!bounds && data.nodes.length) {
-        bounds = L.latLngBounds(data.nodes.map(function (n) { return point(n.x, n.y); }));
-      }
-      if (bounds) {
-        map.fitBounds(bounds.pad(0.05));
-      } else {
-        map.setView([0, 0], 0);
-      }
-    }
     highlight();
   }
 
@@ -238,8 +247,9 @@
         return response.json();
       })
       .then(draw)
-      .catch(function () {
+      .catch(function (problem) {
         say(word("failed"));
+        window.console.error(problem);
       });
   }
 

@@ -191,7 +191,7 @@ def test_a_kiosk_heading_is_kept_within_the_compass() -> None:
         "name": "Lobby",
         "name_i18n": {"es": "Vestíbulo"},
         "node": "lobby",
-        "heading": 90.0,
+        "heading": 90,
     }
 
 
