@@ -13,6 +13,7 @@ from typing import Any
 
 from wayfinding import Issue, ValidationReport
 from wayfinding.drafting import ID_SECTIONS
+from wayfinding.name_clashes import name_clash_warnings
 
 Item = Mapping[str, Any]
 
@@ -110,7 +111,8 @@ def element_floor(document: Item, element_id: str) -> str:
 
 
 def issue_entries(document: Item, report: ValidationReport) -> list[IssueEntry]:
-    """Errors first, then warnings, each with the floor to show it on."""
+    """Errors first, then warnings (the validator's, then places sharing a name), each with
+    the floor to show it on."""
     floors: dict[str, str] = {}
 
     def entry(issue: Issue) -> IssueEntry:
@@ -118,7 +120,8 @@ def issue_entries(document: Item, report: ValidationReport) -> list[IssueEntry]:
             floors[issue.element] = element_floor(document, issue.element)
         return IssueEntry(issue.severity.value, issue.element, floors[issue.element], issue.message)
 
-    return [entry(issue) for issue in (*report.errors, *report.warnings)]
+    clashes = name_clash_warnings(document)
+    return [entry(issue) for issue in (*report.errors, *report.warnings, *clashes)]
 
 
 def canvas_data(

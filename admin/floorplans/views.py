@@ -334,7 +334,6 @@ def publish() -> Response | tuple[str, int]:
             origin="editor",
             expected_live=live_seen,
         )
-        drafts.mark_published(seen, published.number, editor_id())
     except drafts.StaleDraft as stale:
         return review_page(str(stale.message), stale.status)
     except PublishRefused:
@@ -347,5 +346,11 @@ def publish() -> Response | tuple[str, int]:
             number=changed.live or "?",
         )
         return review_page(message, 409)
+    try:
+        drafts.mark_published(seen, published.number, editor_id())
+    except drafts.StaleDraft:
+        # A colleague saved the draft between the publish and this; the draft keeps its old
+        # base, so the editor shows that a newer version is live.
+        pass
     flash(_("Version %(number)s is live. Kiosks use it within seconds.", number=published.number))
     return see_other(url_for("admin_floorplans.editor"))

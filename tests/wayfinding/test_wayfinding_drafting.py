@@ -37,6 +37,7 @@ from wayfinding.drafting import (
 )
 from wayfinding.loader import checked_json
 from wayfinding.model import Access, EdgeKind, NodeKind
+from wayfinding.name_clashes import name_clash_warnings
 
 
 def small_clinic() -> dict[str, Any]:
@@ -293,3 +294,24 @@ def test_any_sequence_of_accepted_edits_still_loads(data: st.DataObject) -> None
         assert json.dumps(plan) == frozen  # the previous document is untouched
         plan = edit.document
         load_floorplan(plan)
+
+
+def test_places_sharing_a_name_are_warned_about_once_naming_the_first() -> None:
+    plan = small_clinic()
+    plan["destinations"].append(
+        {"id": "clinic-2", "name": " clinic ", "category": "clinic", "node": "lobby"}
+    )
+    plan["destinations"].append(
+        {
+            "id": "staff-clinic",
+            "name": "Clinic",
+            "category": "staff",
+            "node": "lobby",
+            "access": "staff",
+        }
+    )
+    warnings = name_clash_warnings(plan)
+    assert [(w.element, w.json_path, w.message) for w in warnings] == [
+        ("clinic-2", "$.destinations[1].name", "same name as 'clinic': ' clinic '")
+    ]
+    assert name_clash_warnings(small_clinic()) == []

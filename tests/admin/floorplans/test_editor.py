@@ -228,8 +228,14 @@ def test_every_other_form_works_without_script(app: Flask) -> None:
     browser.edit("set-node", node="main-1-north-85", kind="junction", staff_only="on")
     browser.edit("set-edge", edge="main-1-spine-85--main-1-spine-95", kind="door", one_way="on")
     browser.edit(
-        "save-kiosk", id="cafe-kiosk", node="main-1-cafeteria", name="Café kiosk", heading="450"
+        "save-kiosk",
+        id="cafe-kiosk",
+        node="main-1-cafeteria",
+        name="Main Entrance Lobby",
+        heading="450",
     )
+    # A second kiosk with the first's name is saved, with a warning visitors could mix them up.
+    assert "same name as &#39;main-lobby&#39;" in browser.page
     browser.edit(
         "save-landmark", id="big-clock", node="main-1-spine-25", name="Big clock", name_es="Reloj"
     )
