@@ -200,6 +200,12 @@ def test_a_png_floor_image_is_stored_and_served_and_svg_or_garbage_is_refused(ap
         response = browser.post("floors/main-2/image", image=(io.BytesIO(data), "floor.png"))
         assert response.status_code == 422
         assert words in browser.alert
+    # Over the request limit (lowered here, so the test client keeps the body in memory).
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    huge = io.BytesIO(b"\x89PNG\r\n\x1a\n" + bytes(100 * 1024))
+    assert browser.post("floors/main-2/image", image=(huge, "floor.png")).status_code == 413
+    assert "That file is too large" in browser.page
+    browser.open("floor=main-2")
     assert draft_document(app)["floors"][2]["image"]["href"] == "demo-hospital/main-2.svg"
 
     response = browser.post("floors/main-2/image", image=(io.BytesIO(png_bytes()), "floor.png"))
