@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from admin.floorplans import views
+from admin.floorplans import editor_views
 
 
 def init_app(app: Flask) -> None:
     """Register the editor's pages (`/staff/floorplans/editor/`)."""
-    app.register_blueprint(views.bp)
+    app.register_blueprint(editor_views.bp)

@@ -50,6 +50,7 @@ PLAUSIBLE_FORM = {
 }
 EVERY_ROLE = frozenset(StaffRoleName)
 SYSTEM_ADMIN_ONLY = frozenset({StaffRoleName.SYSTEM_ADMIN})
+FACILITY_ADMIN_ONLY = frozenset({StaffRoleName.FACILITY_ADMIN})
 ADMINS = frozenset({StaffRoleName.FACILITY_ADMIN, StaffRoleName.SYSTEM_ADMIN})
 # The access policy of each staff screen, written down apart from the code, so that widening a
 # decorator by mistake fails here. A route missing from this table is held to the roles its
@@ -75,17 +76,17 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_reports.reports": ADMINS,
     "admin_reports.chart": ADMINS,
     "admin_reports.csv_export": ADMINS,
-    "admin_floorplans.editor": ADMINS,
-    "admin_floorplans.floor_data": ADMINS,
-    "admin_floorplans.edit": ADMINS,
-    "admin_floorplans.upload_floor_image": ADMINS,
-    "admin_floorplans.floor_image": ADMINS,
-    "admin_floorplans.undo": ADMINS,
-    "admin_floorplans.redo": ADMINS,
-    "admin_floorplans.restart": ADMINS,
-    "admin_floorplans.changes": ADMINS,
-    "admin_floorplans.review": ADMINS,
-    "admin_floorplans.publish": ADMINS,
+    "admin_floorplan_editor.editor": ADMINS,
+    "admin_floorplan_editor.floor_data": ADMINS,
+    "admin_floorplan_editor.edit": FACILITY_ADMIN_ONLY,
+    "admin_floorplan_editor.upload_floor_image": FACILITY_ADMIN_ONLY,
+    "admin_floorplan_editor.floor_image": ADMINS,
+    "admin_floorplan_editor.undo": FACILITY_ADMIN_ONLY,
+    "admin_floorplan_editor.redo": FACILITY_ADMIN_ONLY,
+    "admin_floorplan_editor.restart": FACILITY_ADMIN_ONLY,
+    "admin_floorplan_editor.changes": ADMINS,
+    "admin_floorplan_editor.review": ADMINS,
+    "admin_floorplan_editor.publish": FACILITY_ADMIN_ONLY,
 }
 
 

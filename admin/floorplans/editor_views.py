@@ -2,7 +2,8 @@
 image, its elements as lists with a form for every operation, the live validation list, undo
 and redo, and a stale save refused with who saved meanwhile and a link to what changed.
 
-Facility admins and system admins edit the map; coordinators do not. Every form is a plain
+Facility admins keep the map, so they edit and publish; system admins may look (the editor, its
+checks, the review); coordinators do not. Every form is a plain
 POST that works without script and answers with a redirect back to the editor (303); the map
 canvas and htmx post the same forms. A refused edit answers 4xx with the editor and the reason
 at the top, and changes nothing.
@@ -46,9 +47,10 @@ from wayfinding import drafting
 from wayfinding.drafting import DESTINATION_CATEGORIES, EDGE_KINDS, Edit, EditRefused
 from wayfinding.model import ConnectorKind, NodeKind
 
-bp = Blueprint("admin_floorplans", __name__, url_prefix="/staff/floorplans/editor")
+bp = Blueprint("admin_floorplan_editor", __name__, url_prefix="/staff/floorplans/editor")
 
-EDITORS = (StaffRoleName.FACILITY_ADMIN, StaffRoleName.SYSTEM_ADMIN)
+KEEPERS = (StaffRoleName.FACILITY_ADMIN,)
+VIEWERS = (StaffRoleName.FACILITY_ADMIN, StaffRoleName.SYSTEM_ADMIN)
 
 
 def editor_id() -> int:
@@ -101,14 +103,14 @@ def editor_page(
 
 
 @bp.get("/")
-@require_roles(*EDITORS)
+@require_roles(*VIEWERS)
 def editor() -> tuple[str, int]:
     """One floor of the draft, with the selected element's forms."""
     return editor_page(request.args.get("floor", ""), request.args.get("select", ""))
 
 
 @bp.get("/floor-data")
-@require_roles(*EDITORS)
+@require_roles(*VIEWERS)
 def floor_data() -> Response:
     """What the map canvas draws for one floor of the draft (JSON)."""
     draft = drafts.shared_draft()
@@ -116,7 +118,7 @@ def floor_data() -> Response:
     floor_id = chosen_floor(document, request.args.get("floor", ""), "")
     floor: dict[str, Any] = next((f for f in document["floors"] if f["id"] == floor_id), {})
     image = floor_images.canvas_image(
-        floor, url_for("admin_floorplans.floor_image", floor_id=floor_id)
+        floor, url_for("admin_floorplan_editor.floor_image", floor_id=floor_id)
     )
     return jsonify(canvas_data(document, floor_id, image, draft.revision))
 
@@ -129,7 +131,7 @@ def seen_revision() -> int | None:
 
 def back_to_editor(floor: str, select: str) -> Response:
     """The redirect after a saved change, to the floor with the element selected."""
-    return see_other(url_for("admin_floorplans.editor", floor=floor, select=select or None))
+    return see_other(url_for("admin_floorplan_editor.editor", floor=floor, select=select or None))
 
 
 def refused_page(message: str, status: int, stale: bool = False) -> tuple[str, int]:
@@ -145,7 +147,7 @@ def refused_page(message: str, status: int, stale: bool = False) -> tuple[str, i
 
 
 @bp.post("/edit")
-@require_roles(*EDITORS)
+@require_roles(*KEEPERS)
 def edit() -> Response | tuple[str, int]:
     """Apply one operation to the draft the editor saw; refused if it is stale or breaks the
     map."""
@@ -181,7 +183,7 @@ def save_checked(
 
 
 @bp.post("/floors/<floor_id>/image")
-@require_roles(*EDITORS)
+@require_roles(*KEEPERS)
 def upload_floor_image(floor_id: str) -> Response | tuple[str, int]:
     """A new background image for a floor: PNG or JPEG, sanitised, stored under the instance
     folder; SVG and anything else is refused with the reason."""
@@ -206,7 +208,7 @@ def upload_floor_image(floor_id: str) -> Response | tuple[str, int]:
 
 
 @bp.get("/floors/<floor_id>/image")
-@require_roles(*EDITORS)
+@require_roles(*VIEWERS)
 def floor_image(floor_id: str) -> Response:
     """The draft floor's background image, for staff only (not a public static file)."""
     document = json.loads(drafts.shared_draft().document)
@@ -221,21 +223,21 @@ def floor_image(floor_id: str) -> Response:
 
 
 @bp.post("/undo")
-@require_roles(*EDITORS)
+@require_roles(*KEEPERS)
 def undo() -> Response | tuple[str, int]:
     """Take back the last edit."""
     return history_step(drafts.undo)
 
 
 @bp.post("/redo")
-@require_roles(*EDITORS)
+@require_roles(*KEEPERS)
 def redo() -> Response | tuple[str, int]:
     """Make the last undone edit again."""
     return history_step(drafts.redo)
 
 
 @bp.post("/restart")
-@require_roles(*EDITORS)
+@require_roles(*KEEPERS)
 def restart() -> Response | tuple[str, int]:
     """Discard the draft's edits and start again from the live map."""
     return history_step(drafts.restart_from_live)
@@ -256,7 +258,7 @@ def history_step(step: Any) -> Response | tuple[str, int]:
 
 
 @bp.get("/changes")
-@require_roles(*EDITORS)
+@require_roles(*VIEWERS)
 def changes() -> tuple[str, int]:
     """What changed in the draft since the revision an editor saw: elements added, removed
     and changed per section, each a link to select it (or, once the history no longer holds
@@ -299,7 +301,7 @@ def review_page(error: str = "", status: int = 200) -> tuple[str, int]:
 
 
 @bp.get("/review")
-@require_roles(*EDITORS)
+@require_roles(*VIEWERS)
 def review() -> tuple[str, int]:
     """The draft's checks and what publishing it would change, with the publish form."""
     return review_page()
@@ -315,7 +317,7 @@ def expected_live() -> tuple[bool, int | None]:
 
 
 @bp.post("/publish")
-@require_roles(*EDITORS)
+@require_roles(*KEEPERS)
 def publish() -> Response | tuple[str, int]:
     """Publish the draft as the next version, if the draft and the live version are still
     the ones the reviewer saw and nothing blocks it; every kiosk serves it within seconds."""
@@ -353,4 +355,4 @@ def publish() -> Response | tuple[str, int]:
         # base, so the editor shows that a newer version is live.
         pass
     flash(_("Version %(number)s is live. Kiosks use it within seconds.", number=published.number))
-    return see_other(url_for("admin_floorplans.editor"))
+    return see_other(url_for("admin_floorplan_editor.editor"))
