@@ -169,22 +169,27 @@ def migrate_and_enrol(environment: Mapping[str, str], kiosks: int, log: Path) ->
 
 @contextmanager
 def gunicorn(
-    environment: Mapping[str, str], log: Path, arguments: tuple[str, ...] = GUNICORN_ARGS
+    environment: Mapping[str, str],
+    log: Path,
+    arguments: tuple[str, ...] = GUNICORN_ARGS,
+    *,
+    app: str = "kiosk:create_app()",
+    start_limit_s: float = SERVER_START_LIMIT_S,
 ) -> Iterator[int]:
-    """gunicorn (2 × 4 unless other `arguments`) on a free loopback port; yields the port;
-    always stopped."""
+    """gunicorn (2 × 4 unless other `arguments`) serving `app` on a free loopback port;
+    yields the port; always stopped."""
     port = free_port()
     command = [str(VENV_BIN / "gunicorn"), *arguments, "--bind", f"{HOST}:{port}"]
     with log.open("a") as output:
         server = subprocess.Popen(
-            [*command, "kiosk:create_app()"],
+            [*command, app],
             env={**os.environ, **environment},
             cwd=PROJECT_ROOT,
             stdout=output,
             stderr=output,
         )
     try:
-        deadline = time.monotonic() + SERVER_START_LIMIT_S
+        deadline = time.monotonic() + start_limit_s
         while not healthy(port):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not start; log: {log}")

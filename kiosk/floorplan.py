@@ -125,6 +125,8 @@ class Installation:
 
     published: PublishedFloorplan | None = None
     builder: threading.Thread | None = None
+    # A version that failed to build is not tried again on every check (a new one is).
+    failed: Source | None = None
     checked_at: float = float("-inf")
     marker: LiveMarker | None = None
 
@@ -194,6 +196,8 @@ def build_in_background(place: Installation, source: Source) -> threading.Thread
         try:
             place.published = build(source)
         except (FloorplanError, OSError, SQLAlchemyError) as problem:
+            if not isinstance(problem, SQLAlchemyError):  # a database hiccup: try again later
+                place.failed = source
             log.error(
                 "floorplan change not published (%s): %s", source.describe(), str(problem)[:2000]
             )
@@ -222,9 +226,15 @@ def current_floorplan() -> PublishedFloorplan:
             if current is None:  # the first request of a process that skipped the start
                 current = place.published = build(wanted or FileVersion(floorplan_path(), 0))
         return current
-    if wanted is not None and wanted != current.source:
+    if wanted is not None and is_new(place, wanted):
         build_in_background(place, wanted)
     return current
+
+
+def is_new(place: Installation, wanted: Source) -> bool:
+    """Whether `wanted` is a version to build: not the one serving, nor one that failed."""
+    served = place.published.source if place.published is not None else None
+    return wanted != served and wanted != place.failed
 
 
 def refresh_in_background() -> threading.Thread | None:
@@ -233,14 +243,24 @@ def refresh_in_background() -> threading.Thread | None:
     that must see a publish take effect without waiting for a request."""
     place = installation()
     wanted = live_source(place, fresh=True)
-    if wanted is None or (place.published is not None and wanted == place.published.source):
-        return place.builder
-    return build_in_background(place, wanted)
+    if wanted is not None and is_new(place, wanted):
+        return build_in_background(place, wanted)
+    return place.builder
 
 
 def current_wayfinder() -> Wayfinder:
     """The wayfinder of this installation's published floorplan."""
     return current_floorplan().wayfinder
+
+
+def version_label(plan: Floorplan) -> str:
+    """How a receipt names the version `plan` belongs to: its content version, with the stored
+    version number when it is the one serving ("2025.1 v3"), so staff holding a receipt can
+    tell a rollback from the version it restored."""
+    current = current_floorplan()
+    if current.wayfinder.floorplan is plan and current.number is not None:
+        return f"{plan.version} v{current.number}"
+    return plan.version
 
 
 def here() -> Kiosk:
@@ -286,20 +306,21 @@ def publish_at_start(app: Flask) -> None:
     with app.app_context():
         place = installation()
         source = live_source(place, fresh=True) or FileVersion(floorplan_path(), 0)
-        # Workers forked after this (gunicorn --preload) must not share the connection the
-        # check used.
-        db.engine.dispose()
         plan = place.published
-        if plan is None or plan.source != source:
-            try:
+        try:
+            if plan is None or plan.source != source:
                 plan = place.published = build(source)
-            except (FloorplanError, OSError, SQLAlchemyError) as problem:
-                lines: Sequence[object] = (
-                    problem.issues if isinstance(problem, FloorplanError) else [problem]
-                )
-                raise FloorplanRefused(
-                    refusal(source, "cannot be loaded", issue_lines(lines))
-                ) from None
+        except (FloorplanError, OSError, SQLAlchemyError) as problem:
+            lines: Sequence[object] = (
+                problem.issues if isinstance(problem, FloorplanError) else [problem]
+            )
+            raise FloorplanRefused(
+                refusal(source, "cannot be loaded", issue_lines(lines))
+            ) from None
+        finally:
+            # Workers forked after this (gunicorn --preload) must not share the connections
+            # the version check and the stored document's read used.
+            db.engine.dispose()
     freeze_once()
     if plan.report.errors and not app.config["ALLOW_INVALID_FLOORPLAN"]:
         raise FloorplanRefused(

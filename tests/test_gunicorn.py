@@ -9,12 +9,15 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
+from admin.floorplans.publishing import publish_document
 from kiosk.floorplan import DEMO_FLOORPLAN
+from tests.admin.floorplans.floorplan_documents import renamed_cafeteria, without_elevators
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 STARTUP_LIMIT_S = 30
@@ -96,3 +99,48 @@ def test_gunicorn_refuses_to_serve_a_broken_floorplan(tmp_path: Path) -> None:
     assert server.returncode != 0
     assert "will not publish the floorplan" in server.stderr and "fails validation" in server.stderr
     assert "Traceback" not in server.stderr
+
+
+def healthz_number(port: int) -> int | None:
+    """The stored floorplan version the answering worker serves (None: the file, or no
+    answer)."""
+    status, body = fetch(f"http://127.0.0.1:{port}/healthz")
+    return json.loads(body)["floorplan"]["published_number"] if status == 200 else None
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_both_workers_serve_a_version_published_while_they_run(
+    app: Flask, database_url: str, tmp_path: Path
+) -> None:
+    """The stored live version serves from the start (its read at start must not leave a
+    connection the forked workers would share), and one published later reaches every worker
+    without a restart."""
+    with app.app_context():
+        publish_document(
+            renamed_cafeteria(), staff_id=None, note="", origin="editor", expected_live=None
+        )
+    port = free_port()
+    env = {**os.environ, "LOBBY_DATABASE_URL": database_url, "LOBBY_INSTANCE_PATH": str(tmp_path)}
+    server = subprocess.Popen(gunicorn_command(port), env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + STARTUP_LIMIT_S
+        while healthz_number(port) != 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            pages = list(pool.map(fetch, [f"http://127.0.0.1:{port}/find/to/cafeteria"] * 40))
+        assert all(status == 200 and "Garden Café" in page for status, page in pages)
+        with app.app_context():
+            publish_document(
+                without_elevators(), staff_id=None, note="", origin="editor", expected_live=2
+            )
+        # Every worker: a run of answers all from version 3 (each poll is a new connection,
+        # which either worker may take).
+        answers: list[int | None] = []
+        deadline = time.monotonic() + 120
+        while answers[-20:] != [3] * 20 and time.monotonic() < deadline:
+            answers.append(healthz_number(port))
+        assert answers[-20:] == [3] * 20, answers[-40:]
+    finally:
+        server.terminate()
+        _, log = server.communicate(timeout=30)
+    assert "Traceback" not in log, log[-3000:]

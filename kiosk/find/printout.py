@@ -19,6 +19,7 @@ from kiosk.find.analytics import record_event
 from kiosk.find.pages import phone_link_url, route_directions
 from kiosk.find.phone_links import RouteKey, phone_link_for
 from kiosk.find.receipt import DirectionsPrintout, directions_receipt
+from kiosk.floorplan import version_label
 from kiosk.models import Kiosk
 from kiosk.models.types import utcnow
 from kiosk.models.wayfinding import WayfindingEventKind
@@ -108,7 +109,7 @@ def directions_printout(
         phone_url=phone_url,
         help_desk_phone=facility["help_desk_phone"],
         printed_at=utcnow(),
-        floorplan_version=route.floorplan.version,
+        floorplan_version=version_label(route.floorplan),
         width_dots=printer_profile(device.printer_profile).width_dots,
     )
 

@@ -17,7 +17,9 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from admin.access import allowed_roles, is_staff_path
+from admin.floorplans.publishing import publish_document
 from kiosk.models import StaffRoleName
+from tests.admin.floorplans.floorplan_documents import renamed_cafeteria
 from tests.admin.review_builders import arrival_with_new_card, walk_in_at_kiosk
 from tests.builders import enrolled_client
 from tests.helpers import csrf_token_from
@@ -50,8 +52,8 @@ PLAUSIBLE_FORM = {
 }
 EVERY_ROLE = frozenset(StaffRoleName)
 SYSTEM_ADMIN_ONLY = frozenset({StaffRoleName.SYSTEM_ADMIN})
-FACILITY_ADMIN_ONLY = frozenset({StaffRoleName.FACILITY_ADMIN})
 ADMINS = frozenset({StaffRoleName.FACILITY_ADMIN, StaffRoleName.SYSTEM_ADMIN})
+FACILITY_ADMIN_ONLY = frozenset({StaffRoleName.FACILITY_ADMIN})
 # The access policy of each staff screen, written down apart from the code, so that widening a
 # decorator by mistake fails here. A route missing from this table is held to the roles its
 # decorator names.
@@ -76,6 +78,14 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_reports.reports": ADMINS,
     "admin_reports.chart": ADMINS,
     "admin_reports.csv_export": ADMINS,
+    "admin_floorplans.versions": ADMINS,
+    "admin_floorplans.download": ADMINS,
+    "admin_floorplans.diff": ADMINS,
+    "admin_floorplans.confirm_rollback": FACILITY_ADMIN_ONLY,
+    "admin_floorplans.rollback": FACILITY_ADMIN_ONLY,
+    "admin_floorplans.import_form": FACILITY_ADMIN_ONLY,
+    "admin_floorplans.check_import": FACILITY_ADMIN_ONLY,
+    "admin_floorplans.publish_import": FACILITY_ADMIN_ONLY,
     "admin_floorplan_editor.editor": ADMINS,
     "admin_floorplan_editor.floor_data": ADMINS,
     "admin_floorplan_editor.edit": FACILITY_ADMIN_ONLY,
@@ -121,9 +131,14 @@ def concrete_path(rule: Rule, user_id: int, known: dict[str, object] | None = No
 
 def review_items(app: Flask) -> dict[str, object]:
     """A card, a contact change and a walk-in waiting for review, so the review screens open
-    for real."""
+    for real; and a published floorplan version, so the floorplan screens do too."""
     arrival = arrival_with_new_card(app, new_phone="(555) 010-9999")
+    with app.app_context():
+        first = publish_document(
+            renamed_cafeteria(), staff_id=None, note="", origin="editor", expected_live=None
+        )
     return {
+        "number": first.number - 1,
         "patient_id": walk_in_at_kiosk(app, "Sam", "Walker", date(1971, 5, 6)),
         "coverage_id": arrival.coverage_id,
         "change_id": arrival.contact_change_id,

@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from admin.floorplans.publishing import publish_document
 from kiosk import floorplan
 from kiosk.extensions import db
 from kiosk.floorplan import DEMO_FLOORPLAN
@@ -21,6 +22,7 @@ from kiosk.models import PrinterState, PrinterStatus, PrintJob, PrintJobStatus
 from kiosk.models.wayfinding import WayfindingEvent, WayfindingEventKind
 from kiosk.printing.preview import receipt_text, render_preview
 from kiosk.printing.profiles import DEFAULT_PROFILE
+from tests.admin.floorplans.floorplan_documents import renamed_cafeteria
 from tests.builders import elevators_closed, enrolled_client, published_off_the_request_path
 from tests.find.screen_qr import phone_path_on_screen
 from tests.flows import choose_spanish
@@ -229,3 +231,15 @@ def test_every_spanish_demo_receipt_says_what_us_spanish_says(app: Flask) -> Non
             if found := words_to_avoid(text):
                 avoided.setdefault(destination, set()).update(found)
     assert avoided == {}
+
+
+def test_a_receipt_names_the_stored_floorplan_version_it_was_routed_on(app: Flask) -> None:
+    kiosk = enrolled_client(app)
+    with app.app_context():
+        publish_document(
+            renamed_cafeteria(), staff_id=None, note="", origin="editor", expected_live=None
+        )
+    published_off_the_request_path(app)
+    press_print(kiosk)
+    (job,) = jobs(app)
+    assert "floorplan 2025.2 v2" in " ".join(receipt_text(job.payload, job.printer_profile).split())
