@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 
 from admin.access import require_roles, signed_in_staff
 from admin.floorplans import checking, drafts, edit_forms, floor_images
-from admin.floorplans.diff import diff_floorplans, section_diffs
+from admin.floorplans.diff import diff_floorplans
 from admin.floorplans.floor_view import (
     canvas_data,
     element_floor,
@@ -51,6 +51,12 @@ bp = Blueprint("admin_floorplan_editor", __name__, url_prefix="/staff/floorplans
 
 KEEPERS = (StaffRoleName.FACILITY_ADMIN,)
 VIEWERS = (StaffRoleName.FACILITY_ADMIN, StaffRoleName.SYSTEM_ADMIN)
+
+
+def can_edit() -> bool:
+    """Whether the signed-in admin keeps the map (else the editor is shown read-only)."""
+    user = signed_in_staff()
+    return user is not None and StaffRoleName.FACILITY_ADMIN.value in user.role_names()
 
 
 def editor_id() -> int:
@@ -98,6 +104,7 @@ def editor_page(
         categories=DESTINATION_CATEGORIES,
         error=error,
         stale_since=stale_since,
+        can_edit=can_edit(),
     )
     return page, status
 
@@ -266,16 +273,12 @@ def changes() -> tuple[str, int]:
     since = request.args.get("since", "")
     draft: FloorplanDraft = drafts.shared_draft()
     before = drafts.document_at(int(since)) if since.isdigit() and len(since) < 10 else None
-    sections = (
-        list(section_diffs(json.loads(before), json.loads(draft.document)))
-        if before is not None
-        else None
-    )
+    diff = diff_floorplans(before, draft.document) if before is not None else None
     page = render_template(
         "admin/floorplans/changes.html",
         draft=draft,
         since=since,
-        sections=sections,
+        diff=diff,
         saved_by=staff_name(draft.updated_by) if draft.updated_by else "",
         saved_at=local_time(draft.updated_at),
     )
@@ -296,6 +299,7 @@ def review_page(error: str = "", status: int = 200) -> tuple[str, int]:
         error_count=len(report.errors),
         diff=diff,
         error=error,
+        can_edit=can_edit(),
     )
     return page, status
 

@@ -20,6 +20,8 @@
   var L = window.L;
   var htmx = window.htmx;
   var status = document.getElementById("canvas-status");
+  // System admins look at the map; only facility admins move things on it.
+  var canEdit = canvas.getAttribute("data-can-edit") === "true";
   var STEP_M = 0.5;
   var BIG_STEP_M = 5;
   var SAVE_AFTER_MS = 400;
@@ -125,7 +127,7 @@
   function drawNode(node) {
     var marker = L.marker(point(node.x, node.y), {
       icon: nodeIcon(node),
-      draggable: true,
+      draggable: canEdit,
       keyboard: false,
       title: node.name ? node.id + " · " + node.name : node.id
     });
@@ -314,7 +316,7 @@
   function nudge(dx, dy) {
     var id = selectedId();
     var marker = markers[id];
-    if (!marker || !marker.dragging) {
+    if (!canEdit || !marker) {
       return false;
     }
     var at = marker.getLatLng();

@@ -135,8 +135,8 @@ def test_a_new_clinic_is_unreachable_until_connected_then_published_to_another_s
     expect(checks).to_contain_text("No problems found")
 
     page.get_by_role("link", name="Review and publish").click()
-    expect(page.get_by_role("heading", name="What publishing changes")).to_be_visible()
-    expect(page.get_by_role("table", name="Kiosk routes that change")).to_contain_text(
+    expect(page.get_by_role("heading", name="What changes")).to_be_visible()
+    expect(page.get_by_role("table", name="Routes from kiosks that change")).to_contain_text(
         "Skin Clinic"
     )
     page.get_by_role("button", name="Publish").click()

@@ -60,13 +60,16 @@ class EditorBrowser:
         return found[1].strip() if found else ""
 
 
-def editor_browser(app: Flask, email: str = "", full_name: str = "") -> EditorBrowser:
-    """A facility admin signed in through the real pages, with the editor open."""
+def editor_browser(
+    app: Flask,
+    email: str = "",
+    full_name: str = "",
+    role: StaffRoleName = StaffRoleName.FACILITY_ADMIN,
+) -> EditorBrowser:
+    """An admin (a facility admin unless `role` says otherwise) signed in through the real
+    pages, with the editor open."""
     account = staff_account(
-        app,
-        StaffRoleName.FACILITY_ADMIN,
-        email=email or "facility-admin@example.org",
-        full_name=full_name,
+        app, role, email=email or f"{role.value}@example.org", full_name=full_name
     )
     browser = EditorBrowser(app.test_client())
     sign_in(browser.client, app, account)

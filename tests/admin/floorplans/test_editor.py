@@ -17,6 +17,7 @@ from PIL import Image
 from admin.floorplans import drafts
 from kiosk.extensions import db
 from kiosk.floorplan_versions import live_version
+from kiosk.models import StaffRoleName
 from tests.admin.floorplans.editor_client import EditorBrowser, editor_browser
 
 NEW_CLINIC = {
@@ -271,6 +272,18 @@ def test_every_other_form_works_without_script(app: Flask) -> None:
     assert "main-1-north-85" in ids(draft_document(app), "nodes")
 
 
+def test_a_system_admin_sees_the_draft_and_its_checks_but_no_forms(app: Flask) -> None:
+    browser = editor_browser(app, role=StaffRoleName.SYSTEM_ADMIN)
+    browser.open("floor=main-1&select=main-1-lobby")
+    assert "Node: main-1-lobby" in browser.page
+    assert "facility admins edit and publish it" in browser.page
+    assert 'action="/staff/floorplans/editor/edit"' not in browser.page
+    assert 'data-can-edit="false"' in browser.page
+    review = browser.client.get("/staff/floorplans/editor/review").get_data(as_text=True)
+    assert "What changes" in review
+    assert 'action="/staff/floorplans/editor/publish"' not in review
+
+
 def test_names_with_markup_are_shown_as_text(app: Flask) -> None:
     browser = editor_browser(app)
     corridor = add_clinic_north_of_north_70(browser)
@@ -296,7 +309,7 @@ def test_the_draft_is_reviewed_and_published_as_the_next_version(app: Flask) -> 
     browser.open("floor=main-1")
     browser.edit("connect", **{"from": corridor, "to": "main-1-north-70"})
     browser.page = browser.client.get("/staff/floorplans/editor/review").get_data(as_text=True)
-    assert "What publishing changes" in browser.page
+    assert "What changes" in browser.page
     assert "skin-clinic" in browser.page
     response = browser.post("publish", expected_live="", note="Skin clinic opens")
     assert response.status_code == 200
