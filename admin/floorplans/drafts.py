@@ -84,12 +84,13 @@ def shared_draft() -> FloorplanDraft:
     return draft
 
 
-def save_edit(seen_revision: int, document: dict[str, Any], label: str, staff_id: int) -> int:
-    """Store `document` as the draft if it is still at `seen_revision`, keeping the document
-    it replaces for undo and forgetting what could be redone; returns the new revision.
-    Raises `StaleDraft` (nothing changed) when another save came first."""
+def save_edit(seen_revision: int, text: str, label: str, staff_id: int) -> int:
+    """Store `text` (a document as `document_text` writes it) as the draft if the draft is
+    still at `seen_revision`, keeping the document it replaces for undo and forgetting what
+    could be redone; returns the new revision. Raises `StaleDraft` (nothing changed) when
+    another save came first."""
     previous = current_document(seen_revision)
-    revision = _advance(seen_revision, document_text(document), staff_id)
+    revision = _advance(seen_revision, text, staff_id)
     _push(DraftStack.UNDO, seen_revision, previous, label, staff_id)
     db.session.execute(
         delete(FloorplanDraftSnapshot).where(FloorplanDraftSnapshot.stack == DraftStack.REDO)

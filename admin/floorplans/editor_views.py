@@ -183,8 +183,9 @@ def save_checked(
         reasons = "; ".join(str(issue) for issue in checked.report.errors[:3])
         return refused_page(_("The map would not load: %(reasons)s", reasons=reasons), 422)
     subject = change.selected or request.form.get("node") or request.form.get("edge") or ""
-    drafts.save_edit(seen, change.document, f"{operation} {subject}", editor_id())
-    checking.keep(drafts.shared_draft().document, checked)
+    text = drafts.document_text(change.document)
+    drafts.save_edit(seen, text, f"{operation} {subject}", editor_id())
+    checking.keep(text, checked)
     floor = element_floor(change.document, change.selected) or request.form.get("floor", "")
     return back_to_editor(floor, change.selected)
 

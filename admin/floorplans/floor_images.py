@@ -91,4 +91,11 @@ def canvas_image(floor: Mapping[str, Any], url: str) -> dict[str, Any] | None:
     metres = image["metres_per_unit"]
     west, north = image.get("origin", (0.0, 0.0))
     east, south = west + size[0] * metres, north - size[1] * metres
-    return {"url": url, "south_west": [south, west], "north_east": [north, east]}
+    return {
+        "url": url,
+        "south_west": [south, west],
+        "north_east": [north, east],
+        # For the scale tool: a clicked site point back in image units.
+        "origin": [west, north],
+        "metres_per_unit": metres,
+    }

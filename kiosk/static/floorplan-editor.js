@@ -44,6 +44,8 @@
   var pendingMove = null;
   var moveTimer = null;
   var fitted = false;
+  var floorImage = null;
+  var scaleFrom = null;
 
   function panels() {
     return document.getElementById("editor-panels");
@@ -202,6 +204,7 @@
       imageLayer = null;
     }
     var bounds = null;
+    floorImage = data.image;
     if (data.image) {
       bounds = L.latLngBounds(data.image.south_west, data.image.north_east);
     }
@@ -274,8 +277,49 @@
     }
   }
 
+  /* A clicked site point in the floor image's own units (pixels from its top-left corner). */
+  function imageUnits(latlng) {
+    var origin = floorImage.origin;
+    var perUnit = floorImage.metres_per_unit;
+    return [rounded((latlng.lng - origin[0]) / perUnit), rounded((origin[1] - latlng.lat) / perUnit)];
+  }
+
+  function fillScaleForm(first, second) {
+    var form = document.getElementById("scale-form");
+    if (!form) {
+      return;
+    }
+    var values = { x1: first[0], y1: first[1], x2: second[0], y2: second[1] };
+    Object.keys(values).forEach(function (name) {
+      form.querySelector("[name='" + name + "']").value = values[name];
+    });
+    var details = form.closest("details");
+    if (details) {
+      details.open = true;
+    }
+    say(word("scale-done"));
+    form.querySelector("[name='distance_m']").focus();
+  }
+
+  function scaleClicked(latlng) {
+    if (!floorImage) {
+      say(word("no-image"));
+      return;
+    }
+    if (!scaleFrom) {
+      scaleFrom = imageUnits(latlng);
+      say(word("scale-second"));
+      return;
+    }
+    var first = scaleFrom;
+    scaleFrom = null;
+    fillScaleForm(first, imageUnits(latlng));
+  }
+
   map.on("click", function (event) {
-    if (tool === "add") {
+    if (tool === "scale") {
+      scaleClicked(event.latlng);
+    } else if (tool === "add") {
       post({
         operation: "add-node",
         x: rounded(event.latlng.lng),
@@ -288,14 +332,17 @@
   function chooseTool(name) {
     tool = name;
     connectFrom = "";
+    scaleFrom = null;
     document.querySelectorAll("[data-tool]").forEach(function (button) {
       button.setAttribute("aria-pressed", String(button.getAttribute("data-tool") === name));
     });
-    canvas.classList.toggle("is-adding", name === "add");
+    canvas.classList.toggle("is-adding", name === "add" || name === "scale");
     if (name === "add") {
       say(word("added"));
     } else if (name === "connect") {
       say(word("connect-first"));
+    } else if (name === "scale") {
+      say(word(floorImage ? "scale-first" : "no-image"));
     }
     highlight();
   }

@@ -169,7 +169,8 @@ def test_keyboard_alone_moves_a_node_and_the_editor_is_accessible_in_both_langua
             category="clinic",
         )
         edited = save_destination(json.loads(draft.document), hostile)
-        drafts.save_edit(draft.revision, edited.document, "save-destination hostile", admin.id)
+        text = drafts.document_text(edited.document)
+        drafts.save_edit(draft.revision, text, "save-destination hostile", admin.id)
     page = desk_page
     dialogs = note_dialogs(page)
     sign_in_at_desk(page, server, admin)
@@ -195,6 +196,29 @@ def test_keyboard_alone_moves_a_node_and_the_editor_is_accessible_in_both_langua
         nodes = json.loads(drafts.shared_draft().document)["nodes"]
         moved = next(node for node in nodes if node["id"] == "main-1-north-70")
         assert (moved["x"], moved["y"]) == (70, 37.5)
+
+    # The scale from two clicks on the floor image and the real distance typed.
+    page.get_by_role("button", name="Set scale").click()
+    box = canvas.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 100, box["y"] + 200)
+    page.mouse.click(box["x"] + 500, box["y"] + 200)
+    scale_form = page.locator("#scale-form")
+    expect(scale_form.get_by_label("Real distance (m)")).to_be_focused()
+    first = float(scale_form.locator("[name=x1]").input_value())
+    second = float(scale_form.locator("[name=x2]").input_value())
+    assert second > first
+    assert (
+        scale_form.locator("[name=y1]").input_value()
+        == scale_form.locator("[name=y2]").input_value()
+    )
+    scale_form.get_by_label("Real distance (m)").fill("40")
+    scale_form.get_by_role("button", name="Set scale").click()
+    expect(page.get_by_role("button", name="Undo: set the scale of main-1")).to_be_visible()
+    with server.app.app_context():
+        floors = json.loads(drafts.shared_draft().document)["floors"]
+        image = next(floor for floor in floors if floor["id"] == "main-1")["image"]
+        assert image["metres_per_unit"] == pytest.approx(40 / (second - first), rel=1e-3)
 
     page.goto(server.url + "/staff/floorplans/editor/?floor=main-1&select=hostile-clinic")
     expect(page.locator(".place-label", has_text=HOSTILE)).to_be_visible()
