@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wayfinding.errors import WayfindingError
-from wayfinding.model import DEFAULT_STOREY_HEIGHT_M, Access, ConnectorKind, EdgeKind, NodeKind
+from wayfinding.loader import ID_SECTIONS, floor_elevation
+from wayfinding.model import Access, ConnectorKind, EdgeKind, NodeKind
 
 Document = Mapping[str, Any]
 
@@ -50,18 +51,6 @@ DESTINATION_CATEGORIES = (
     "faith",
     "service",
     "staff",
-)
-# Sections whose items carry an id unique across the whole file.
-ID_SECTIONS = (
-    "buildings",
-    "floors",
-    "nodes",
-    "edges",
-    "connectors",
-    "destinations",
-    "kiosks",
-    "landmarks",
-    "closures",
 )
 # Sections whose items stand on one node.
 PLACED_SECTIONS = ("destinations", "kiosks", "landmarks")
@@ -501,13 +490,9 @@ def _check_heights(document: Document, edge: Mapping[str, Any]) -> None:
     """Floors at different heights are joined only by a ramp, stairs or an escalator."""
     nodes = _by_id(document, "nodes")
     floors = _by_id(document, "floors")
-    heights = {_elevation(floors[nodes[end]["floor"]]) for end in (edge["from"], edge["to"])}
+    heights = {floor_elevation(floors[nodes[end]["floor"]]) for end in (edge["from"], edge["to"])}
     if len(heights) > 1 and edge.get("kind", "corridor") not in CLIMBING_EDGE_KINDS:
         raise EditRefused(EditProblem.NEEDS_CLIMBING_KIND, edge["id"])
-
-
-def _elevation(floor: Mapping[str, Any]) -> float:
-    return float(floor.get("elevation_m", floor["level"] * DEFAULT_STOREY_HEIGHT_M))
 
 
 def _drop_references(edited: dict[str, Any], removed: set[str]) -> None:

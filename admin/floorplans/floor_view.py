@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wayfinding import Issue, ValidationReport
-from wayfinding.drafting import ID_SECTIONS
+from wayfinding.loader import ID_SECTIONS
 from wayfinding.name_clashes import name_clash_warnings
 
 Item = Mapping[str, Any]
