@@ -124,6 +124,35 @@ def issue_entries(document: Item, report: ValidationReport) -> list[IssueEntry]:
     return [entry(issue) for issue in (*report.errors, *report.warnings, *clashes)]
 
 
+def reference_floor(document: Item, floor_id: str) -> str:
+    """The floor to show faintly under this one while aligning it: the next one down in the
+    same building, else the next one up; "" for a building of one floor."""
+    floors = document.get("floors", [])
+    floor = next((f for f in floors if f["id"] == floor_id), None)
+    if floor is None:
+        return ""
+    same_building = [f for f in floors if f["building"] == floor["building"] and f is not floor]
+    below = [f for f in same_building if f["level"] < floor["level"]]
+    above = [f for f in same_building if f["level"] > floor["level"]]
+    if below:
+        return str(max(below, key=lambda f: f["level"])["id"])
+    return str(min(above, key=lambda f: f["level"])["id"]) if above else ""
+
+
+def reference_lines(document: Item, floor_id: str) -> list[list[tuple[float, float]]]:
+    """The corridors of the reference floor, as pairs of site points (same frame as this
+    floor's), so an image or a new floor can be lined up with the one under it."""
+    other = reference_floor(document, floor_id)
+    positions = {
+        n["id"]: (n["x"], n["y"]) for n in document.get("nodes", []) if n["floor"] == other
+    }
+    return [
+        [positions[e["from"]], positions[e["to"]]]
+        for e in document.get("edges", [])
+        if e["from"] in positions and e["to"] in positions
+    ]
+
+
 def canvas_data(
     document: Item, floor_id: str, image: Mapping[str, Any] | None, revision: int
 ) -> dict[str, Any]:
@@ -149,6 +178,7 @@ def canvas_data(
         "floor": floor_id,
         "revision": revision,
         "image": image,
+        "reference": reference_lines(document, floor_id),
         "nodes": [
             {
                 "id": n["id"],

@@ -213,6 +213,14 @@
       imageLayer = L.imageOverlay(data.image.url, bounds, { className: "floor-image" }).addTo(map);
       imageLayer.bringToBack();
     }
+    // The floor below (or above), faint and out of reach of the mouse, to line this one up with.
+    data.reference.forEach(function (pair) {
+      L.polyline([point(pair[0][0], pair[0][1]), point(pair[1][0], pair[1][1])], {
+        className: "reference-edge",
+        interactive: false,
+        weight: 3
+      }).addTo(drawn);
+    });
     var nodes = {};
     data.nodes.forEach(function (node) {
       nodes[node.id] = node;

@@ -228,6 +228,9 @@ def test_a_png_floor_image_is_stored_and_served_and_svg_or_garbage_is_refused(ap
     assert image["origin"] == [-2.5, 40]
     data = browser.client.get("/staff/floorplans/editor/floor-data?floor=main-2").get_json()
     assert data["image"]["north_east"] == [40, pytest.approx(37.5)]
+    # Main 1 lies faintly under Main 2 to line the new image up with.
+    main_1_spine = [[10, 20], [25, 20]]
+    assert main_1_spine in data["reference"]
 
 
 def test_every_other_form_works_without_script(app: Flask) -> None:
