@@ -20,6 +20,7 @@ import gc
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +42,7 @@ from wayfinding import (
     load_floorplan,
     validate,
 )
-from wayfinding.json_input import located_error, parse_json_text
+from wayfinding.json_input import parse_json_text
 from wayfinding.process_memory import release_freed_memory
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,11 @@ class FileVersion:
         return load_floorplan(self.path)
 
 
+class StoredVersionMissing(LookupError):
+    """The version the database named live a moment ago is not there (a restored backup):
+    not a broken document, so it is looked for again on the next check."""
+
+
 @dataclass(frozen=True)
 class StoredVersion:
     """A version stored in the database, known by its number and digest."""
@@ -97,7 +103,7 @@ class StoredVersion:
         with self.engine.connect() as connection:
             document = read_document(connection, self.number)
         if document is None:  # versions are never deleted; a restored backup might lack it
-            raise FloorplanError([located_error("", "$", f"version {self.number} is missing")])
+            raise StoredVersionMissing(f"floorplan version {self.number} is not stored")
         return load_floorplan(parse_json_text(document))
 
 
@@ -133,6 +139,8 @@ class Installation:
 
 _lock = threading.Lock()
 _installations: dict[tuple[str, Path], Installation] = {}
+# Every version built in this process and still served by some installation.
+_built: weakref.WeakValueDictionary[Source, PublishedFloorplan] = weakref.WeakValueDictionary()
 _frozen = False
 
 
@@ -150,13 +158,19 @@ def installation() -> Installation:
 
 
 def build(source: Source) -> PublishedFloorplan:
-    """Load, precompute and validate one version (raises `FloorplanError` or `OSError`).
+    """Load, precompute and validate one version (raises `FloorplanError` or `OSError`);
+    a version this process already holds for another installation (the same file, the same
+    stored document) is shared, not built twice.
 
     What the build freed is handed back to the system before anyone forks or serves: on a
     campus that is more than the trees themselves."""
+    known = _built.get(source)
+    if known is not None:
+        return known
     finder = Wayfinder(source.load())
     built = PublishedFloorplan(source, finder, validate(finder.floorplan, finder))
     release_freed_memory()
+    _built[source] = built
     return built
 
 
@@ -171,12 +185,12 @@ def live_source(place: Installation, *, fresh: bool = False) -> Source | None:
             with db.engine.connect() as connection:
                 place.marker = read_live_marker(connection)
         except SQLAlchemyError as problem:
-            # Before the first migration there is no table; a database outage must not make a
-            # worker fall back to the file. Either way: keep what serves, look again later.
-            log.warning("floorplan version check failed: %s", type(problem).__name__)
             if place.published is not None:
+                # A database outage must not make a worker fall back to the file: keep what
+                # serves, look again later.
+                log.warning("floorplan version check failed: %s", type(problem).__name__)
                 return None
-            place.marker = None
+            place.marker = None  # at start before the first migration: no table, the file
         place.checked_at = now
     if place.marker is not None:
         return StoredVersion(place.marker.number, place.marker.sha256, db.engine)
@@ -195,8 +209,8 @@ def build_in_background(place: Installation, source: Source) -> threading.Thread
     def rebuild() -> None:
         try:
             place.published = build(source)
-        except (FloorplanError, OSError, SQLAlchemyError) as problem:
-            if not isinstance(problem, SQLAlchemyError):  # a database hiccup: try again later
+        except (FloorplanError, OSError, SQLAlchemyError, StoredVersionMissing) as problem:
+            if isinstance(problem, FloorplanError | OSError):  # else: try again on a later check
                 place.failed = source
             log.error(
                 "floorplan change not published (%s): %s", source.describe(), str(problem)[:2000]
@@ -305,12 +319,17 @@ def publish_at_start(app: Flask) -> None:
     cannot be loaded, or that fails validation unless `ALLOW_INVALID_FLOORPLAN` is set."""
     with app.app_context():
         place = installation()
+        # A build an earlier app on the same database started in this process finishes
+        # first, so it cannot replace what this start publishes.
+        builder = place.builder
+        if builder is not None:
+            builder.join()
         source = live_source(place, fresh=True) or FileVersion(floorplan_path(), 0)
         plan = place.published
         try:
             if plan is None or plan.source != source:
                 plan = place.published = build(source)
-        except (FloorplanError, OSError, SQLAlchemyError) as problem:
+        except (FloorplanError, OSError, SQLAlchemyError, StoredVersionMissing) as problem:
             lines: Sequence[object] = (
                 problem.issues if isinstance(problem, FloorplanError) else [problem]
             )

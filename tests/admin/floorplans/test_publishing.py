@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from admin.floorplans.publishing import (
     LiveVersionChanged,
@@ -23,6 +26,8 @@ from kiosk.extensions import db
 from kiosk.floorplan import DEMO_FLOORPLAN
 from kiosk.floorplan_versions import all_versions, document_sha256, live_version, version
 from tests.admin.floorplans.floorplan_documents import (
+    as_text,
+    demo_raw,
     renamed_cafeteria,
     with_island,
     without_elevators,
@@ -130,11 +135,15 @@ def test_rollback_publishes_the_earlier_document_as_a_new_version(publishing_app
 
 
 def test_a_second_app_on_the_same_database_serves_the_published_version(
-    database_url: str, publishing_app: Flask
+    database_url: str, publishing_app: Flask, tmp_path: Path
 ) -> None:
-    # Another app server: its own process state (another floorplan file path keeps its cache
-    # apart from this app's), the same database.
-    other = create_app(app_config(database_url, FLOORPLAN_CHECK_SECONDS=0))
+    # Another app server on the same database. Its own copy of the configured file gives it
+    # its own serving state in this process, as a separate server would have.
+    copy = tmp_path / "demo-copy.json"
+    copy.write_bytes(DEMO_FLOORPLAN.read_bytes())
+    other = create_app(
+        app_config(database_url, FLOORPLAN_CHECK_SECONDS=0, FLOORPLAN_PATH=str(copy))
+    )
     try:
         assert other.test_client().get("/healthz").get_json()["floorplan"]["version"] == "2025.1"
         publish_document(
@@ -208,3 +217,25 @@ def test_the_diff_names_elements_by_section_and_the_routes_that_change(
     )
 
     assert diff_floorplans(original, original).is_empty
+
+
+PUBLIC_DESTINATIONS = sorted(
+    d["id"] for d in demo_raw()["destinations"] if d.get("access", "public") == "public"
+)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.sets(st.sampled_from(PUBLIC_DESTINATIONS), min_size=1, max_size=5))
+def test_removing_destinations_shows_them_removed_and_their_routes_gone(
+    removed: set[str],
+) -> None:
+    raw = demo_raw()
+    raw["destinations"] = [d for d in raw["destinations"] if d["id"] not in removed]
+    diff = diff_floorplans(DEMO_FLOORPLAN.read_text(encoding="utf-8"), as_text(raw))
+    assert [(s.section, set(s.removed), s.added, s.changed) for s in diff.sections] == [
+        ("destinations", removed, (), ())
+    ]
+    assert {c.destination for c in diff.route_changes} == removed
+    assert all(c.new_length_m is None for c in diff.route_changes)
+    # Every kiosk reaches every public demo destination in both profiles before the edit.
+    assert len(diff.route_changes) == len(removed) * 4 * 2
