@@ -290,7 +290,7 @@ def link_connector(
         "id": connector_id,
         "kind": kind,
         "stops": stops,
-        **_named(name, required=False),
+        **_named(name, required=False, kept=existing),
     }
     edited = _saved(document, "connectors", connector, existing is not None)
     changed = {connector_id, *stops, *(existing["stops"] if existing else [])}
@@ -319,15 +319,18 @@ def save_destination(document: Document, fields: DestinationFields) -> Edit:
         _require_public_node(document, fields.node, fields.id)
     destination: dict[str, Any] = {
         "id": fields.id,
-        **_named(fields.name, required=True),
-        **_named(fields.short_name, required=False, key="short_name"),
+        **_named(fields.name, required=True, kept=existing),
+        **_named(fields.short_name, required=False, key="short_name", kept=existing),
         "category": fields.category,
         "node": fields.node,
     }
-    synonyms = {lang: _texts(words) for lang, words in fields.synonyms.items() if words}
-    if synonyms:
+    synonyms = {
+        **{k: v for k, v in (existing or {}).get("synonyms", {}).items() if k not in ("en", "es")},
+        **{lang: _texts(words) for lang, words in fields.synonyms.items()},
+    }
+    if any(synonyms.values()):
         destination["synonyms"] = {lang: words for lang, words in synonyms.items() if words}
-    destination.update(_named(fields.hours, required=False, key="hours"))
+    destination.update(_named(fields.hours, required=False, key="hours", kept=existing))
     phone = _text(fields.phone, required=False, limit=MAX_PHONE)
     if phone:
         destination["phone"] = phone
@@ -348,7 +351,7 @@ def save_kiosk(
         raise EditRefused(EditProblem.BAD_NUMBER, "heading")
     kiosk = {
         "id": kiosk_id,
-        **_named(name, required=True),
+        **_named(name, required=True, kept=existing),
         "node": node_id,
         "heading": _plain_number(heading % 360.0),
     }
@@ -359,7 +362,7 @@ def save_kiosk(
 def save_landmark(document: Document, landmark_id: str, node_id: str, name: Names) -> Edit:
     """Add or change a landmark: a named, visible place directions can mention."""
     existing = _placed(document, "landmarks", landmark_id, node_id)
-    landmark = {"id": landmark_id, **_named(name, required=True), "node": node_id}
+    landmark = {"id": landmark_id, **_named(name, required=True, kept=existing), "node": node_id}
     edited = _saved(document, "landmarks", landmark, existing is not None)
     return Edit(edited, frozenset({landmark_id, node_id}), landmark_id)
 
@@ -578,13 +581,18 @@ def _texts(words: Sequence[str]) -> list[str]:
     return unique
 
 
-def _named(names: Names, *, required: bool, key: str = "name") -> dict[str, Any]:
-    """`{"name": en, "name_i18n": {"es": es}}` with empty parts left out."""
+def _named(
+    names: Names, *, required: bool, key: str = "name", kept: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """`{"name": en, "name_i18n": {"es": es}}` with empty parts left out. Translations into
+    languages the editor does not show, in the item being changed (`kept`), stay as they are."""
     english = _text(names.en, required=required)
     spanish = _text(names.es, required=False)
     if not english:
         return {}
     fields: dict[str, Any] = {key: english}
-    if spanish:
-        fields[f"{key}_i18n"] = {"es": spanish}
+    others = {k: v for k, v in (kept or {}).get(f"{key}_i18n", {}).items() if k != "es"}
+    translations = {**others, **({"es": spanish} if spanish else {})}
+    if translations:
+        fields[f"{key}_i18n"] = translations
     return fields

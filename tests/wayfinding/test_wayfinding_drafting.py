@@ -185,6 +185,23 @@ def test_floor_image_scale_and_alignment() -> None:
     checked_json(imaged.document)
 
 
+def test_editing_keeps_translations_into_languages_the_editor_does_not_show() -> None:
+    plan = small_clinic()
+    plan["destinations"][0].update(
+        name_i18n={"es": "Clínica", "fr": "Clinique"}, synonyms={"en": ["gp"], "fr": ["médecin"]}
+    )
+    fields = DestinationFields(
+        id="clinic",
+        node="clinic-door",
+        name=Names("Family clinic", "Clínica familiar"),
+        category="clinic",
+        synonyms={"en": ["doctor"], "es": []},
+    )
+    saved = save_destination(plan, fields).document["destinations"][0]
+    assert saved["name_i18n"] == {"fr": "Clinique", "es": "Clínica familiar"}
+    assert saved["synonyms"] == {"fr": ["médecin"], "en": ["doctor"]}
+
+
 def test_a_kiosk_heading_is_kept_within_the_compass() -> None:
     edit = save_kiosk(small_clinic(), "k", "lobby", Names("Lobby", "Vestíbulo"), 450)
     assert edit.document["kiosks"][0] == {
