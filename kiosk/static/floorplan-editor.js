@@ -423,8 +423,25 @@
       reload();
     }
   });
-  document.body.addEventListener("htmx:afterSettle", function () {
+  /* A selection made from a list or a check goes on from the selected element's panel, so a
+     keyboard user is one Tab away from its forms and from "Move it on the map". */
+  document.body.addEventListener("htmx:afterSettle", function (event) {
     highlight();
+    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var panel = document.getElementById("selected-element");
+    if (panel && source && source.closest && source.closest(".element-list, .issue-list")) {
+      panel.focus();
+    }
+  });
+
+  /* "Move it on the map" (a link to the canvas) hands the keyboard to the map. */
+  document.body.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.to-canvas");
+    if (link) {
+      event.preventDefault();
+      canvas.focus();
+      say(word("selected", selectedId()));
+    }
   });
 
   reload();
