@@ -273,7 +273,7 @@ def _edge_geometry_issues(
 ) -> list[Issue]:
     issues: list[Issue] = []
     pairs: dict[tuple[str, str], str] = {}  # (smaller id, larger id) -> first edge
-    heights = {floor_id: _elevation(floor) for floor_id, floor in floors.items()}
+    heights = {floor_id: floor_elevation(floor) for floor_id, floor in floors.items()}
     for index, edge in enumerate(raw["edges"]):
         a, b = nodes[edge["from"]], nodes[edge["to"]]
         problems = []
@@ -298,7 +298,7 @@ def _edge_geometry_issues(
     return issues
 
 
-def _elevation(floor: Mapping[str, Any]) -> float:
+def floor_elevation(floor: Mapping[str, Any]) -> float:
     """A raw floor's height above the site datum (metres), defaulting from its level."""
     return float(floor.get("elevation_m", floor["level"] * DEFAULT_STOREY_HEIGHT_M))
 

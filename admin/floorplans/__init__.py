@@ -1,5 +1,6 @@
-"""Floorplan versions for facility staff: publishing, rollback, diff, import and export
-(`/staff/floorplans/`, `flask floorplan ...`)."""
+"""Floorplans for facility staff: the editor (a shared draft edited on the floor image, checked
+live by the wayfinding validator, with undo, redo and a refusal of stale saves), publishing,
+rollback, diff, import and export (`/staff/floorplans/`, `flask floorplan ...`)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,15 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from admin.floorplans import cli, views
+from admin.floorplans import cli, editor_views, views
 from kiosk.floorplan import PublishedFloorplan, current_floorplan
 
 
 def init_app(app: Flask) -> None:
-    """Register the Floorplans screens and commands, and let every staff page show the
-    floorplan version serving."""
+    """Register the Floorplans screens, the editor and the commands, and let every staff page
+    show the floorplan version serving."""
     app.register_blueprint(views.bp)
+    app.register_blueprint(editor_views.bp)
     app.cli.add_command(cli.floorplan_group)
     app.context_processor(serving_floorplan_context)
 

@@ -6,6 +6,7 @@ from kiosk.models.api_clients import ApiClient
 from kiosk.models.audit import AuditChainHead, AuditEvent
 from kiosk.models.closures import ClosureReason, FloorplanClosure
 from kiosk.models.devices import Board, EnrolledDevice, Kiosk
+from kiosk.models.floorplan_drafts import DraftStack, FloorplanDraft, FloorplanDraftSnapshot
 from kiosk.models.floorplans import FloorplanVersion
 from kiosk.models.hl7_inbound import InboundHl7Message, InboundMessageStatus
 from kiosk.models.outbox import OutboundKind, OutboundMessage, OutboundState
@@ -51,8 +52,11 @@ __all__ = [
     "ContactChange",
     "ContactChangeStatus",
     "Department",
+    "DraftStack",
     "EnrolledDevice",
     "FloorplanClosure",
+    "FloorplanDraft",
+    "FloorplanDraftSnapshot",
     "FloorplanVersion",
     "InboundHl7Message",
     "InboundMessageStatus",

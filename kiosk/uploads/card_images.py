@@ -129,7 +129,7 @@ def sanitise_card_photo(
     """Turn an uploaded card photo into an upright RGB JPEG no longer than `target_long_side`,
     or raise `RejectedPhoto`.
     """
-    with _opened_upload(
+    with opened_upload(
         data,
         formats=PHOTO_FORMATS,
         max_bytes=max_bytes,
@@ -150,7 +150,7 @@ def sanitise_signature(data: bytes) -> bytes:
 
     An untouched canvas is refused as `blank`, so a consent always carries a stroke.
     """
-    with _opened_upload(
+    with opened_upload(
         data,
         formats=SIGNATURE_FORMATS,
         max_bytes=SIGNATURE_MAX_BYTES,
@@ -166,7 +166,7 @@ def sanitise_signature(data: bytes) -> bytes:
 
 
 @contextmanager
-def _opened_upload(
+def opened_upload(
     data: bytes,
     *,
     formats: tuple[str, ...],
@@ -175,7 +175,8 @@ def _opened_upload(
     min_side: int,
 ) -> Iterator[ImageFile.ImageFile]:
     """Open `data` with only `formats`' decoders and check the declared size before the
-    caller decodes anything; decoding errors inside the block become `RejectedPhoto`.
+    caller decodes anything (card photos, signatures and floor plan images share it);
+    decoding errors inside the block become `RejectedPhoto`.
 
     Pillow's bomb warning is made an error only inside this block. `catch_warnings` swaps the
     process-wide filter list, so under threads another request may briefly see these filters;

@@ -2,7 +2,7 @@
 from when until when, who closed it and who lifted it early.
 
 Revision ID: 0021_floorplan_closures
-Revises: 0018_api_clients
+Revises: 0020_floorplan_drafts
 Create Date: 2026-12-07
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_floorplan_closures"
-down_revision = "0018_api_clients"
+down_revision = "0020_floorplan_drafts"
 branch_labels = None
 depends_on = None
 

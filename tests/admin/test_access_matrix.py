@@ -97,6 +97,17 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_audit.log": SYSTEM_ADMIN_ONLY,
     "admin_audit.search": SYSTEM_ADMIN_ONLY,
     "admin_audit.export": SYSTEM_ADMIN_ONLY,
+    "admin_floorplan_editor.editor": ADMINS,
+    "admin_floorplan_editor.floor_data": ADMINS,
+    "admin_floorplan_editor.edit": FACILITY_ADMIN_ONLY,
+    "admin_floorplan_editor.upload_floor_image": FACILITY_ADMIN_ONLY,
+    "admin_floorplan_editor.floor_image": ADMINS,
+    "admin_floorplan_editor.undo": FACILITY_ADMIN_ONLY,
+    "admin_floorplan_editor.redo": FACILITY_ADMIN_ONLY,
+    "admin_floorplan_editor.restart": FACILITY_ADMIN_ONLY,
+    "admin_floorplan_editor.changes": ADMINS,
+    "admin_floorplan_editor.review": ADMINS,
+    "admin_floorplan_editor.publish": FACILITY_ADMIN_ONLY,
 }
 
 
@@ -110,7 +121,7 @@ def staff_rules(app: Flask) -> list[Rule]:
 
 ARGUMENT = re.compile(r"<(?:([^:<>]+):)?([^<>]+)>")
 # Arguments that name something that exists, so an allowed role's GET finds a page.
-EXISTING_ARGUMENTS = {"key": "waits"}
+EXISTING_ARGUMENTS = {"key": "waits", "floor_id": "main-1"}
 
 
 def concrete_path(rule: Rule, user_id: int, known: dict[str, object] | None = None) -> str:
