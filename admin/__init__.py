@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from admin import access, auth, cli, home, printers, reports, review
+from admin import access, auth, cli, home, printers, reports, review, schedule
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     review.init_app(app)
     printers.init_app(app)
     reports.init_app(app)
+    schedule.init_app(app)
     register_waiting_room_boards(app)
 
 

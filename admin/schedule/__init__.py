@@ -1,2 +1,13 @@
 """The day's schedule from the hospital's systems: entries, the store that applies them, the
 CSV and FHIR importers, `flask schedule import` and the staff upload page."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register `flask schedule ...`."""
+    from admin.schedule.cli import schedule_group
+
+    app.cli.add_command(schedule_group)

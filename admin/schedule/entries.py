@@ -57,12 +57,10 @@ class ScheduleEntry:
     status: ScheduleStatus
 
 
-def entry_defect(entry: ScheduleEntry) -> str | None:
-    """Why the entry cannot be stored as it is (a machine-readable field name such as
-    "mrn" or "starts_at"), or None when it can. Importers check their input with better
-    messages first; this guards the store against anything that reaches it directly."""
+def limited_fields(entry: ScheduleEntry) -> dict[str, tuple[str, int]]:
+    """The entry's text fields by name, each with the longest value the database keeps."""
     patient = entry.patient
-    limits = {
+    return {
         "external_id": (entry.external_id, MAX_EXTERNAL_ID),
         "mrn": (patient.mrn, MAX_MRN),
         "first_name": (patient.first_name, MAX_NAME),
@@ -71,11 +69,22 @@ def entry_defect(entry: ScheduleEntry) -> str | None:
         "provider": (entry.provider, MAX_PROVIDER),
         "department_code": (entry.department_code, MAX_DEPARTMENT_CODE),
     }
-    for field_name, (value, limit) in limits.items():
+
+
+REQUIRED_FIELDS = ("external_id", "mrn", "first_name", "last_name", "department_code")
+
+
+def entry_defect(entry: ScheduleEntry) -> str | None:
+    """Why the entry cannot be stored as it is (the name of the first field at fault, such as
+    "mrn" or "starts_at"), or None when it can. Importers check their input with better
+    messages first (`admin.schedule.fields`); this guards the store against anything that
+    reaches it directly."""
+    fields = limited_fields(entry)
+    for field_name, (value, limit) in fields.items():
         if len(value) > limit:
             return field_name
-    for field_name in ("external_id", "mrn", "last_name"):
-        if not limits[field_name][0].strip():
+    for field_name in REQUIRED_FIELDS:
+        if not fields[field_name][0].strip():
             return field_name
     if entry.starts_at.utcoffset() is None:
         return "starts_at"

@@ -6,7 +6,9 @@ real records.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -15,6 +17,7 @@ from kiosk.extensions import db
 from kiosk.models import Appointment
 from tests.builders import NOW, minutes
 
+V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
 # Half an hour after the tests' fixed clock: 10:30 in the Chicago test facility.
 LATER_TODAY = NOW + minutes(30)
 ANA = ScheduledPatient(
@@ -54,3 +57,75 @@ def appointment(external_id: str) -> Appointment | None:
     """The stored appointment with the hospital's id (inside an app context)."""
     db.session.expire_all()
     return db.session.scalar(select(Appointment).where(Appointment.external_id == external_id))
+
+
+def fhir_patient(
+    number: int, *, birth_date: str = "1984-03-12", language: str = "es-US"
+) -> dict[str, Any]:
+    """A Bundle entry with a synthetic Patient (MRN "SYN-<number>"), at urn:uuid:…<number>."""
+    return {
+        "fullUrl": patient_url(number),
+        "resource": {
+            "resourceType": "Patient",
+            "identifier": [
+                {"use": "secondary", "value": f"OTHER-{number}"},
+                {
+                    "type": {"coding": [{"system": V2_0203, "code": "MR"}]},
+                    "value": f"SYN-{number}",
+                },
+            ],
+            "name": [
+                {"use": "nickname", "family": "Nick", "given": ["Nicky"]},
+                {"use": "official", "family": "Núñez", "given": ["Ana", "María"]},
+            ],
+            "birthDate": birth_date,
+            "telecom": [
+                {"system": "email", "value": "ana@example.org"},
+                {"system": "phone", "value": "555-0101"},
+            ],
+            "communication": [{"language": {"coding": [{"code": language}]}, "preferred": True}],
+        },
+    }
+
+
+def patient_url(number: int) -> str:
+    """The fullUrl of the synthetic Patient with this number."""
+    return f"urn:uuid:7d3c5a10-0000-4000-8000-{number:012d}"
+
+
+def fhir_appointment(
+    appointment_id: str,
+    patient_number: int,
+    *,
+    status: str = "booked",
+    start: str = "2026-03-10T09:30:00-05:00",
+    department: str = "imaging",
+) -> dict[str, Any]:
+    """A Bundle entry with an Appointment of the synthetic Patient in a department."""
+    return {
+        "resource": {
+            "resourceType": "Appointment",
+            "identifier": [{"use": "official", "value": appointment_id}],
+            "status": status,
+            "start": start,
+            "participant": [
+                {"actor": {"reference": patient_url(patient_number)}, "status": "accepted"},
+                {
+                    "actor": {
+                        "type": "HealthcareService",
+                        "identifier": {"value": department},
+                    },
+                    "status": "accepted",
+                },
+                {
+                    "actor": {"type": "Practitioner", "display": "Dr. Example"},
+                    "status": "accepted",
+                },
+            ],
+        }
+    }
+
+
+def fhir_bundle(*entries: dict[str, Any]) -> bytes:
+    """A collection Bundle of the entries, as a file's bytes."""
+    return json.dumps({"resourceType": "Bundle", "type": "collection", "entry": entries}).encode()
