@@ -7,7 +7,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register `flask schedule ...`."""
+    """Register `flask schedule ...` and the staff Schedule page."""
     from admin.schedule.cli import schedule_group
+    from admin.schedule.views import bp
 
     app.cli.add_command(schedule_group)
+    app.register_blueprint(bp)

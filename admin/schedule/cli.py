@@ -27,7 +27,7 @@ from admin.schedule.imports import (
     read_schedule,
 )
 from admin.schedule.problems import ScheduleFileError
-from admin.schedule.store import apply_entries
+from admin.schedule.store import EntryOutcome, apply_entries
 from kiosk.facility import facility_timezone, facility_today
 from kiosk.models.types import utcnow
 
@@ -67,8 +67,9 @@ def import_command(file: Path, file_format: str | None, codes_out: Path | None) 
             report = apply_entries(entries, now=utcnow(), source=chosen.value)
         problems = all_problems(parsed, report)
     place = "entry" if chosen is ScheduleFormat.FHIR else "row"
-    summary = ", ".join(f"{count} {outcome}" for outcome, count in outcome_counts(report).items())
-    click.echo(f"{len(parsed.entries) + len(parsed.problems)} {place}s read: {summary}.")
+    applied = {o: n for o, n in outcome_counts(report).items() if o is not EntryOutcome.REFUSED}
+    summary = ", ".join(f"{count} {outcome.value}" for outcome, count in applied.items())
+    click.echo(f"Appointments: {summary}; {len(problems)} not imported.")
     for problem in problems:
         click.echo(f"{place} {problem.row}: {problem.reason}")
     if codes_file is not None:

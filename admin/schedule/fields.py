@@ -6,22 +6,23 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from admin.schedule.entries import REQUIRED_FIELDS, ScheduleEntry, limited_fields
 
 FIELD_LABELS = {
-    "external_id": lazy_gettext("appointment id"),
-    "mrn": lazy_gettext("MRN"),
-    "first_name": lazy_gettext("first name"),
-    "last_name": lazy_gettext("last name"),
-    "date_of_birth": lazy_gettext("date of birth"),
-    "phone": lazy_gettext("phone"),
-    "start": lazy_gettext("start"),
-    "department_code": lazy_gettext("department"),
-    "provider": lazy_gettext("provider"),
-    "status": lazy_gettext("status"),
-    "language": lazy_gettext("language"),
+    "external_id": _l("appointment id"),
+    "mrn": _l("MRN"),
+    "first_name": _l("first name"),
+    "last_name": _l("last name"),
+    "date_of_birth": _l("date of birth"),
+    "phone": _l("phone"),
+    "start": _l("start"),
+    "department_code": _l("department"),
+    "provider": _l("provider"),
+    "status": _l("status"),
+    "language": _l("language"),
 }
 # Digits with the punctuation people write phone numbers with: "+1 (555) 010-0101", "555.0101".
 PHONE = re.compile(r"[0-9+()\-. ]*")

@@ -10,7 +10,8 @@ import io
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from admin.schedule.csv_import import read_schedule_csv
 from admin.schedule.fhir_import import read_schedule_bundle
@@ -18,14 +19,22 @@ from admin.schedule.problems import ParsedSchedule, RowProblem
 from admin.schedule.store import ApplyReport, EntryOutcome, RefusalReason
 
 REFUSALS = {
-    RefusalReason.UNKNOWN_DEPARTMENT: lazy_gettext(
-        "no department in Lobby has this department code"
-    ),
-    RefusalReason.ALREADY_CHECKED_IN: lazy_gettext(
+    RefusalReason.UNKNOWN_DEPARTMENT: _l("no department in Lobby has this department code"),
+    RefusalReason.ALREADY_CHECKED_IN: _l(
         "the patient has already checked in for this appointment, so it was not moved, "
         "booked again or marked as a no-show"
     ),
-    RefusalReason.INVALID_ENTRY: lazy_gettext("the appointment cannot be stored as it is"),
+    RefusalReason.INVALID_ENTRY: _l("the appointment cannot be stored as it is"),
+}
+
+OUTCOME_LABELS = {
+    EntryOutcome.CREATED: _l("New"),
+    EntryOutcome.UPDATED: _l("Updated"),
+    EntryOutcome.UNCHANGED: _l("Unchanged"),
+    EntryOutcome.CANCELLED: _l("Cancelled"),
+    EntryOutcome.NO_SHOW: _l("Marked as no-show"),
+    EntryOutcome.REMOVED: _l("Removed (entered in error)"),
+    EntryOutcome.REFUSED: _l("Refused"),
 }
 
 

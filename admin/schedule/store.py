@@ -98,12 +98,17 @@ class ApplyReport:
 
 
 def apply_entries(
-    entries: Iterable[ScheduleEntry], *, now: datetime, source: str = "import"
+    entries: Iterable[ScheduleEntry],
+    *,
+    now: datetime,
+    source: str = "import",
+    staff_id: int | None = None,
 ) -> ApplyReport:
     """Write the entries into the database in batches, committing each batch, and say what
     happened to each (see the module docstring for the rules). `now` (aware) decides which
-    appointments' days are over and get no code; `source` ("csv", "fhir", "hl7") is recorded
-    in the audit log. Needs an application context."""
+    appointments' days are over and get no code; `source` ("csv", "fhir", "hl7") and the
+    staff account that uploaded the file, if any, are recorded in the audit log. Needs an
+    application context."""
     report = ApplyReport()
     context = ImportContext(
         departments={
@@ -112,6 +117,7 @@ def apply_entries(
         },
         now=now,
         source=source,
+        staff_id=staff_id,
         timezone=facility_timezone(current_app),
         code_key=code_key(current_app),
     )
@@ -190,6 +196,7 @@ class ImportContext:
     departments: dict[str, int]
     now: datetime
     source: str
+    staff_id: int | None
     timezone: ZoneInfo
     code_key: bytes
 
@@ -391,6 +398,8 @@ class BatchWriter:
             detail["appointment_id"] = appointment_id
         if pending.refusal is not None:
             detail["reason"] = pending.refusal.value
+        if self.context.staff_id is not None:
+            detail["staff_id"] = self.context.staff_id
         record_audit(
             AUDIT_ACTION,
             kiosk_id=None,

@@ -75,6 +75,8 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_reports.reports": ADMINS,
     "admin_reports.chart": ADMINS,
     "admin_reports.csv_export": ADMINS,
+    "admin_schedule.schedule": ADMINS,
+    "admin_schedule.upload": ADMINS,
 }
 
 

@@ -1,0 +1,98 @@
+"""The staff Schedule page (`/staff/schedule/`): a facility or system admin uploads the day's
+schedule as CSV or a FHIR R4 Bundle and sees what it did, with every row or entry not imported
+and why, in their own language.
+
+The codes of new appointments are handed over once, in the result page itself: a "Download
+the codes" link whose `data:` URL holds the CSV. The page is sent `Cache-Control: no-store`
+(as every staff page), so the codes exist in plain text only in that response and in the file
+the admin saves; the database keeps their keyed hashes. Nothing is stored to fetch them again,
+so there is nothing to steal later, and uploading the same file again issues no second set.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+
+from admin.access import require_roles, signed_in_staff
+from admin.schedule.imports import (
+    OUTCOME_LABELS,
+    ScheduleFormat,
+    all_problems,
+    codes_csv,
+    guess_format,
+    outcome_counts,
+    read_schedule,
+)
+from admin.schedule.problems import ScheduleFileError
+from admin.schedule.store import EntryOutcome, apply_entries
+from kiosk.facility import facility_timezone, facility_today
+from kiosk.models import StaffRoleName
+from kiosk.models.types import utcnow
+
+SCHEDULE_ROLES = (StaffRoleName.FACILITY_ADMIN, StaffRoleName.SYSTEM_ADMIN)
+
+bp = Blueprint("admin_schedule", __name__, url_prefix="/staff/schedule")
+
+
+def schedule_page(error: str = "", **result: object) -> str:
+    """The upload form, with an error or an import's result above it."""
+    return render_template(
+        "admin/schedule/schedule.html", error=error, outcome_labels=OUTCOME_LABELS, **result
+    )
+
+
+@bp.get("/")
+@require_roles(*SCHEDULE_ROLES)
+def schedule() -> str:
+    """The upload form."""
+    return schedule_page()
+
+
+@bp.post("/")
+@require_roles(*SCHEDULE_ROLES)
+def upload() -> tuple[str, int]:
+    """Import the uploaded file and show the result; a file that cannot be read imports
+    nothing and gets a 400 saying why."""
+    upload = request.files.get("schedule")
+    if upload is None or not upload.filename:
+        return schedule_page(_("Choose a schedule file to upload.")), 400
+    data = upload.read()
+    chosen = request.form.get("format", "")
+    if chosen not in ("", *ScheduleFormat):
+        return schedule_page(_("Choose CSV or FHIR as the file's format.")), 400
+    file_format = ScheduleFormat(chosen) if chosen else guess_format(upload.filename, data)
+    try:
+        parsed = read_schedule(
+            data, file_format, timezone=facility_timezone(current_app), today=facility_today()
+        )
+    except ScheduleFileError as error:
+        return schedule_page(str(error)), 400
+    staff = signed_in_staff()
+    report = apply_entries(
+        parsed.entries,
+        now=utcnow(),
+        source=file_format.value,
+        staff_id=staff.id if staff else None,
+    )
+    counts = outcome_counts(report)
+    return (
+        schedule_page(
+            imported=True,
+            file_format=file_format,
+            counts={o: n for o, n in counts.items() if o is not EntryOutcome.REFUSED},
+            problems=all_problems(parsed, report),
+            codes_count=len(report.codes),
+            codes_url=codes_data_url(codes_csv(report.codes)) if report.codes else "",
+            codes_filename=f"appointment-codes-{facility_today().isoformat()}.csv",
+        ),
+        200,
+    )
+
+
+def codes_data_url(text: str) -> str:
+    """The codes CSV as a `data:` URL for a download link (see the module docstring)."""
+    encoded = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return f"data:text/csv;charset=utf-8;base64,{encoded}"
