@@ -112,3 +112,26 @@ def test_a_file_that_cannot_be_read_imports_nothing_and_says_why(
     result = runner.invoke(args=["schedule", "import", str(path), "--format", "csv"])
 
     assert result.exit_code == 1 and "The file is not a text file." in result.output
+
+
+SAMPLES = Path(__file__).resolve().parents[3] / "docs" / "samples"
+
+
+def test_the_documented_samples_import_as_their_readme_says(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    with app.app_context():
+        for code in ("imaging", "laboratory", "cardiology", "pediatrics"):
+            add_department(code)
+
+    from_csv = runner.invoke(args=["schedule", "import", str(SAMPLES / "schedule-sample.csv")])
+    from_fhir = runner.invoke(
+        args=["schedule", "import", str(SAMPLES / "schedule-sample.fhir.json")]
+    )
+
+    assert "Appointments: 3 created, 0 updated, 0 unchanged, 1 cancelled" in from_csv.output
+    assert "row 6: date of birth is not a date" in from_csv.output
+    assert "row 7: no department in Lobby has this department code" in from_csv.output
+    assert "Appointments: 2 created, 0 updated, 0 unchanged, 1 cancelled" in from_fhir.output
+    assert "entry 3: the Patient is not valid FHIR R4 (resource.birthDate)" in from_fhir.output
+    assert "entry 6: its patient (entry 3) was not imported" in from_fhir.output
