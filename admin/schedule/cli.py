@@ -27,7 +27,7 @@ from admin.schedule.imports import (
     read_schedule,
 )
 from admin.schedule.problems import ScheduleFileError
-from admin.schedule.store import EntryOutcome, apply_entries
+from admin.schedule.store import EntryOutcome, ScheduleConflict, apply_entries
 from kiosk.facility import facility_timezone, facility_today
 from kiosk.models.types import utcnow
 
@@ -64,7 +64,10 @@ def import_command(file: Path, file_format: str | None, codes_out: Path | None) 
         # instead of losing the codes it would issue.
         codes_file = private_new_file(codes_out) if codes_out else None
         with click.progressbar(parsed.entries, label="Importing appointments") as entries:
-            report = apply_entries(entries, now=utcnow(), source=chosen.value)
+            try:
+                report = apply_entries(entries, now=utcnow(), source=chosen.value)
+            except ScheduleConflict as conflict:
+                raise click.ClickException(f"{conflict}; run the import again.") from None
         problems = all_problems(parsed, report)
     place = "entry" if chosen is ScheduleFormat.FHIR else "row"
     applied = {o: n for o, n in outcome_counts(report).items() if o is not EntryOutcome.REFUSED}

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from admin.schedule.entries import ScheduledPatient, ScheduleEntry, ScheduleStatus, entry_defect
 from kiosk.checkin.audit import record_audit
@@ -41,6 +42,8 @@ from kiosk.facility import facility_timezone, local_day_bounds
 from kiosk.models import Appointment, AppointmentStatus, CheckIn, Department, Patient
 
 BATCH_SIZE = 500
+# A batch that collides with a concurrent writer is read and applied again this many times.
+BATCH_ATTEMPTS = 3
 AUDIT_ACTION = "schedule_entry"
 DEMOGRAPHICS_AUDIT_ACTION = "schedule_demographics"
 
@@ -123,8 +126,31 @@ def apply_entries(
     )
     pending = iter(entries)
     while batch := list(islice(pending, BATCH_SIZE)):
-        BatchWriter(context, batch).write(report)
+        written = write_batch(context, batch)
+        report.results.extend(written.results)
+        report.codes.update(written.codes)
     return report
+
+
+class ScheduleConflict(RuntimeError):
+    """A batch kept colliding with another writer (another import, the HL7 listener) creating
+    the same patient or appointment. Nothing of the batch was written; the earlier batches
+    were. The message names no value: the database's own error would quote the MRN."""
+
+
+def write_batch(context: ImportContext, batch: Sequence[ScheduleEntry]) -> ApplyReport:
+    """Apply one batch. When another writer created one of its patients or appointments
+    between our lookup and our commit, the batch is rolled back and read again, so it updates
+    those rows instead of creating them twice."""
+    for _attempt in range(BATCH_ATTEMPTS):
+        try:
+            return BatchWriter(context, batch).write()
+        except IntegrityError:
+            db.session.rollback()
+    raise ScheduleConflict(
+        f"a batch of {len(batch)} schedule entries collided with another writer "
+        f"{BATCH_ATTEMPTS} times; nothing of it was written"
+    )
 
 
 def update_demographics(patient: ScheduledPatient) -> bool:
@@ -229,14 +255,16 @@ class BatchWriter:
         )
         self.needs_code: dict[str, Appointment] = {}
 
-    def write(self, report: ApplyReport) -> None:
-        """Apply the batch, commit it and add its outcomes and codes to `report`."""
+    def write(self) -> ApplyReport:
+        """Apply the batch, commit it, and say what happened to each entry."""
+        report = ApplyReport()
         audits = [self.apply(entry, report) for entry in self.batch]
         self.issue_codes(report)
         db.session.flush()
         for audit in audits:
             self.record(audit)
         db.session.commit()
+        return report
 
     def apply(self, entry: ScheduleEntry, report: ApplyReport) -> PendingAudit:
         """Apply one entry to the batch's rows and note its outcome in `report`."""

@@ -27,7 +27,7 @@ from admin.schedule.imports import (
     read_schedule,
 )
 from admin.schedule.problems import ScheduleFileError
-from admin.schedule.store import EntryOutcome, apply_entries
+from admin.schedule.store import EntryOutcome, ScheduleConflict, apply_entries
 from kiosk.facility import facility_timezone, facility_today
 from kiosk.models import StaffRoleName
 from kiosk.models.types import utcnow
@@ -71,12 +71,19 @@ def upload() -> tuple[str, int]:
     except ScheduleFileError as error:
         return schedule_page(str(error)), 400
     staff = signed_in_staff()
-    report = apply_entries(
-        parsed.entries,
-        now=utcnow(),
-        source=file_format.value,
-        staff_id=staff.id if staff else None,
-    )
+    try:
+        report = apply_entries(
+            parsed.entries,
+            now=utcnow(),
+            source=file_format.value,
+            staff_id=staff.id if staff else None,
+        )
+    except ScheduleConflict:
+        message = _(
+            "Another import was changing the same appointments at the same time. Upload the "
+            "file again: what was already imported is kept, and nothing is imported twice."
+        )
+        return schedule_page(message), 409
     counts = outcome_counts(report)
     return (
         schedule_page(

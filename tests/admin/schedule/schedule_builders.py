@@ -7,14 +7,18 @@ real records.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from admin.schedule.entries import ScheduledPatient, ScheduleEntry, ScheduleStatus
+from admin.schedule.store import new_patient
 from kiosk.extensions import db
-from kiosk.models import Appointment
+from kiosk.models import Appointment, Patient
 from tests.builders import NOW, minutes
 
 V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
@@ -51,6 +55,26 @@ def entry(
         provider=provider,
         status=status,
     )
+
+
+@contextmanager
+def rival_creates_first(patient: ScheduledPatient) -> Iterator[None]:
+    """Another writer (the HL7 listener, a second import) commits this new patient in its own
+    transaction just before each flush of ours: between our lookup and our commit."""
+
+    def rival_commits_first(session: Session, _context: object, _instances: object) -> None:
+        if session.info.get("rival"):
+            return  # the rival's own flush
+        with Session(db.engine, info={"rival": True}) as other:
+            if other.scalar(select(Patient).where(Patient.mrn == patient.mrn)) is None:
+                other.add(new_patient(patient))
+                other.commit()
+
+    event.listen(Session, "before_flush", rival_commits_first)
+    try:
+        yield
+    finally:
+        event.remove(Session, "before_flush", rival_commits_first)
 
 
 def appointment(external_id: str) -> Appointment | None:

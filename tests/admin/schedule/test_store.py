@@ -20,13 +20,20 @@ from admin.schedule.entries import ScheduledPatient, ScheduleEntry, ScheduleStat
 from admin.schedule.store import (
     EntryOutcome,
     RefusalReason,
+    ScheduleConflict,
     apply_entries,
     update_demographics,
 )
 from kiosk.checkin.identity import identify_by_code
 from kiosk.extensions import db
 from kiosk.models import Appointment, AppointmentStatus, AuditEvent, Patient
-from tests.admin.schedule.schedule_builders import ANA, LIAM, appointment, entry
+from tests.admin.schedule.schedule_builders import (
+    ANA,
+    LIAM,
+    appointment,
+    entry,
+    rival_creates_first,
+)
 from tests.builders import NOW, add_department, audit_events, minutes
 
 
@@ -342,3 +349,32 @@ def test_applying_any_entries_twice_leaves_what_applying_them_once_left(
     assert stored_schedule() == once
     assert again.codes == {}
     assert {r.outcome for r in again.results} <= {EntryOutcome.UNCHANGED, EntryOutcome.REFUSED}
+
+
+def test_a_patient_created_meanwhile_by_another_writer_is_updated_not_duplicated(
+    store_app: Flask,
+) -> None:
+    """Another writer (the HL7 listener, a second import) commits the same new patient between
+    this batch's lookup and its commit: the batch is read again and applied to that row."""
+    with rival_creates_first(replace(ANA, first_name="Ana (rival)")):
+        report = apply_entries([entry("A-1")], now=NOW)
+
+    assert outcomes_of(report) == [EntryOutcome.CREATED] and set(report.codes) == {"A-1"}
+    patients = list(db.session.scalars(select(Patient)))
+    assert [(p.mrn, p.first_name) for p in patients] == [(ANA.mrn, "Ana")]
+
+
+def test_a_batch_that_keeps_colliding_is_refused_whole_without_naming_the_patient(
+    store_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "BATCH_ATTEMPTS", 1)
+
+    with (
+        rival_creates_first(replace(ANA, first_name="Rival")),
+        pytest.raises(ScheduleConflict) as conflict,
+    ):
+        apply_entries([entry("A-1"), entry("A-2", patient=LIAM)], now=NOW)
+
+    assert ANA.mrn not in str(conflict.value) and conflict.value.__context__ is None
+    assert appointment("A-1") is None and appointment("A-2") is None
+    assert [p.first_name for p in db.session.scalars(select(Patient))] == ["Rival"]

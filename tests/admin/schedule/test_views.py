@@ -8,18 +8,25 @@ import base64
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from admin.schedule import store
+from admin.schedule.entries import ScheduledPatient
 from kiosk.checkin.identity import identify_by_code
 from kiosk.extensions import db
 from kiosk.models import Appointment, StaffRoleName
 from kiosk.models.types import utcnow
-from tests.admin.schedule.schedule_builders import fhir_appointment, fhir_bundle, fhir_patient
+from tests.admin.schedule.schedule_builders import (
+    fhir_appointment,
+    fhir_bundle,
+    fhir_patient,
+    rival_creates_first,
+)
 from tests.builders import add_department, audit_events
 from tests.helpers import csrf_token_from
 from tests.staff_signin import sign_in, staff_account
@@ -146,3 +153,19 @@ def test_the_staff_bar_links_the_page_for_admins_only(
     assert f'href="{SCHEDULE}"' in facility_admin.get("/staff/").get_data(as_text=True)
     assert f'href="{SCHEDULE}"' not in coordinator.get("/staff/").get_data(as_text=True)
     assert coordinator.get(SCHEDULE).status_code == 403
+
+
+def test_an_upload_colliding_with_another_writer_gets_a_409_saying_to_upload_again(
+    app: Flask, facility_admin: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "BATCH_ATTEMPTS", 1)
+    rival = ScheduledPatient("SYN-1", "Rival", "Núñez", date(1984, 3, 12))
+
+    with rival_creates_first(rival):
+        status, page = upload(facility_admin, todays_csv(), "today.csv")
+    again_status, _again = upload(facility_admin, todays_csv(), "today.csv")
+
+    assert status == 409 and "Upload the file again" in page and "SYN-1" not in page
+    assert again_status == 200
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Appointment)) == 1
