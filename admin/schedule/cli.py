@@ -1,5 +1,6 @@
 """`flask schedule import FILE`: the hospital's IT imports the day's schedule from a CSV file or
-a FHIR R4 Bundle, with a progress bar, a summary and every row not imported with its reason.
+a FHIR R4 Bundle, with a progress bar, a summary and every row not imported with its reason;
+`flask schedule letters DAY` issues the codes of a day's letters again.
 
 The codes of new appointments go to `--codes-out`, a CSV created with mode 0600 (and never
 over an existing file) for the appointment letters; they are not kept anywhere else in plain
@@ -9,6 +10,7 @@ text, so an import without `--codes-out` says how many codes it could not hand o
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -26,6 +28,7 @@ from admin.schedule.imports import (
     outcome_counts,
     read_schedule,
 )
+from admin.schedule.letters import DayIsOver, reissue_codes_for_day
 from admin.schedule.problems import ScheduleFileError
 from admin.schedule.store import EntryOutcome, ScheduleConflict, apply_entries
 from kiosk.facility import facility_timezone, facility_today
@@ -86,6 +89,30 @@ def import_command(file: Path, file_format: str | None, codes_out: Path | None) 
         )
     if problems:
         raise click.exceptions.Exit(1)
+
+
+@schedule_group.command("letters")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option(
+    "--codes-out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="New CSV file (mode 0600) for the codes.",
+)
+def letters_command(day: datetime, codes_out: Path) -> None:
+    """New codes for the letters of DAY (YYYY-MM-DD): every appointment of the hospital's
+    schedule still booked that day and not checked in. Codes issued before for them stop
+    working."""
+    codes_file = private_new_file(codes_out)
+    try:
+        codes = reissue_codes_for_day(day.date(), now=utcnow())
+    except DayIsOver:
+        codes_file.close()
+        codes_out.unlink()
+        raise click.ClickException(f"{day.date()} is over; its codes could never work.") from None
+    with codes_file:
+        codes_file.write(codes_csv(codes))
+    click.echo(f"{len(codes)} codes for the letters of {day.date()} written to {codes_out}.")
 
 
 def private_new_file(path: Path) -> IO[str]:

@@ -7,13 +7,16 @@ the codes" link whose `data:` URL holds the CSV. The page is sent `Cache-Control
 (as every staff page), so the codes exist in plain text only in that response and in the file
 the admin saves; the database keeps their keyed hashes. Nothing is stored to fetch them again,
 so there is nothing to steal later, and uploading the same file again issues no second set.
+A lost download is replaced by "Codes for the letters of a day" (`letters`), which issues the
+day's codes again and sends them as a CSV attachment.
 """
 
 from __future__ import annotations
 
 import base64
+from datetime import date
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import gettext as _
 
 from admin.access import require_roles, signed_in_staff
@@ -26,6 +29,7 @@ from admin.schedule.imports import (
     outcome_counts,
     read_schedule,
 )
+from admin.schedule.letters import DayIsOver, reissue_codes_for_day
 from admin.schedule.problems import ScheduleFileError
 from admin.schedule.store import EntryOutcome, ScheduleConflict, apply_entries
 from kiosk.facility import facility_timezone, facility_today
@@ -40,7 +44,11 @@ bp = Blueprint("admin_schedule", __name__, url_prefix="/staff/schedule")
 def schedule_page(error: str = "", **result: object) -> str:
     """The upload form, with an error or an import's result above it."""
     return render_template(
-        "admin/schedule/schedule.html", error=error, outcome_labels=OUTCOME_LABELS, **result
+        "admin/schedule/schedule.html",
+        error=error,
+        outcome_labels=OUTCOME_LABELS,
+        today=facility_today().isoformat(),
+        **result,
     )
 
 
@@ -97,6 +105,29 @@ def upload() -> tuple[str, int]:
         ),
         200,
     )
+
+
+@bp.post("/letters")
+@require_roles(*SCHEDULE_ROLES)
+def letters() -> Response | tuple[str, int]:
+    """The codes of a day's letters, issued again, as a CSV download (`admin.schedule.letters`
+    says which appointments and what happens to their earlier codes)."""
+    try:
+        day = date.fromisoformat(request.form.get("day", ""))
+    except ValueError:
+        return schedule_page(_("Enter the day as a date (YYYY-MM-DD).")), 400
+    staff = signed_in_staff()
+    try:
+        codes = reissue_codes_for_day(day, now=utcnow(), staff_id=staff.id if staff else None)
+    except DayIsOver:
+        return schedule_page(_("That day is over: its codes could never work.")), 400
+    if not codes:
+        return schedule_page(_("No booked appointment of that day is waiting for a letter.")), 404
+    response = Response(codes_csv(codes), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="appointment-codes-{day.isoformat()}.csv"'
+    )
+    return response
 
 
 def codes_data_url(text: str) -> str:

@@ -77,6 +77,7 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_reports.csv_export": ADMINS,
     "admin_schedule.schedule": ADMINS,
     "admin_schedule.upload": ADMINS,
+    "admin_schedule.letters": ADMINS,
 }
 
 

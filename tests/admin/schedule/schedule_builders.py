@@ -21,6 +21,7 @@ from kiosk.extensions import db
 from kiosk.models import Appointment, Patient
 from tests.builders import NOW, minutes
 
+SCHEDULE = "/staff/schedule/"
 V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
 # Half an hour after the tests' fixed clock: 10:30 in the Chicago test facility.
 LATER_TODAY = NOW + minutes(30)

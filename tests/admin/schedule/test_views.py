@@ -22,28 +22,18 @@ from kiosk.extensions import db
 from kiosk.models import Appointment, StaffRoleName
 from kiosk.models.types import utcnow
 from tests.admin.schedule.schedule_builders import (
+    SCHEDULE,
     fhir_appointment,
     fhir_bundle,
     fhir_patient,
     rival_creates_first,
 )
-from tests.builders import add_department, audit_events
+from tests.builders import audit_events
 from tests.helpers import csrf_token_from
 from tests.staff_signin import sign_in, staff_account
 
-SCHEDULE = "/staff/schedule/"
 HEADER = "appointment_id,mrn,first_name,last_name,date_of_birth,start,department\n"
 CODES_LINK = re.compile(r'href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)" download')
-
-
-@pytest.fixture
-def facility_admin(app: Flask) -> FlaskClient:
-    """A facility admin signed in with password and code; Lobby has an Imaging department."""
-    with app.app_context():
-        add_department("imaging")
-    client = app.test_client()
-    sign_in(client, app, staff_account(app, StaffRoleName.FACILITY_ADMIN))
-    return client
 
 
 def upload(client: FlaskClient, data: bytes, filename: str, **form: str) -> tuple[int, str]:
@@ -71,7 +61,8 @@ def todays_csv() -> bytes:
 def test_an_upload_shows_counts_problems_by_row_and_a_one_time_codes_download(
     app: Flask, facility_admin: FlaskClient
 ) -> None:
-    status, page = upload(facility_admin, todays_csv(), "today.csv")
+    schedule = todays_csv()
+    status, page = upload(facility_admin, schedule, "today.csv")
 
     assert status == 200
     assert re.search(r"New</th><td>1<", page) and re.search(r"Not imported</th><td>2<", page)
@@ -87,7 +78,7 @@ def test_an_upload_shows_counts_problems_by_row_and_a_one_time_codes_download(
         staff_ids = {event.detail.get("staff_id") for event in audit_events("schedule_entry")}
         assert len(staff_ids) == 1 and None not in staff_ids
 
-    again_status, again = upload(facility_admin, todays_csv(), "today.csv")
+    again_status, again = upload(facility_admin, schedule, "today.csv")
     assert again_status == 200 and re.search(r"Unchanged</th><td>1<", again)
     assert CODES_LINK.search(again) is None, "a second upload issues no second set of codes"
 
@@ -161,9 +152,10 @@ def test_an_upload_colliding_with_another_writer_gets_a_409_saying_to_upload_aga
     monkeypatch.setattr(store, "BATCH_ATTEMPTS", 1)
     rival = ScheduledPatient("SYN-1", "Rival", "Núñez", date(1984, 3, 12))
 
+    schedule = todays_csv()
     with rival_creates_first(rival):
-        status, page = upload(facility_admin, todays_csv(), "today.csv")
-    again_status, _again = upload(facility_admin, todays_csv(), "today.csv")
+        status, page = upload(facility_admin, schedule, "today.csv")
+    again_status, _again = upload(facility_admin, schedule, "today.csv")
 
     assert status == 409 and "Upload the file again" in page and "SYN-1" not in page
     assert again_status == 200
