@@ -4,7 +4,8 @@ a FHIR R4 Bundle, with a progress bar, a summary and every row not imported with
 
 The codes of new appointments go to `--codes-out`, a CSV created with mode 0600 (and never
 over an existing file) for the appointment letters; they are not kept anywhere else in plain
-text, so an import without `--codes-out` says how many codes it could not hand over.
+text, so an import without `--codes-out` says how many codes it could not hand over, and
+`flask schedule letters DAY` issues them again.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ def import_command(file: Path, file_format: str | None, codes_out: Path | None) 
     elif report.codes:
         click.echo(
             f"{len(report.codes)} new appointments have codes that were not saved "
-            "(use --codes-out FILE to keep them for the letters)."
+            "(use --codes-out FILE to keep them, or `flask schedule letters DAY` to issue a "
+            "day's codes again)."
         )
     if problems:
         raise click.exceptions.Exit(1)
