@@ -116,8 +116,8 @@ def row_entry(row: dict[str, str], *, timezone: ZoneInfo) -> ScheduleEntry | str
     status = STATUS_WORDS.get(re.sub(r"[\s-]+", "_", value["status"].lower()))
     if status is None:
         return str(gettext("status is not one of booked, cancelled, no_show, deleted"))
-    language = value["language"].lower() or "en"
-    if language not in LANGUAGES:
+    language = value["language"].lower()  # empty: the patient's record keeps its language
+    if language and language not in LANGUAGES:
         return str(gettext("language is not one of en, es"))
     return ScheduleEntry(
         external_id=value["appointment_id"],

@@ -33,7 +33,9 @@ class ScheduleStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class ScheduledPatient:
-    """The patient as the hospital's records name them; the MRN is their identity."""
+    """The patient as the hospital's records name them; the MRN is their identity. An empty
+    `phone` or `preferred_language` means the sender did not say, and an existing record keeps
+    its own; pass "en" or "es" when the hospital's record names the language."""
 
     mrn: str
     first_name: str

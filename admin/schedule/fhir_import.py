@@ -359,13 +359,14 @@ def medical_record_number(patient: FhirPatient) -> str:
 
 
 def preferred_language(patient: FhirPatient) -> str:
-    """ "en" or "es" from the patient's preferred (else first) communication language."""
+    """ "en" or "es" from the patient's preferred (else first) communication language ("en"
+    for any other language), or "" when the Patient names none (the record keeps its own)."""
     communications = patient.communication or []
     chosen = next((c for c in communications if c.preferred), None) or next(
         iter(communications), None
     )
     if chosen is None or chosen.language is None:
-        return "en"
+        return ""
     for coding in chosen.language.coding or []:
         language = str(coding.code or "").split("-", 1)[0].lower()
         if language in LANGUAGES:

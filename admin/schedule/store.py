@@ -42,6 +42,8 @@ from kiosk.facility import facility_timezone, local_day_bounds
 from kiosk.models import Appointment, AppointmentStatus, CheckIn, Department, Patient
 
 BATCH_SIZE = 500
+# The language of a new patient whose schedule does not say (the kiosk's default).
+DEFAULT_LANGUAGE = "en"
 # A batch that collides with a concurrent writer is read and applied again this many times.
 BATCH_ATTEMPTS = 3
 AUDIT_ACTION = "schedule_entry"
@@ -154,9 +156,9 @@ def write_batch(context: ImportContext, batch: Sequence[ScheduleEntry]) -> Apply
 
 
 def update_demographics(patient: ScheduledPatient) -> bool:
-    """Bring the name, date of birth and phone of the patient with this MRN up to date (an HL7
-    ADT A08/A31 update) and commit, audited; False, with nothing written, when no patient has
-    that MRN. An empty phone leaves the phone on record."""
+    """Bring the name, date of birth, phone and language of the patient with this MRN up to
+    date (an HL7 ADT A08/A31 update) and commit, audited; False, with nothing written, when no
+    patient has that MRN. An empty phone or language leaves the one on record."""
     record = db.session.scalar(select(Patient).where(Patient.mrn == patient.mrn))
     if record is None:
         return False
@@ -173,16 +175,18 @@ def update_demographics(patient: ScheduledPatient) -> bool:
 
 def update_patient(record: Patient, patient: ScheduledPatient) -> bool:
     """Copy the hospital's demographics onto the patient's record; True if anything changed.
-    The kiosk's own contact changes go through staff review, but the hospital's record wins."""
+    The kiosk's own contact changes go through staff review, but the hospital's record wins.
+    An empty phone or language means the sender did not say: the record keeps its own."""
     wanted = {
         "first_name": patient.first_name,
         "last_name": patient.last_name,
         "last_name_key": fold_name(patient.last_name),
         "date_of_birth": patient.date_of_birth,
-        "preferred_language": patient.preferred_language,
     }
     if patient.phone:
         wanted["phone"] = patient.phone
+    if patient.preferred_language:
+        wanted["preferred_language"] = patient.preferred_language
     changed = False
     for column, value in wanted.items():
         if getattr(record, column) != value:
@@ -200,7 +204,7 @@ def new_patient(patient: ScheduledPatient) -> Patient:
         last_name_key=fold_name(patient.last_name),
         date_of_birth=patient.date_of_birth,
         phone=patient.phone,
-        preferred_language=patient.preferred_language,
+        preferred_language=patient.preferred_language or DEFAULT_LANGUAGE,
     )
 
 

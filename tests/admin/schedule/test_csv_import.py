@@ -44,7 +44,7 @@ def test_a_row_is_read_into_an_entry_with_the_start_in_the_facility_zone(english
     assert first.status is ScheduleStatus.CANCELLED and first.patient.preferred_language == "es"
     assert first.patient.last_name == "Núñez" and first.provider == "Dr. X"
     assert second.starts_at == datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
-    assert second.status is ScheduleStatus.BOOKED and second.patient.preferred_language == "en"
+    assert second.status is ScheduleStatus.BOOKED and second.patient.preferred_language == ""
 
 
 def test_bad_rows_are_reported_by_row_with_the_field_and_the_good_rows_read(

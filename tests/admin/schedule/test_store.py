@@ -62,6 +62,11 @@ def test_new_appointments_are_booked_with_codes_that_check_in(store_app: Flask) 
     assert stored.patient.mrn == "SYN-1001" and stored.patient.last_name_key == "nunez"
     assert stored.clinician_display_name == "Dr. Example"
     assert stored.patient.preferred_language == "es"
+    unsaid = apply_entries(
+        [entry("A-3", patient=replace(LIAM, mrn="SYN-3", preferred_language=""))], now=NOW
+    )
+    assert outcomes_of(unsaid) == [EntryOutcome.CREATED]
+    assert appointment("A-3").patient.preferred_language == "en"  # type: ignore[union-attr]
     found = identify_by_code(report.codes["A-1"], kiosk_id=None, now=NOW)
     assert found.found and found.appointment_ids == (stored.id,)
 
@@ -234,12 +239,13 @@ def test_the_hospital_record_updates_the_patient_and_every_outcome_is_audited(
     store_app: Flask,
 ) -> None:
     apply_entries([entry("A-1"), entry("A-2", department_code="nowhere")], now=NOW)
-    renamed = replace(ANA, last_name="Núñez-Ejemplo", phone="")
+    renamed = replace(ANA, last_name="Núñez-Ejemplo", phone="", preferred_language="")
     report = apply_entries([entry("A-1", patient=renamed)], now=NOW)
 
     assert outcomes_of(report) == [EntryOutcome.UPDATED]
     patient = appointment("A-1").patient  # type: ignore[union-attr]
     assert patient.last_name_key == "nunezejemplo" and patient.phone == ANA.phone
+    assert patient.preferred_language == "es", "a sender that does not say keeps the language"
     events = audit_events("schedule_entry")
     assert [event.detail["outcome"] for event in events] == ["created", "refused", "updated"]
     assert events[1].detail["reason"] == "unknown_department"
@@ -281,6 +287,7 @@ def schedules(draw: st.DrawFn) -> list[ScheduleEntry]:
             last_name=draw(st.sampled_from(["Núñez", "O'Brien", "Testsson"])),
             date_of_birth=draw(st.dates(date(1930, 1, 1), date(2020, 12, 31))),
             phone=draw(st.sampled_from(["", "5550100"])),
+            preferred_language=draw(st.sampled_from(["", "en", "es"])),
         )
         for mrn in MRNS
     }
