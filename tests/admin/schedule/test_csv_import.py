@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from admin.schedule import csv_import
 from admin.schedule.csv_import import read_schedule_csv
 from admin.schedule.entries import ScheduleStatus
 from admin.schedule.problems import RowProblem, ScheduleFileError
@@ -122,3 +123,16 @@ def test_any_bytes_are_read_or_refused_with_a_message_never_an_error(
     else:
         assert all(problem.row >= 2 and problem.reason for problem in problems)
         assert len(ids) == len(set(ids))
+
+
+def test_a_file_with_more_rows_than_the_limit_is_refused_as_a_whole(
+    english: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csv_import, "MAX_ROWS", 3)
+    row = "A-{n},SYN-{n},Ana,Núñez,1984-03-12,,2026-03-10 09:30,imaging,,booked"
+
+    ids, _ = read("\n".join([HEADER, *(row.format(n=n) for n in range(3))]))
+    with pytest.raises(ScheduleFileError, match="more than 3 rows"):
+        read("\n".join([HEADER, *(row.format(n=n) for n in range(4))]))
+
+    assert ids == ["A-0", "A-1", "A-2"]

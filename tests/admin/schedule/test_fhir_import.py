@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from admin.schedule import fhir_import
 from admin.schedule.entries import ScheduleStatus
 from admin.schedule.fhir_import import read_schedule_bundle
 from admin.schedule.problems import ParsedSchedule, RowProblem, ScheduleFileError
@@ -168,3 +169,15 @@ def test_any_entries_are_read_or_reported_never_an_error(
         range(1, len(garbage) + 1)
     )
     assert all(problem.reason for problem in parsed.problems)
+
+
+def test_a_bundle_with_more_entries_than_the_limit_is_refused_as_a_whole(
+    english: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fhir_import, "MAX_BUNDLE_ENTRIES", 2)
+
+    within = read(fhir_bundle(fhir_patient(1), fhir_appointment("A-1", 1)))
+    with pytest.raises(ScheduleFileError, match="more than 2 entries"):
+        read(fhir_bundle(fhir_patient(1), fhir_appointment("A-1", 1), fhir_patient(2)))
+
+    assert [entry.external_id for entry in within.entries] == ["A-1"]
