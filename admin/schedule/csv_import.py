@@ -17,7 +17,12 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
 
-from admin.schedule.entries import ScheduledPatient, ScheduleEntry, ScheduleStatus
+from admin.schedule.entries import (
+    ScheduledCoverage,
+    ScheduledPatient,
+    ScheduleEntry,
+    ScheduleStatus,
+)
 from admin.schedule.fields import missing
 from admin.schedule.files import schedule_text
 from admin.schedule.problems import ParsedSchedule, ScheduleFileError
@@ -31,7 +36,15 @@ REQUIRED_COLUMNS = (
     "start",
     "department",
 )
-OPTIONAL_COLUMNS = ("phone", "provider", "status", "language")
+OPTIONAL_COLUMNS = (
+    "phone",
+    "provider",
+    "status",
+    "language",
+    "insurance_payer",
+    "insurance_member_id",
+    "insurance_group",
+)
 MAX_ROWS = 50_000
 # Spellings hospital systems use for each status (lower case, spaces and dashes as underscores).
 STATUS_WORDS = {
@@ -128,11 +141,23 @@ def row_entry(row: dict[str, str], *, timezone: ZoneInfo) -> ScheduleEntry | str
             date_of_birth=date_of_birth,
             phone=value["phone"],
             preferred_language=language,
+            coverage=row_coverage(value),
         ),
         starts_at=starts_at,
         department_code=value["department"],
         provider=value["provider"],
         status=status,
+    )
+
+
+def row_coverage(value: dict[str, str]) -> ScheduledCoverage | None:
+    """The insurance a row names, if any (its fields are checked with the rest of the entry)."""
+    if not (value["insurance_payer"] or value["insurance_member_id"]):
+        return None
+    return ScheduledCoverage(
+        payer=value["insurance_payer"],
+        member_id=value["insurance_member_id"],
+        group_number=value["insurance_group"],
     )
 
 

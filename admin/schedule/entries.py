@@ -19,6 +19,9 @@ MAX_NAME = 80
 MAX_PHONE = 30
 MAX_PROVIDER = 80
 MAX_DEPARTMENT_CODE = 40
+MAX_PAYER = 120
+MAX_MEMBER_ID = 40
+MAX_GROUP_NUMBER = 40
 
 
 class ScheduleStatus(enum.StrEnum):
@@ -32,10 +35,21 @@ class ScheduleStatus(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class ScheduledCoverage:
+    """The patient's insurance as the hospital's record holds it (FHIR Coverage, HL7 IN1):
+    what the kiosk offers as "same as last time"."""
+
+    payer: str
+    member_id: str
+    group_number: str = ""
+
+
+@dataclass(frozen=True)
 class ScheduledPatient:
     """The patient as the hospital's records name them; the MRN is their identity. An empty
     `phone` or `preferred_language` means the sender did not say, and an existing record keeps
-    its own; pass "en" or "es" when the hospital's record names the language."""
+    its own; pass "en" or "es" when the hospital's record names the language. Without
+    `coverage` the insurance on file is left as it is."""
 
     mrn: str
     first_name: str
@@ -43,6 +57,7 @@ class ScheduledPatient:
     date_of_birth: date
     phone: str = ""
     preferred_language: str = "en"
+    coverage: ScheduledCoverage | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,7 @@ class ScheduleEntry:
 def limited_fields(entry: ScheduleEntry) -> dict[str, tuple[str, int]]:
     """The entry's text fields by name, each with the longest value the database keeps."""
     patient = entry.patient
+    coverage = patient.coverage or ScheduledCoverage("", "")
     return {
         "external_id": (entry.external_id, MAX_EXTERNAL_ID),
         "mrn": (patient.mrn, MAX_MRN),
@@ -70,10 +86,22 @@ def limited_fields(entry: ScheduleEntry) -> dict[str, tuple[str, int]]:
         "phone": (patient.phone, MAX_PHONE),
         "provider": (entry.provider, MAX_PROVIDER),
         "department_code": (entry.department_code, MAX_DEPARTMENT_CODE),
+        "insurance_payer": (coverage.payer, MAX_PAYER),
+        "insurance_member_id": (coverage.member_id, MAX_MEMBER_ID),
+        "insurance_group": (coverage.group_number, MAX_GROUP_NUMBER),
     }
 
 
 REQUIRED_FIELDS = ("external_id", "mrn", "first_name", "last_name", "department_code")
+# A coverage names at least its payer and member ID.
+REQUIRED_COVERAGE_FIELDS = ("insurance_payer", "insurance_member_id")
+
+
+def required_fields(entry: ScheduleEntry) -> tuple[str, ...]:
+    """The fields the entry must not leave empty."""
+    if entry.patient.coverage is None:
+        return REQUIRED_FIELDS
+    return REQUIRED_FIELDS + REQUIRED_COVERAGE_FIELDS
 
 
 def entry_defect(entry: ScheduleEntry) -> str | None:
@@ -85,7 +113,7 @@ def entry_defect(entry: ScheduleEntry) -> str | None:
     for field_name, (value, limit) in fields.items():
         if len(value) > limit:
             return field_name
-    for field_name in REQUIRED_FIELDS:
+    for field_name in required_fields(entry):
         if not fields[field_name][0].strip():
             return field_name
     if entry.starts_at.utcoffset() is None:

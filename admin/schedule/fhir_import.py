@@ -21,8 +21,8 @@ Mapping (also in docs/schedule-import.md):
   Bundle, is the department code;
 - provider: the display of the participant whose actor is a Practitioner or PractitionerRole.
 
-Coverage resources are validated (an invalid one is reported) but not imported: insurance is
-confirmed with the patient at the kiosk.
+A Coverage whose `beneficiary` is a Patient entry of the Bundle becomes that patient's insurance
+on file (`admin.schedule.fhir_coverage` has its mapping); an invalid one is reported.
 """
 
 from __future__ import annotations
@@ -41,7 +41,13 @@ from fhir.resources.R4B.reference import Reference
 from flask_babel import gettext
 from pydantic import ValidationError
 
-from admin.schedule.entries import ScheduledPatient, ScheduleEntry, ScheduleStatus
+from admin.schedule.entries import (
+    ScheduledCoverage,
+    ScheduledPatient,
+    ScheduleEntry,
+    ScheduleStatus,
+)
+from admin.schedule.fhir_coverage import scheduled_coverage
 from admin.schedule.fields import missing
 from admin.schedule.files import schedule_text
 from admin.schedule.problems import ParsedSchedule, ScheduleFileError
@@ -93,7 +99,7 @@ def read_schedule_bundle(data: bytes, *, timezone: ZoneInfo, today: date) -> Par
         ) from None
     parsed = ParsedSchedule()
     bundle = BundleIndex(
-        validated_entries(raw_entries, parsed), refused_references(raw_entries, parsed)
+        validated_entries(raw_entries, parsed), refused_references(raw_entries, parsed), parsed
     )
     for position, appointment in bundle.appointments:
         entry = bundle.schedule_entry(appointment)
@@ -191,7 +197,12 @@ class ValidEntry:
 class BundleIndex:
     """The validated entries, with the references an Appointment may make to them."""
 
-    def __init__(self, entries: list[ValidEntry], refused: dict[str, tuple[int, str]]) -> None:
+    def __init__(
+        self,
+        entries: list[ValidEntry],
+        refused: dict[str, tuple[int, str]],
+        parsed: ParsedSchedule,
+    ) -> None:
         self.refused = refused
         self.by_reference: dict[str, ValidEntry] = {}
         for valid in entries:
@@ -205,6 +216,33 @@ class BundleIndex:
             if valid.resource_type == "Appointment"
         ]
         self.patients: dict[int, ScheduledPatient | str] = {}
+        self.coverages = self.patient_coverages(entries, parsed)
+
+    def patient_coverages(
+        self, entries: list[ValidEntry], parsed: ParsedSchedule
+    ) -> dict[int, ScheduledCoverage]:
+        """The first active Coverage of each Patient entry, by the Patient's position; a
+        Coverage that cannot be used is a problem at its own position."""
+        coverages: dict[int, ScheduledCoverage] = {}
+        for valid in entries:
+            if valid.resource_type != "Coverage":
+                continue
+            coverage = scheduled_coverage(valid.resource)
+            if coverage is None:
+                continue  # not active
+            if isinstance(coverage, str):
+                parsed.refuse(valid.position, coverage)
+                continue
+            beneficiary = valid.resource.beneficiary.reference or ""
+            target = self.by_reference.get(beneficiary)
+            if target is None or target.resource_type != "Patient":
+                parsed.refuse(
+                    valid.position,
+                    gettext("the Coverage's beneficiary is not a Patient entry of the Bundle"),
+                )
+            else:
+                coverages.setdefault(target.position, coverage)
+        return coverages
 
     def schedule_entry(self, appointment: FhirAppointment) -> ScheduleEntry | str:
         """The entry an Appointment describes, or why it cannot be imported."""
@@ -262,7 +300,9 @@ class BundleIndex:
             target = self.by_reference.get(actor.reference or "")
             if target is not None:
                 if target.position not in self.patients:
-                    self.patients[target.position] = scheduled_patient(target.resource)
+                    self.patients[target.position] = scheduled_patient(
+                        target.resource, self.coverages.get(target.position)
+                    )
                 patient = self.patients[target.position]
                 if isinstance(patient, str):
                     return str(
@@ -319,8 +359,11 @@ def provider_of(appointment: FhirAppointment) -> str:
     return ""
 
 
-def scheduled_patient(patient: FhirPatient) -> ScheduledPatient | str:
-    """The patient as the schedule names them, or why the Patient cannot be used."""
+def scheduled_patient(
+    patient: FhirPatient, coverage: ScheduledCoverage | None
+) -> ScheduledPatient | str:
+    """The patient as the schedule names them, with their coverage, or why the Patient cannot
+    be used."""
     mrn = medical_record_number(patient)
     if not mrn:
         return missing("mrn")
@@ -344,6 +387,7 @@ def scheduled_patient(patient: FhirPatient) -> ScheduledPatient | str:
         date_of_birth=patient.birthDate,
         phone=phone.strip(),
         preferred_language=preferred_language(patient),
+        coverage=coverage,
     )
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from admin.schedule.entries import REQUIRED_FIELDS, ScheduleEntry, limited_fields
+from admin.schedule.entries import ScheduleEntry, limited_fields, required_fields
 
 FIELD_LABELS = {
     "external_id": _l("appointment id"),
@@ -23,6 +23,9 @@ FIELD_LABELS = {
     "provider": _l("provider"),
     "status": _l("status"),
     "language": _l("language"),
+    "insurance_payer": _l("insurance company"),
+    "insurance_member_id": _l("insurance member ID"),
+    "insurance_group": _l("insurance group number"),
 }
 # Digits with the punctuation people write phone numbers with: "+1 (555) 010-0101", "555.0101".
 PHONE = re.compile(r"[0-9+()\-. ]*")
@@ -38,7 +41,7 @@ def missing(field_name: str) -> str:
 def entry_problem(entry: ScheduleEntry, *, today: date) -> str | None:
     """What is wrong with an entry read from a file, in the reader's language, or None."""
     fields = limited_fields(entry)
-    for field_name in REQUIRED_FIELDS:
+    for field_name in required_fields(entry):
         if not fields[field_name][0].strip():
             return missing(field_name)
     for field_name, (value, limit) in fields.items():

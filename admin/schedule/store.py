@@ -15,6 +15,8 @@ in `apply_entries`, so they share one set of rules:
   returned once, in the report, and stored only as keyed hashes (`kiosk.checkin.codes`).
 - Entries are written in batches of `BATCH_SIZE`, one transaction each: a file of 10,000
   appointments is 20 commits, not 10,000 (see bench/bench_schedule_import.py).
+- The patient's coverage, when the entry has one, is put on file if it differs from the one
+  there (`admin.schedule.coverage`).
 - Each entry's outcome is an audit event (`schedule_entry`) naming the patient and appointment
   by id; what was refused and why is in the report, never a name, MRN or date of birth.
 """
@@ -33,7 +35,14 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from admin.schedule.entries import ScheduledPatient, ScheduleEntry, ScheduleStatus, entry_defect
+from admin.schedule.coverage import add_coverage, coverage_key, latest_coverages
+from admin.schedule.entries import (
+    ScheduledCoverage,
+    ScheduledPatient,
+    ScheduleEntry,
+    ScheduleStatus,
+    entry_defect,
+)
 from kiosk.checkin.audit import record_audit
 from kiosk.checkin.codes import code_key, issue_codes
 from kiosk.checkin.identity import CHECKED_IN_STATUSES, fold_name
@@ -156,13 +165,18 @@ def write_batch(context: ImportContext, batch: Sequence[ScheduleEntry]) -> Apply
 
 
 def update_demographics(patient: ScheduledPatient) -> bool:
-    """Bring the name, date of birth, phone and language of the patient with this MRN up to
-    date (an HL7 ADT A08/A31 update) and commit, audited; False, with nothing written, when no
-    patient has that MRN. An empty phone or language leaves the one on record."""
+    """Bring the name, date of birth, phone, language and insurance of the patient with this
+    MRN up to date (an HL7 ADT A08/A31 update) and commit, audited; False, with nothing
+    written, when no patient has that MRN. An empty phone or language, or no coverage, leaves
+    the one on record."""
     record = db.session.scalar(select(Patient).where(Patient.mrn == patient.mrn))
     if record is None:
         return False
     changed = update_patient(record, patient)
+    on_file = latest_coverages([record.id]).get(record.id)
+    if patient.coverage is not None and coverage_key(patient.coverage) != on_file:
+        add_coverage(record.id, patient.coverage)
+        changed = True
     record_audit(
         DEMOGRAPHICS_AUDIT_ACTION,
         kiosk_id=None,
@@ -250,6 +264,7 @@ class BatchWriter:
                 select(Appointment).where(Appointment.external_id.in_(external_ids))
             )
         }
+        coverages = latest_coverages(patient.id for patient in self.patients.values())
         self.checked_in = set(
             db.session.scalars(
                 select(CheckIn.appointment_id).where(
@@ -257,6 +272,12 @@ class BatchWriter:
                 )
             )
         )
+        self.coverage_on_file = {
+            patient.mrn: key
+            for patient in self.patients.values()
+            if (key := coverages.get(patient.id)) is not None
+        }
+        self.new_coverages: dict[str, tuple[Patient, ScheduledCoverage]] = {}
         self.needs_code: dict[str, Appointment] = {}
 
     def write(self) -> ApplyReport:
@@ -265,6 +286,8 @@ class BatchWriter:
         audits = [self.apply(entry, report) for entry in self.batch]
         self.issue_codes(report)
         db.session.flush()
+        for record, coverage in self.new_coverages.values():
+            add_coverage(record.id, coverage)
         for audit in audits:
             self.record(audit)
         db.session.commit()
@@ -315,8 +338,22 @@ class BatchWriter:
             record = new_patient(patient)
             db.session.add(record)
             self.patients[patient.mrn] = record
-            return record, True
-        return record, update_patient(record, patient)
+            changed = True
+        else:
+            changed = update_patient(record, patient)
+        return record, self.note_coverage(record, patient) or changed
+
+    def note_coverage(self, record: Patient, patient: ScheduledPatient) -> bool:
+        """Plan to put the patient's coverage on file (once the batch is flushed and a new
+        patient has an id) when it differs from the one there; True if it does."""
+        if patient.coverage is None:
+            return False
+        key = coverage_key(patient.coverage)
+        if self.coverage_on_file.get(patient.mrn) == key:
+            return False
+        self.coverage_on_file[patient.mrn] = key
+        self.new_coverages[patient.mrn] = (record, patient.coverage)
+        return True
 
     def create(self, entry: ScheduleEntry, department_id: int) -> PendingAudit:
         """A new appointment: booked ones get a code; a cancelled or missed one the hospital

@@ -14,8 +14,9 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from kiosk.checkin.identity import identify_by_code
+from kiosk.checkin.screens import insurance_on_file
 from kiosk.extensions import db
-from kiosk.models import Appointment
+from kiosk.models import Appointment, Patient
 from kiosk.models.types import utcnow
 from tests.admin.schedule.schedule_builders import fhir_appointment, fhir_bundle, fhir_patient
 from tests.builders import add_department
@@ -135,3 +136,7 @@ def test_the_documented_samples_import_as_their_readme_says(
     assert "Appointments: 2 created, 0 updated, 0 unchanged, 1 cancelled" in from_fhir.output
     assert "entry 3: the Patient is not valid FHIR R4 (resource.birthDate)" in from_fhir.output
     assert "entry 6: its patient (entry 3) was not imported" in from_fhir.output
+    with app.app_context():
+        tom = db.session.scalar(select(Patient.id).where(Patient.mrn == "SYN-MRN-502"))
+        on_file = insurance_on_file(tom)
+        assert on_file is not None and on_file.payer == "Example Health Plan (synthetic)"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from admin.schedule import csv_import
 from admin.schedule.csv_import import read_schedule_csv
-from admin.schedule.entries import ScheduleStatus
+from admin.schedule.entries import ScheduledCoverage, ScheduleStatus
 from admin.schedule.problems import RowProblem, ScheduleFileError
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -136,3 +136,22 @@ def test_a_file_with_more_rows_than_the_limit_is_refused_as_a_whole(
         read("\n".join([HEADER, *(row.format(n=n) for n in range(4))]))
 
     assert ids == ["A-0", "A-1", "A-2"]
+
+
+def test_insurance_columns_give_the_patient_a_coverage_and_half_of_one_is_reported(
+    english: None,
+) -> None:
+    data = (
+        "appointment_id,mrn,first_name,last_name,date_of_birth,start,department,"
+        "insurance_payer,insurance_member_id,insurance_group\n"
+        "A-1,SYN-1,Ana,Núñez,1984-03-12,2026-03-10 09:30,imaging,Example Health,XKZ1234,G-7\n"
+        "A-2,SYN-2,Liam,O'Brien,1979-11-02,2026-03-10 09:30,imaging,Example Health,,\n"
+        "A-3,SYN-3,Zoë,Testsson,1971-12-24,2026-03-10 09:30,imaging,,,G-9\n"
+    ).encode()
+    parsed = read_schedule_csv(data, timezone=CHICAGO, today=TODAY)
+
+    assert [entry.patient.coverage for entry in parsed.entries] == [
+        ScheduledCoverage("Example Health", "XKZ1234", "G-7"),
+        None,
+    ]
+    assert parsed.problems == [RowProblem(3, "insurance member ID is missing")]

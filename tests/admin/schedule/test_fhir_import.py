@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from admin.schedule import fhir_import
-from admin.schedule.entries import ScheduleStatus
+from admin.schedule.entries import ScheduledCoverage, ScheduleStatus
 from admin.schedule.fhir_import import read_schedule_bundle
 from admin.schedule.problems import ParsedSchedule, RowProblem, ScheduleFileError
 from tests.admin.schedule.schedule_builders import (
@@ -181,3 +181,43 @@ def test_a_bundle_with_more_entries_than_the_limit_is_refused_as_a_whole(
         read(fhir_bundle(fhir_patient(1), fhir_appointment("A-1", 1), fhir_patient(2)))
 
     assert [entry.external_id for entry in within.entries] == ["A-1"]
+
+
+def coverage_entry(patient_number: int, **fields: object) -> dict[str, object]:
+    """A Bundle entry with an active Coverage of the synthetic Patient."""
+    resource: dict[str, object] = {
+        "resourceType": "Coverage",
+        "status": "active",
+        "beneficiary": {"reference": patient_url(patient_number)},
+        "payor": [{"display": "Example Health"}],
+        "subscriberId": "XKZ123456789",
+        "class": [{"type": {"coding": [{"code": "group"}]}, "value": "G-7"}],
+    }
+    resource.update(fields)
+    return {"resource": resource}
+
+
+def test_an_active_coverage_becomes_its_patients_insurance_and_a_bad_one_is_reported(
+    english: None,
+) -> None:
+    parsed = read(
+        fhir_bundle(
+            fhir_patient(1),
+            fhir_patient(2),
+            coverage_entry(1, status="cancelled", subscriberId="OLD-1"),
+            coverage_entry(1),
+            coverage_entry(2, payor=[{"reference": "Organization/o1"}]),
+            coverage_entry(9),
+            fhir_appointment("A-1", 1),
+            fhir_appointment("A-2", 2),
+        )
+    )
+
+    assert [entry.patient.coverage for entry in parsed.entries] == [
+        ScheduledCoverage("Example Health", "XKZ123456789", "G-7"),
+        None,
+    ]
+    assert parsed.problems == [
+        RowProblem(5, "insurance company is missing"),
+        RowProblem(6, "the Coverage's beneficiary is not a Patient entry of the Bundle"),
+    ]

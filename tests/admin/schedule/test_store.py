@@ -16,7 +16,12 @@ from sqlalchemy import delete, func, select
 
 from admin.queue.desk_checkin import check_in_at_desk
 from admin.schedule import store
-from admin.schedule.entries import ScheduledPatient, ScheduleEntry, ScheduleStatus
+from admin.schedule.entries import (
+    ScheduledCoverage,
+    ScheduledPatient,
+    ScheduleEntry,
+    ScheduleStatus,
+)
 from admin.schedule.store import (
     EntryOutcome,
     RefusalReason,
@@ -25,8 +30,9 @@ from admin.schedule.store import (
     update_demographics,
 )
 from kiosk.checkin.identity import identify_by_code
+from kiosk.checkin.screens import insurance_on_file
 from kiosk.extensions import db
-from kiosk.models import Appointment, AppointmentStatus, AuditEvent, Patient
+from kiosk.models import Appointment, AppointmentStatus, AuditEvent, InsuranceCoverage, Patient
 from tests.admin.schedule.schedule_builders import (
     ANA,
     LIAM,
@@ -288,6 +294,11 @@ def schedules(draw: st.DrawFn) -> list[ScheduleEntry]:
             date_of_birth=draw(st.dates(date(1930, 1, 1), date(2020, 12, 31))),
             phone=draw(st.sampled_from(["", "5550100"])),
             preferred_language=draw(st.sampled_from(["", "en", "es"])),
+            coverage=draw(
+                st.sampled_from(
+                    [None, ScheduledCoverage("Example Health", "M-1"), ScheduledCoverage("B", "2")]
+                )
+            ),
         )
         for mrn in MRNS
     }
@@ -324,13 +335,17 @@ def stored_schedule() -> list[tuple[Any, ...]]:
         )
         for a in db.session.scalars(select(Appointment).order_by(Appointment.external_id))
     ]
-    return [*patients, *appointments]
+    coverages = [
+        (c.patient_id, c.payer, c.member_id, c.group_number)
+        for c in db.session.scalars(select(InsuranceCoverage).order_by(InsuranceCoverage.id))
+    ]
+    return [*patients, *appointments, *coverages]
 
 
 def forget_the_schedule() -> None:
     """Start an example with no patients or appointments (departments stay): a DELETE of the
     three tables imports write, far cheaper than emptying every table."""
-    for model in (AuditEvent, Appointment, Patient):
+    for model in (AuditEvent, InsuranceCoverage, Appointment, Patient):
         db.session.execute(delete(model))
     db.session.commit()
 
@@ -385,3 +400,28 @@ def test_a_batch_that_keeps_colliding_is_refused_whole_without_naming_the_patien
     assert ANA.mrn not in str(conflict.value) and conflict.value.__context__ is None
     assert appointment("A-1") is None and appointment("A-2") is None
     assert [p.first_name for p in db.session.scalars(select(Patient))] == ["Rival"]
+
+
+def test_the_hospitals_coverage_is_put_on_file_once_and_again_only_when_it_changes(
+    store_app: Flask,
+) -> None:
+    insured = replace(ANA, coverage=ScheduledCoverage("Example Health", "XKZ123456789", "G-7"))
+    first = apply_entries([entry("A-1", patient=insured)], now=NOW)
+    patient_id = appointment("A-1").patient_id  # type: ignore[union-attr]
+    again = apply_entries([entry("A-1", patient=insured)], now=NOW)
+    unsaid = apply_entries([entry("A-1")], now=NOW)
+
+    assert outcomes_of(first) == [EntryOutcome.CREATED]
+    assert outcomes_of(again) == outcomes_of(unsaid) == [EntryOutcome.UNCHANGED]
+    on_file = insurance_on_file(patient_id)
+    assert on_file is not None and on_file.payer == "Example Health"
+    assert on_file.member_tail.endswith("6789")
+
+    changed = replace(insured, coverage=ScheduledCoverage("Sample Care", "ZZ99887766"))
+    moved = apply_entries([entry("A-1", patient=changed)], now=NOW)
+    assert outcomes_of(moved) == [EntryOutcome.UPDATED]
+    assert insurance_on_file(patient_id).payer == "Sample Care"  # type: ignore[union-attr]
+    assert update_demographics(insured) is True
+    assert insurance_on_file(patient_id).payer == "Example Health"  # type: ignore[union-attr]
+    coverages = db.session.scalars(select(InsuranceCoverage.source)).all()
+    assert coverages == ["schedule"] * 3
