@@ -24,14 +24,14 @@ from admin.schedule.files import MAX_SCHEDULE_BYTES
 from admin.schedule.imports import (
     ScheduleFormat,
     all_problems,
+    applied_counts,
     codes_csv,
     guess_format,
-    outcome_counts,
     read_schedule,
 )
 from admin.schedule.letters import DayIsOver, reissue_codes_for_day
 from admin.schedule.problems import ScheduleFileError
-from admin.schedule.store import EntryOutcome, ScheduleConflict, apply_entries
+from admin.schedule.store import ScheduleConflict, apply_entries
 from kiosk.facility import facility_timezone, facility_today
 from kiosk.models.types import utcnow
 
@@ -74,8 +74,9 @@ def import_command(file: Path, file_format: str | None, codes_out: Path | None) 
                 raise click.ClickException(f"{conflict}; run the import again.") from None
         problems = all_problems(parsed, report)
     place = "entry" if chosen is ScheduleFormat.FHIR else "row"
-    applied = {o: n for o, n in outcome_counts(report).items() if o is not EntryOutcome.REFUSED}
-    summary = ", ".join(f"{count} {outcome.value}" for outcome, count in applied.items())
+    summary = ", ".join(
+        f"{count} {outcome.value}" for outcome, count in applied_counts(report).items()
+    )
     click.echo(f"Appointments: {summary}; {len(problems)} not imported.")
     for problem in problems:
         click.echo(f"{place} {problem.row}: {problem.reason}")

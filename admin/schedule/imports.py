@@ -34,7 +34,6 @@ OUTCOME_LABELS = {
     EntryOutcome.CANCELLED: _l("Cancelled"),
     EntryOutcome.NO_SHOW: _l("Marked as no-show"),
     EntryOutcome.REMOVED: _l("Removed (entered in error)"),
-    EntryOutcome.REFUSED: _l("Refused"),
 }
 
 
@@ -72,10 +71,11 @@ def all_problems(parsed: ParsedSchedule, report: ApplyReport) -> list[RowProblem
     return sorted([*parsed.problems, *refused], key=lambda problem: problem.row)
 
 
-def outcome_counts(report: ApplyReport) -> dict[EntryOutcome, int]:
-    """How many entries had each outcome, every outcome listed (zero included), in order."""
+def applied_counts(report: ApplyReport) -> dict[EntryOutcome, int]:
+    """How many entries had each outcome but refused (the refused are in `all_problems`, with
+    the unreadable), every outcome listed, zero included, in order."""
     counts = report.counts()
-    return {outcome: counts[outcome] for outcome in EntryOutcome}
+    return {outcome: counts[outcome] for outcome in EntryOutcome if outcome in OUTCOME_LABELS}
 
 
 def codes_csv(codes: dict[str, str]) -> str:

@@ -24,14 +24,14 @@ from admin.schedule.imports import (
     OUTCOME_LABELS,
     ScheduleFormat,
     all_problems,
+    applied_counts,
     codes_csv,
     guess_format,
-    outcome_counts,
     read_schedule,
 )
 from admin.schedule.letters import DayIsOver, reissue_codes_for_day
 from admin.schedule.problems import ScheduleFileError
-from admin.schedule.store import EntryOutcome, ScheduleConflict, apply_entries
+from admin.schedule.store import ScheduleConflict, apply_entries
 from kiosk.facility import facility_timezone, facility_today
 from kiosk.models import StaffRoleName
 from kiosk.models.types import utcnow
@@ -64,14 +64,14 @@ def schedule() -> str:
 def upload() -> tuple[str, int]:
     """Import the uploaded file and show the result; a file that cannot be read imports
     nothing and gets a 400 saying why."""
-    upload = request.files.get("schedule")
-    if upload is None or not upload.filename:
+    uploaded = request.files.get("schedule")
+    if uploaded is None or not uploaded.filename:
         return schedule_page(_("Choose a schedule file to upload.")), 400
-    data = upload.read()
+    data = uploaded.read()
     chosen = request.form.get("format", "")
     if chosen not in ("", *ScheduleFormat):
         return schedule_page(_("Choose CSV or FHIR as the file's format.")), 400
-    file_format = ScheduleFormat(chosen) if chosen else guess_format(upload.filename, data)
+    file_format = ScheduleFormat(chosen) if chosen else guess_format(uploaded.filename, data)
     try:
         parsed = read_schedule(
             data, file_format, timezone=facility_timezone(current_app), today=facility_today()
@@ -92,12 +92,11 @@ def upload() -> tuple[str, int]:
             "file again: what was already imported is kept, and nothing is imported twice."
         )
         return schedule_page(message), 409
-    counts = outcome_counts(report)
     return (
         schedule_page(
             imported=True,
             file_format=file_format,
-            counts={o: n for o, n in counts.items() if o is not EntryOutcome.REFUSED},
+            counts=applied_counts(report),
             problems=all_problems(parsed, report),
             codes_count=len(report.codes),
             codes_url=codes_data_url(codes_csv(report.codes)) if report.codes else "",
