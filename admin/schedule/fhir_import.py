@@ -66,6 +66,10 @@ DEPARTMENT_TYPES = ("HealthcareService", "Location")
 PROVIDER_TYPES = ("Practitioner", "PractitionerRole")
 MRN_TYPE_CODE = "MR"
 LANGUAGES = ("en", "es")
+# fhir.resources reports invalid resources with pydantic's ValidationError, but a resource
+# type it does not know, nested in `contained` or `response.outcome`, escapes as a KeyError;
+# hostile input must end as a reported entry either way.
+VALIDATOR_FAILURES = (ValidationError, KeyError, TypeError, ValueError, AttributeError)
 # What a validation error may name of where it happened: field names, never the value.
 FIELD_PATH_PART = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 
@@ -93,7 +97,7 @@ def read_schedule_bundle(data: bytes, *, timezone: ZoneInfo, today: date) -> Par
         )
     try:
         Bundle.model_validate({key: value for key, value in document.items() if key != "entry"})
-    except ValidationError as error:
+    except VALIDATOR_FAILURES as error:
         raise ScheduleFileError(
             gettext("The Bundle is not valid FHIR R4 (%(fields)s).", fields=field_paths(error))
         ) from None
@@ -128,7 +132,7 @@ def validated_entries(raw_entries: Sequence[Any], parsed: ParsedSchedule) -> lis
             continue
         try:
             valid.append(ValidEntry(position, BundleEntry.model_validate(raw), resource_type))
-        except ValidationError as error:
+        except VALIDATOR_FAILURES as error:
             parsed.refuse(
                 position,
                 gettext(
@@ -161,8 +165,11 @@ def is_object(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("resource", {}), dict)
 
 
-def field_paths(error: ValidationError) -> str:
-    """Where validation failed, as field paths ("resource.birthDate"), never the values."""
+def field_paths(error: Exception) -> str:
+    """Where validation failed, as field paths ("resource.birthDate"), never the values; "…"
+    where the validator failed without saying where."""
+    if not isinstance(error, ValidationError):
+        return "…"
     paths = []
     for detail in error.errors()[:3]:
         parts = [

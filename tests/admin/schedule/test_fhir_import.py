@@ -92,6 +92,7 @@ def test_invalid_entries_are_reported_by_position_and_the_good_ones_read(
             no_patient,
             no_department,
             {"resource": {"resourceType": "Coverage", "status": "no-such-status"}},
+            {"resource": {"resourceType": "Patient", "contained": [{"resourceType": "Nope"}]}},
         )
     )
 
@@ -111,6 +112,7 @@ def test_invalid_entries_are_reported_by_position_and_the_good_ones_read(
         RowProblem(8, "the appointment's patient is not a Patient entry of the Bundle"),
         RowProblem(9, "department is missing"),
         RowProblem(10, "the Coverage is not valid FHIR R4 (resource.beneficiary, resource.payor)"),
+        RowProblem(11, "the Patient is not valid FHIR R4 (…)"),
     ]
     assert not any("1984" in problem.reason for problem in parsed.problems)
 
@@ -124,6 +126,11 @@ def test_invalid_entries_are_reported_by_position_and_the_good_ones_read(
         (b'{"resourceType": "Bundle", "type": "collection", "total": "many"}', r"R4 \(total\)"),
         (b'{"resourceType": "Bundle", "type": "collection", "entry": {}}', "not a list"),
         (b"[" * 100_000 + b"]" * 100_000, "not JSON"),
+        (
+            b'{"resourceType": "Bundle", "type": "collection", "signature": [{"who": {}, '
+            b'"type": [], "when": "2026", "data": 5, "onBehalfOf": {"reference": 1}}]}',
+            r"R4 \(",
+        ),
     ],
 )
 def test_a_file_that_is_no_bundle_is_refused_as_a_whole(
@@ -150,6 +157,8 @@ JSON_VALUES = st.recursive(
                 {"resource": {"resourceType": "Appointment"}},
                 {"resource": {"resourceType": "Patient", "birthDate": 3}},
                 {"fullUrl": patient_url(1), "resource": None},
+                {"resource": {"resourceType": "Patient", "contained": [{"resourceType": "X"}]}},
+                {"resource": {"resourceType": "Coverage"}, "response": {"outcome": {"a": 1}}},
                 fhir_patient(1),
                 fhir_appointment("A-1", 1),
             ]
