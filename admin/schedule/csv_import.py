@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext
 
 from admin.schedule.entries import (
+    APPOINTMENT_YEARS,
     ScheduledCoverage,
     ScheduledPatient,
     ScheduleEntry,
@@ -179,6 +180,8 @@ def start_time(text: str, timezone: ZoneInfo) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
+        return None
+    if moment.year not in APPOINTMENT_YEARS:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone)

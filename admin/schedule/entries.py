@@ -22,6 +22,9 @@ MAX_DEPARTMENT_CODE = 40
 MAX_PAYER = 120
 MAX_MEMBER_ID = 40
 MAX_GROUP_NUMBER = 40
+# Appointment years Lobby takes: far enough from datetime's limits that converting between time
+# zones and finding the end of the day can never overflow.
+APPOINTMENT_YEARS = range(1900, 9000)
 
 
 class ScheduleStatus(enum.StrEnum):
@@ -116,6 +119,6 @@ def entry_defect(entry: ScheduleEntry) -> str | None:
     for field_name in required_fields(entry):
         if not fields[field_name][0].strip():
             return field_name
-    if entry.starts_at.utcoffset() is None:
+    if entry.starts_at.utcoffset() is None or entry.starts_at.year not in APPOINTMENT_YEARS:
         return "starts_at"
     return None

@@ -42,6 +42,7 @@ from flask_babel import gettext
 from pydantic import ValidationError
 
 from admin.schedule.entries import (
+    APPOINTMENT_YEARS,
     ScheduledCoverage,
     ScheduledPatient,
     ScheduleEntry,
@@ -266,6 +267,8 @@ class BundleIndex:
             return missing("external_id")
         if appointment.start is None:
             return missing("start")
+        if appointment.start.year not in APPOINTMENT_YEARS:
+            return str(gettext("start is not a plausible appointment time"))
         patient = self.patient_of(appointment)
         if isinstance(patient, str):
             return patient

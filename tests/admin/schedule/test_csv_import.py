@@ -155,3 +155,15 @@ def test_insurance_columns_give_the_patient_a_coverage_and_half_of_one_is_report
         None,
     ]
     assert parsed.problems == [RowProblem(3, "insurance member ID is missing")]
+
+
+@pytest.mark.parametrize(
+    "start", ["9999-12-31 23:00", "0001-01-01T00:00+05:00", "1899-12-31 10:00"]
+)
+def test_a_start_at_the_ends_of_the_calendar_is_reported_not_an_error(
+    english: None, start: str
+) -> None:
+    ids, problems = read(f"{HEADER}\nA-1,SYN-1,Ana,Núñez,1984-03-12,,{start},imaging,,booked")
+
+    assert ids == []
+    assert problems == [RowProblem(2, "start is not a date and time (expected YYYY-MM-DD HH:MM)")]

@@ -230,3 +230,11 @@ def test_an_active_coverage_becomes_its_patients_insurance_and_a_bad_one_is_repo
         RowProblem(5, "insurance company is missing"),
         RowProblem(6, "the Coverage's beneficiary is not a Patient entry of the Bundle"),
     ]
+
+
+def test_a_start_at_the_end_of_the_calendar_is_reported_not_an_error(english: None) -> None:
+    parsed = read(
+        fhir_bundle(fhir_patient(1), fhir_appointment("A-1", 1, start="9999-12-31T23:00:00-05:00"))
+    )
+
+    assert parsed.problems == [RowProblem(2, "start is not a plausible appointment time")]

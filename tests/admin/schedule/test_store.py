@@ -206,6 +206,7 @@ def test_an_unknown_department_or_a_bad_entry_is_refused_and_the_rest_applied(
             entry("A-2"),
             entry("A-3", starts_at=naive_time),
             entry("A-4", patient=long_mrn),
+            entry("A-5", starts_at=NOW.replace(year=9999)),
         ],
         now=NOW,
     )
@@ -215,10 +216,11 @@ def test_an_unknown_department_or_a_bad_entry_is_refused_and_the_rest_applied(
         (EntryOutcome.CREATED, None),
         (EntryOutcome.REFUSED, RefusalReason.INVALID_ENTRY),
         (EntryOutcome.REFUSED, RefusalReason.INVALID_ENTRY),
+        (EntryOutcome.REFUSED, RefusalReason.INVALID_ENTRY),
     ]
-    assert [index for index, _ in report.refused] == [0, 2, 3]
+    assert [index for index, _ in report.refused] == [0, 2, 3, 4]
     assert appointment("A-1") is None and appointment("A-2") is not None
-    assert report.counts()[EntryOutcome.REFUSED] == 3
+    assert report.counts()[EntryOutcome.REFUSED] == 4
 
 
 def test_an_appointment_whose_day_is_over_is_stored_without_a_code(store_app: Flask) -> None:
