@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from flask import current_app
 from sqlalchemy import select
 
+from admin.schedule.entries import APPOINTMENT_YEARS
 from admin.schedule.store import BATCH_SIZE
 from kiosk.checkin.audit import record_audit
 from kiosk.checkin.codes import code_key, issue_codes
@@ -34,6 +35,8 @@ def reissue_codes_for_day(
     """New codes for the day's booked, not yet checked-in appointments of the hospital's
     schedule, by the hospital's appointment id, committed and audited. Raises DayIsOver for a
     day that has ended in the facility's time zone."""
+    if day.year not in APPOINTMENT_YEARS:
+        return {}  # no appointment is stored so far out (and its day's end would overflow)
     timezone = facility_timezone(current_app)
     day_start, day_end = local_day_bounds(datetime.combine(day, time(12), timezone), timezone)
     if day_end <= now:

@@ -78,6 +78,7 @@ def test_the_page_sends_the_days_codes_as_a_csv_and_refuses_a_bad_or_past_day(
     with app.app_context():
         assert identify_by_code(rows[0]["code"], kiosk_id=None).found
     assert post("31/12/2026")[0] == 400
+    assert post("9999-12-31")[0] == 404
     assert post((today - timedelta(days=2)).isoformat())[0] == 400
     empty_status, _, empty_page = post((today + timedelta(days=3)).isoformat())
     assert empty_status == 404 and "No booked appointment of that day" in empty_page
