@@ -77,25 +77,32 @@ class ScheduleEntry:
     status: ScheduleStatus
 
 
-def limited_fields(entry: ScheduleEntry) -> dict[str, tuple[str, int]]:
-    """The entry's text fields by name, each with the longest value the database keeps."""
-    patient = entry.patient
+def patient_fields(patient: ScheduledPatient) -> dict[str, tuple[str, int]]:
+    """The patient's text fields by name, each with the longest value the database keeps."""
     coverage = patient.coverage or ScheduledCoverage("", "")
     return {
-        "external_id": (entry.external_id, MAX_EXTERNAL_ID),
         "mrn": (patient.mrn, MAX_MRN),
         "first_name": (patient.first_name, MAX_NAME),
         "last_name": (patient.last_name, MAX_NAME),
         "phone": (patient.phone, MAX_PHONE),
-        "provider": (entry.provider, MAX_PROVIDER),
-        "department_code": (entry.department_code, MAX_DEPARTMENT_CODE),
         "insurance_payer": (coverage.payer, MAX_PAYER),
         "insurance_member_id": (coverage.member_id, MAX_MEMBER_ID),
         "insurance_group": (coverage.group_number, MAX_GROUP_NUMBER),
     }
 
 
-REQUIRED_FIELDS = ("external_id", "mrn", "first_name", "last_name", "department_code")
+def limited_fields(entry: ScheduleEntry) -> dict[str, tuple[str, int]]:
+    """The entry's text fields by name, each with the longest value the database keeps."""
+    return {
+        "external_id": (entry.external_id, MAX_EXTERNAL_ID),
+        **patient_fields(entry.patient),
+        "provider": (entry.provider, MAX_PROVIDER),
+        "department_code": (entry.department_code, MAX_DEPARTMENT_CODE),
+    }
+
+
+PATIENT_REQUIRED_FIELDS = ("mrn", "first_name", "last_name")
+REQUIRED_FIELDS = ("external_id", *PATIENT_REQUIRED_FIELDS, "department_code")
 # A coverage names at least its payer and member ID.
 REQUIRED_COVERAGE_FIELDS = ("insurance_payer", "insurance_member_id")
 
@@ -107,18 +114,34 @@ def required_fields(entry: ScheduleEntry) -> tuple[str, ...]:
     return REQUIRED_FIELDS + REQUIRED_COVERAGE_FIELDS
 
 
+def field_defect(fields: dict[str, tuple[str, int]], required: tuple[str, ...]) -> str | None:
+    """The first of `fields` that is too long, or of `required` that is empty, or None."""
+    for field_name, (value, limit) in fields.items():
+        if len(value) > limit:
+            return field_name
+    for field_name in required:
+        if not fields[field_name][0].strip():
+            return field_name
+    return None
+
+
+def patient_defect(patient: ScheduledPatient) -> str | None:
+    """Why the patient's demographics cannot be stored as they are (the field at fault), or
+    None: `entry_defect` for a demographics update that comes without an appointment."""
+    required: tuple[str, ...] = PATIENT_REQUIRED_FIELDS
+    if patient.coverage is not None:
+        required += REQUIRED_COVERAGE_FIELDS
+    return field_defect(patient_fields(patient), required)
+
+
 def entry_defect(entry: ScheduleEntry) -> str | None:
     """Why the entry cannot be stored as it is (the name of the first field at fault, such as
     "mrn" or "starts_at"), or None when it can. Importers check their input with better
     messages first (`admin.schedule.fields`); this guards the store against anything that
     reaches it directly."""
-    fields = limited_fields(entry)
-    for field_name, (value, limit) in fields.items():
-        if len(value) > limit:
-            return field_name
-    for field_name in required_fields(entry):
-        if not fields[field_name][0].strip():
-            return field_name
+    defect = field_defect(limited_fields(entry), required_fields(entry))
+    if defect is not None:
+        return defect
     if entry.starts_at.utcoffset() is None or entry.starts_at.year not in APPOINTMENT_YEARS:
         return "starts_at"
     return None

@@ -42,6 +42,7 @@ from admin.schedule.entries import (
     ScheduleEntry,
     ScheduleStatus,
     entry_defect,
+    patient_defect,
 )
 from kiosk.checkin.audit import record_audit
 from kiosk.checkin.codes import code_key, issue_codes
@@ -143,6 +144,11 @@ def apply_entries(
     return report
 
 
+class InvalidDemographics(ValueError):
+    """A demographics update with a field that cannot be stored; the message is the field's
+    name ("last_name"), never its value."""
+
+
 class ScheduleConflict(RuntimeError):
     """A batch kept colliding with another writer (another import, the HL7 listener) creating
     the same patient or appointment. Nothing of the batch was written; the earlier batches
@@ -168,7 +174,11 @@ def update_demographics(patient: ScheduledPatient) -> bool:
     """Bring the name, date of birth, phone, language and insurance of the patient with this
     MRN up to date (an HL7 ADT A08/A31 update) and commit, audited; False, with nothing
     written, when no patient has that MRN. An empty phone or language, or no coverage, leaves
-    the one on record."""
+    the one on record. Raises InvalidDemographics, naming the field and never its value, for
+    a value too long to store or a required one left empty."""
+    defect = patient_defect(patient)
+    if defect is not None:
+        raise InvalidDemographics(defect)
     record = db.session.scalar(select(Patient).where(Patient.mrn == patient.mrn))
     if record is None:
         return False

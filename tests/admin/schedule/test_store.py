@@ -24,6 +24,7 @@ from admin.schedule.entries import (
 )
 from admin.schedule.store import (
     EntryOutcome,
+    InvalidDemographics,
     RefusalReason,
     ScheduleConflict,
     apply_entries,
@@ -427,3 +428,15 @@ def test_the_hospitals_coverage_is_put_on_file_once_and_again_only_when_it_chang
     assert insurance_on_file(patient_id).payer == "Example Health"  # type: ignore[union-attr]
     coverages = db.session.scalars(select(InsuranceCoverage.source)).all()
     assert coverages == ["schedule"] * 3
+
+
+def test_demographics_that_cannot_be_stored_are_refused_naming_only_the_field(
+    store_app: Flask,
+) -> None:
+    apply_entries([entry("A-1")], now=NOW)
+
+    with pytest.raises(InvalidDemographics, match="^last_name$"):
+        update_demographics(replace(ANA, last_name="Núñez" * 20))
+
+    db.session.expire_all()
+    assert db.session.scalar(select(Patient.last_name)) == "Núñez"
