@@ -1,5 +1,6 @@
-"""Staff tools: device enrolment, the waiting-room board, the staff workspace (sign-in,
-home, accounts), and the FHIR read API for the hospital's systems.
+"""Staff tools: device enrolment, the waiting-room board, the staff workspace (sign-in, home,
+accounts, queue, review, reports, audit log, floorplans and closures), and the links to the
+hospital's systems (schedule import, HL7 in and out, the FHIR read API).
 
 Depends on `kiosk`, never the reverse at import time; `kiosk.create_app()` calls `init_app`.
 """
@@ -22,6 +23,7 @@ from admin import (
     printers,
     reports,
     review,
+    schedule,
 )
 
 
@@ -42,6 +44,7 @@ def init_app(app: Flask) -> None:
     hl7.init_app(app)
     floorplans.init_app(app)
     audit.init_app(app)
+    schedule.init_app(app)
     register_waiting_room_boards(app)
 
 

@@ -15,6 +15,8 @@ in `apply_entries`, so they share one set of rules:
   returned once, in the report, and stored only as keyed hashes (`kiosk.checkin.codes`).
 - Entries are written in batches of `BATCH_SIZE`, one transaction each: a file of 10,000
   appointments is 20 commits, not 10,000 (see bench/bench_schedule_import.py).
+- The patient's coverage, when the entry has one, is put on file if it differs from the one
+  there (`admin.schedule.coverage`).
 - Each entry's outcome is an audit event (`schedule_entry`) naming the patient and appointment
   by id; what was refused and why is in the report, never a name, MRN or date of birth.
 """
@@ -31,8 +33,17 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from admin.schedule.entries import ScheduledPatient, ScheduleEntry, ScheduleStatus, entry_defect
+from admin.schedule.coverage import add_coverage, coverage_key, latest_coverages
+from admin.schedule.entries import (
+    ScheduledCoverage,
+    ScheduledPatient,
+    ScheduleEntry,
+    ScheduleStatus,
+    entry_defect,
+    patient_defect,
+)
 from kiosk.checkin.audit import record_audit
 from kiosk.checkin.codes import code_key, issue_codes
 from kiosk.checkin.identity import CHECKED_IN_STATUSES, fold_name
@@ -41,6 +52,10 @@ from kiosk.facility import facility_timezone, local_day_bounds
 from kiosk.models import Appointment, AppointmentStatus, CheckIn, Department, Patient
 
 BATCH_SIZE = 500
+# The language of a new patient whose schedule does not say (the kiosk's default).
+DEFAULT_LANGUAGE = "en"
+# A batch that collides with a concurrent writer is read and applied again this many times.
+BATCH_ATTEMPTS = 3
 AUDIT_ACTION = "schedule_entry"
 DEMOGRAPHICS_AUDIT_ACTION = "schedule_demographics"
 
@@ -98,12 +113,17 @@ class ApplyReport:
 
 
 def apply_entries(
-    entries: Iterable[ScheduleEntry], *, now: datetime, source: str = "import"
+    entries: Iterable[ScheduleEntry],
+    *,
+    now: datetime,
+    source: str = "import",
+    staff_id: int | None = None,
 ) -> ApplyReport:
     """Write the entries into the database in batches, committing each batch, and say what
     happened to each (see the module docstring for the rules). `now` (aware) decides which
-    appointments' days are over and get no code; `source` ("csv", "fhir", "hl7") is recorded
-    in the audit log. Needs an application context."""
+    appointments' days are over and get no code; `source` ("csv", "fhir", "hl7") and the
+    staff account that uploaded the file, if any, are recorded in the audit log. Needs an
+    application context."""
     report = ApplyReport()
     context = ImportContext(
         departments={
@@ -112,23 +132,61 @@ def apply_entries(
         },
         now=now,
         source=source,
+        staff_id=staff_id,
         timezone=facility_timezone(current_app),
         code_key=code_key(current_app),
     )
     pending = iter(entries)
     while batch := list(islice(pending, BATCH_SIZE)):
-        BatchWriter(context, batch).write(report)
+        written = write_batch(context, batch)
+        report.results.extend(written.results)
+        report.codes.update(written.codes)
     return report
 
 
+class InvalidDemographics(ValueError):
+    """A demographics update with a field that cannot be stored; the message is the field's
+    name ("last_name"), never its value."""
+
+
+class ScheduleConflict(RuntimeError):
+    """A batch kept colliding with another writer (another import, the HL7 listener) creating
+    the same patient or appointment. Nothing of the batch was written; the earlier batches
+    were. The message names no value: the database's own error would quote the MRN."""
+
+
+def write_batch(context: ImportContext, batch: Sequence[ScheduleEntry]) -> ApplyReport:
+    """Apply one batch. When another writer created one of its patients or appointments
+    between our lookup and our commit, the batch is rolled back and read again, so it updates
+    those rows instead of creating them twice."""
+    for _attempt in range(BATCH_ATTEMPTS):
+        try:
+            return BatchWriter(context, batch).write()
+        except IntegrityError:
+            db.session.rollback()
+    raise ScheduleConflict(
+        f"a batch of {len(batch)} schedule entries collided with another writer "
+        f"{BATCH_ATTEMPTS} times; nothing of it was written"
+    )
+
+
 def update_demographics(patient: ScheduledPatient) -> bool:
-    """Bring the name, date of birth and phone of the patient with this MRN up to date (an HL7
-    ADT A08/A31 update) and commit, audited; False, with nothing written, when no patient has
-    that MRN. An empty phone leaves the phone on record."""
+    """Bring the name, date of birth, phone, language and insurance of the patient with this
+    MRN up to date (an HL7 ADT A08/A31 update) and commit, audited; False, with nothing
+    written, when no patient has that MRN. An empty phone or language, or no coverage, leaves
+    the one on record. Raises InvalidDemographics, naming the field and never its value, for
+    a value too long to store or a required one left empty."""
+    defect = patient_defect(patient)
+    if defect is not None:
+        raise InvalidDemographics(defect)
     record = db.session.scalar(select(Patient).where(Patient.mrn == patient.mrn))
     if record is None:
         return False
     changed = update_patient(record, patient)
+    on_file = latest_coverages([record.id]).get(record.id)
+    if patient.coverage is not None and coverage_key(patient.coverage) != on_file:
+        add_coverage(record.id, patient.coverage)
+        changed = True
     record_audit(
         DEMOGRAPHICS_AUDIT_ACTION,
         kiosk_id=None,
@@ -141,16 +199,18 @@ def update_demographics(patient: ScheduledPatient) -> bool:
 
 def update_patient(record: Patient, patient: ScheduledPatient) -> bool:
     """Copy the hospital's demographics onto the patient's record; True if anything changed.
-    The kiosk's own contact changes go through staff review, but the hospital's record wins."""
+    The kiosk's own contact changes go through staff review, but the hospital's record wins.
+    An empty phone or language means the sender did not say: the record keeps its own."""
     wanted = {
         "first_name": patient.first_name,
         "last_name": patient.last_name,
         "last_name_key": fold_name(patient.last_name),
         "date_of_birth": patient.date_of_birth,
-        "preferred_language": patient.preferred_language,
     }
     if patient.phone:
         wanted["phone"] = patient.phone
+    if patient.preferred_language:
+        wanted["preferred_language"] = patient.preferred_language
     changed = False
     for column, value in wanted.items():
         if getattr(record, column) != value:
@@ -168,7 +228,7 @@ def new_patient(patient: ScheduledPatient) -> Patient:
         last_name_key=fold_name(patient.last_name),
         date_of_birth=patient.date_of_birth,
         phone=patient.phone,
-        preferred_language=patient.preferred_language,
+        preferred_language=patient.preferred_language or DEFAULT_LANGUAGE,
     )
 
 
@@ -190,6 +250,7 @@ class ImportContext:
     departments: dict[str, int]
     now: datetime
     source: str
+    staff_id: int | None
     timezone: ZoneInfo
     code_key: bytes
 
@@ -213,6 +274,7 @@ class BatchWriter:
                 select(Appointment).where(Appointment.external_id.in_(external_ids))
             )
         }
+        coverages = latest_coverages(patient.id for patient in self.patients.values())
         self.checked_in = set(
             db.session.scalars(
                 select(CheckIn.appointment_id).where(
@@ -220,16 +282,26 @@ class BatchWriter:
                 )
             )
         )
+        self.coverage_on_file = {
+            patient.mrn: key
+            for patient in self.patients.values()
+            if (key := coverages.get(patient.id)) is not None
+        }
+        self.new_coverages: dict[str, tuple[Patient, ScheduledCoverage]] = {}
         self.needs_code: dict[str, Appointment] = {}
 
-    def write(self, report: ApplyReport) -> None:
-        """Apply the batch, commit it and add its outcomes and codes to `report`."""
+    def write(self) -> ApplyReport:
+        """Apply the batch, commit it, and say what happened to each entry."""
+        report = ApplyReport()
         audits = [self.apply(entry, report) for entry in self.batch]
         self.issue_codes(report)
         db.session.flush()
+        for record, coverage in self.new_coverages.values():
+            add_coverage(record.id, coverage)
         for audit in audits:
             self.record(audit)
         db.session.commit()
+        return report
 
     def apply(self, entry: ScheduleEntry, report: ApplyReport) -> PendingAudit:
         """Apply one entry to the batch's rows and note its outcome in `report`."""
@@ -276,8 +348,22 @@ class BatchWriter:
             record = new_patient(patient)
             db.session.add(record)
             self.patients[patient.mrn] = record
-            return record, True
-        return record, update_patient(record, patient)
+            changed = True
+        else:
+            changed = update_patient(record, patient)
+        return record, self.note_coverage(record, patient) or changed
+
+    def note_coverage(self, record: Patient, patient: ScheduledPatient) -> bool:
+        """Plan to put the patient's coverage on file (once the batch is flushed and a new
+        patient has an id) when it differs from the one there; True if it does."""
+        if patient.coverage is None:
+            return False
+        key = coverage_key(patient.coverage)
+        if self.coverage_on_file.get(patient.mrn) == key:
+            return False
+        self.coverage_on_file[patient.mrn] = key
+        self.new_coverages[patient.mrn] = (record, patient.coverage)
+        return True
 
     def create(self, entry: ScheduleEntry, department_id: int) -> PendingAudit:
         """A new appointment: booked ones get a code; a cancelled or missed one the hospital
@@ -391,6 +477,8 @@ class BatchWriter:
             detail["appointment_id"] = appointment_id
         if pending.refusal is not None:
             detail["reason"] = pending.refusal.value
+        if self.context.staff_id is not None:
+            detail["staff_id"] = self.context.staff_id
         record_audit(
             AUDIT_ACTION,
             kiosk_id=None,

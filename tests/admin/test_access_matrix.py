@@ -108,6 +108,9 @@ STAFF_POLICY: dict[str, frozenset[StaffRoleName]] = {
     "admin_floorplan_editor.changes": ADMINS,
     "admin_floorplan_editor.review": ADMINS,
     "admin_floorplan_editor.publish": FACILITY_ADMIN_ONLY,
+    "admin_schedule.schedule": ADMINS,
+    "admin_schedule.upload": ADMINS,
+    "admin_schedule.letters": ADMINS,
 }
 
 

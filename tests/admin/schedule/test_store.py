@@ -16,17 +16,31 @@ from sqlalchemy import delete, func, select
 
 from admin.queue.desk_checkin import check_in_at_desk
 from admin.schedule import store
-from admin.schedule.entries import ScheduledPatient, ScheduleEntry, ScheduleStatus
+from admin.schedule.entries import (
+    ScheduledCoverage,
+    ScheduledPatient,
+    ScheduleEntry,
+    ScheduleStatus,
+)
 from admin.schedule.store import (
     EntryOutcome,
+    InvalidDemographics,
     RefusalReason,
+    ScheduleConflict,
     apply_entries,
     update_demographics,
 )
 from kiosk.checkin.identity import identify_by_code
+from kiosk.checkin.screens import insurance_on_file
 from kiosk.extensions import db
-from kiosk.models import Appointment, AppointmentStatus, AuditEvent, Patient
-from tests.admin.schedule.schedule_builders import ANA, LIAM, appointment, entry
+from kiosk.models import Appointment, AppointmentStatus, AuditEvent, InsuranceCoverage, Patient
+from tests.admin.schedule.schedule_builders import (
+    ANA,
+    LIAM,
+    appointment,
+    entry,
+    rival_creates_first,
+)
 from tests.builders import NOW, add_department, audit_events, minutes
 
 
@@ -55,6 +69,11 @@ def test_new_appointments_are_booked_with_codes_that_check_in(store_app: Flask) 
     assert stored.patient.mrn == "SYN-1001" and stored.patient.last_name_key == "nunez"
     assert stored.clinician_display_name == "Dr. Example"
     assert stored.patient.preferred_language == "es"
+    unsaid = apply_entries(
+        [entry("A-3", patient=replace(LIAM, mrn="SYN-3", preferred_language=""))], now=NOW
+    )
+    assert outcomes_of(unsaid) == [EntryOutcome.CREATED]
+    assert appointment("A-3").patient.preferred_language == "en"  # type: ignore[union-attr]
     found = identify_by_code(report.codes["A-1"], kiosk_id=None, now=NOW)
     assert found.found and found.appointment_ids == (stored.id,)
 
@@ -188,6 +207,7 @@ def test_an_unknown_department_or_a_bad_entry_is_refused_and_the_rest_applied(
             entry("A-2"),
             entry("A-3", starts_at=naive_time),
             entry("A-4", patient=long_mrn),
+            entry("A-5", starts_at=NOW.replace(year=9999)),
         ],
         now=NOW,
     )
@@ -197,10 +217,11 @@ def test_an_unknown_department_or_a_bad_entry_is_refused_and_the_rest_applied(
         (EntryOutcome.CREATED, None),
         (EntryOutcome.REFUSED, RefusalReason.INVALID_ENTRY),
         (EntryOutcome.REFUSED, RefusalReason.INVALID_ENTRY),
+        (EntryOutcome.REFUSED, RefusalReason.INVALID_ENTRY),
     ]
-    assert [index for index, _ in report.refused] == [0, 2, 3]
+    assert [index for index, _ in report.refused] == [0, 2, 3, 4]
     assert appointment("A-1") is None and appointment("A-2") is not None
-    assert report.counts()[EntryOutcome.REFUSED] == 3
+    assert report.counts()[EntryOutcome.REFUSED] == 4
 
 
 def test_an_appointment_whose_day_is_over_is_stored_without_a_code(store_app: Flask) -> None:
@@ -227,12 +248,13 @@ def test_the_hospital_record_updates_the_patient_and_every_outcome_is_audited(
     store_app: Flask,
 ) -> None:
     apply_entries([entry("A-1"), entry("A-2", department_code="nowhere")], now=NOW)
-    renamed = replace(ANA, last_name="Núñez-Ejemplo", phone="")
+    renamed = replace(ANA, last_name="Núñez-Ejemplo", phone="", preferred_language="")
     report = apply_entries([entry("A-1", patient=renamed)], now=NOW)
 
     assert outcomes_of(report) == [EntryOutcome.UPDATED]
     patient = appointment("A-1").patient  # type: ignore[union-attr]
     assert patient.last_name_key == "nunezejemplo" and patient.phone == ANA.phone
+    assert patient.preferred_language == "es", "a sender that does not say keeps the language"
     events = audit_events("schedule_entry")
     assert [event.detail["outcome"] for event in events] == ["created", "refused", "updated"]
     assert events[1].detail["reason"] == "unknown_department"
@@ -274,6 +296,12 @@ def schedules(draw: st.DrawFn) -> list[ScheduleEntry]:
             last_name=draw(st.sampled_from(["Núñez", "O'Brien", "Testsson"])),
             date_of_birth=draw(st.dates(date(1930, 1, 1), date(2020, 12, 31))),
             phone=draw(st.sampled_from(["", "5550100"])),
+            preferred_language=draw(st.sampled_from(["", "en", "es"])),
+            coverage=draw(
+                st.sampled_from(
+                    [None, ScheduledCoverage("Example Health", "M-1"), ScheduledCoverage("B", "2")]
+                )
+            ),
         )
         for mrn in MRNS
     }
@@ -310,13 +338,17 @@ def stored_schedule() -> list[tuple[Any, ...]]:
         )
         for a in db.session.scalars(select(Appointment).order_by(Appointment.external_id))
     ]
-    return [*patients, *appointments]
+    coverages = [
+        (c.patient_id, c.payer, c.member_id, c.group_number)
+        for c in db.session.scalars(select(InsuranceCoverage).order_by(InsuranceCoverage.id))
+    ]
+    return [*patients, *appointments, *coverages]
 
 
 def forget_the_schedule() -> None:
     """Start an example with no patients or appointments (departments stay): a DELETE of the
     three tables imports write, far cheaper than emptying every table."""
-    for model in (AuditEvent, Appointment, Patient):
+    for model in (AuditEvent, InsuranceCoverage, Appointment, Patient):
         db.session.execute(delete(model))
     db.session.commit()
 
@@ -342,3 +374,69 @@ def test_applying_any_entries_twice_leaves_what_applying_them_once_left(
     assert stored_schedule() == once
     assert again.codes == {}
     assert {r.outcome for r in again.results} <= {EntryOutcome.UNCHANGED, EntryOutcome.REFUSED}
+
+
+def test_a_patient_created_meanwhile_by_another_writer_is_updated_not_duplicated(
+    store_app: Flask,
+) -> None:
+    """Another writer (the HL7 listener, a second import) commits the same new patient between
+    this batch's lookup and its commit: the batch is read again and applied to that row."""
+    with rival_creates_first(replace(ANA, first_name="Ana (rival)")):
+        report = apply_entries([entry("A-1")], now=NOW)
+
+    assert outcomes_of(report) == [EntryOutcome.CREATED] and set(report.codes) == {"A-1"}
+    patients = list(db.session.scalars(select(Patient)))
+    assert [(p.mrn, p.first_name) for p in patients] == [(ANA.mrn, "Ana")]
+
+
+def test_a_batch_that_keeps_colliding_is_refused_whole_without_naming_the_patient(
+    store_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "BATCH_ATTEMPTS", 1)
+
+    with (
+        rival_creates_first(replace(ANA, first_name="Rival")),
+        pytest.raises(ScheduleConflict) as conflict,
+    ):
+        apply_entries([entry("A-1"), entry("A-2", patient=LIAM)], now=NOW)
+
+    assert ANA.mrn not in str(conflict.value) and conflict.value.__context__ is None
+    assert appointment("A-1") is None and appointment("A-2") is None
+    assert [p.first_name for p in db.session.scalars(select(Patient))] == ["Rival"]
+
+
+def test_the_hospitals_coverage_is_put_on_file_once_and_again_only_when_it_changes(
+    store_app: Flask,
+) -> None:
+    insured = replace(ANA, coverage=ScheduledCoverage("Example Health", "XKZ123456789", "G-7"))
+    first = apply_entries([entry("A-1", patient=insured)], now=NOW)
+    patient_id = appointment("A-1").patient_id  # type: ignore[union-attr]
+    again = apply_entries([entry("A-1", patient=insured)], now=NOW)
+    unsaid = apply_entries([entry("A-1")], now=NOW)
+
+    assert outcomes_of(first) == [EntryOutcome.CREATED]
+    assert outcomes_of(again) == outcomes_of(unsaid) == [EntryOutcome.UNCHANGED]
+    on_file = insurance_on_file(patient_id)
+    assert on_file is not None and on_file.payer == "Example Health"
+    assert on_file.member_tail.endswith("6789")
+
+    changed = replace(insured, coverage=ScheduledCoverage("Sample Care", "ZZ99887766"))
+    moved = apply_entries([entry("A-1", patient=changed)], now=NOW)
+    assert outcomes_of(moved) == [EntryOutcome.UPDATED]
+    assert insurance_on_file(patient_id).payer == "Sample Care"  # type: ignore[union-attr]
+    assert update_demographics(insured) is True
+    assert insurance_on_file(patient_id).payer == "Example Health"  # type: ignore[union-attr]
+    coverages = db.session.scalars(select(InsuranceCoverage.source)).all()
+    assert coverages == ["schedule"] * 3
+
+
+def test_demographics_that_cannot_be_stored_are_refused_naming_only_the_field(
+    store_app: Flask,
+) -> None:
+    apply_entries([entry("A-1")], now=NOW)
+
+    with pytest.raises(InvalidDemographics, match="^last_name$"):
+        update_demographics(replace(ANA, last_name="Núñez" * 20))
+
+    db.session.expire_all()
+    assert db.session.scalar(select(Patient.last_name)) == "Núñez"
