@@ -30,6 +30,7 @@ from admin.hl7.acks import Receiver, build_ack
 from admin.hl7.applying import ApplySettings, apply_message, header_refusal
 from admin.hl7.header import MessageHeader, decode_message, parse_message, read_header
 from admin.hl7.refusals import AckCode, ErrorCondition, Refusal, application_error, rejected
+from admin.schedule.store import ScheduleConflict
 from kiosk.extensions import db
 from kiosk.facility import facility_timezone
 from kiosk.models import InboundHl7Message, InboundMessageStatus
@@ -182,7 +183,8 @@ class Inbox:
         except Refusal as refusal:
             db.session.rollback()
             return refusal, ""
-        except SQLAlchemyError:
+        except (SQLAlchemyError, ScheduleConflict):
+            # Not the message's fault: no ACK, so the engine sends it again.
             db.session.rollback()
             raise
         except Exception as error:  # an unforeseen bug must not leave the sender retrying forever

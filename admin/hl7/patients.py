@@ -38,9 +38,10 @@ def medical_record_number(message: Any) -> str:
 
 
 def preferred_language(message: Any) -> str:
-    """PID-15 as one of Lobby's languages ("en" when absent or another language)."""
+    """PID-15 as one of Lobby's languages; empty when absent or another language, so that a
+    message that does not say keeps the language on record (a new patient gets English)."""
     code = field_text(message, "PID.F15.R1.C1").strip().lower()
-    return LANGUAGES.get(code, "en")
+    return LANGUAGES.get(code, "")
 
 
 def scheduled_patient(message: Any) -> ScheduledPatient:

@@ -208,6 +208,13 @@ def test_demographics_updates_reach_a_scheduled_patient(inbox: Inbox) -> None:
     assert patient.date_of_birth == date(1984, 3, 12)
 
 
+def test_a_message_that_names_no_language_keeps_the_one_on_record(inbox: Inbox) -> None:
+    receive(inbox, siu("S12", "C-1"))  # PID-15: Spanish
+    assert receive(inbox, with_field(siu("S14", "C-2"), "PID", 15, "")) == ("AA", "C-2", "")
+    patient = patient_with(ANA.mrn)
+    assert patient is not None and patient.preferred_language == "es"
+
+
 def test_demographics_of_a_patient_lobby_does_not_know_change_nothing(inbox: Inbox) -> None:
     code, _, text = receive(inbox, adt("A31", "C-1", patient=LIAM))
     assert code == "AA" and "nothing to update" in text
