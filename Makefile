@@ -16,6 +16,7 @@ run: export LOBBY_ENV_NAME ?= development
 run: export LOBBY_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(FLASK) db upgrade
+	$(FLASK) audit seal
 	@echo "Demo staff sign in at $(LOBBY_PUBLIC_BASE_URL)/staff/ with the details below."
 	$(FLASK) seed-demo
 	@echo "Open one of these links in a kiosk's browser to make it that kiosk:"

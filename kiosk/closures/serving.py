@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import Flask, current_app, request
+from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.closures.store import as_wayfinder_closure, closures_marker, current_and_upcoming
 from kiosk.extensions import db
 from kiosk.floorplan import current_wayfinder, prepare_versions_with
+from kiosk.models import FloorplanClosure
 from kiosk.models.types import utcnow
 from wayfinding import Closure, Wayfinder
 
@@ -107,9 +109,12 @@ def apply_before_serving(app: Flask, finder: Wayfinder) -> None:
         return
     with app.app_context():
         try:
+            if not inspect(db.engine).has_table(FloorplanClosure.__tablename__):
+                return  # `flask db upgrade` on a new database: nothing can be closed yet
             if pickup_of(app).apply(finder, utcnow(), at_once=True):
                 finder.refresh()
         except SQLAlchemyError:
+            # The requests' own checks apply them as soon as the database answers.
             db.session.rollback()
             log.warning("closures not applied to the new floorplan version: no database answer")
 
