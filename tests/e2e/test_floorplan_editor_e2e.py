@@ -23,7 +23,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from admin.floorplans import drafts
-from admin.floorplans.publishing import rollback_to
 from kiosk.models import StaffRoleName
 from tests.e2e.conftest import LiveServer, accessibility_violations
 from tests.e2e.staff_desk import note_dialogs, sign_in_at_desk
@@ -150,8 +149,11 @@ def test_a_new_clinic_is_unreachable_until_connected_then_published_to_another_s
 
     assert wait_for(kiosk_routes_to_the_clinic, ROUTE_DEADLINE_S)
 
-    with staff_server.app.app_context():
-        rollback_to(1, staff_id=None, note="Back to the map before the clinic")
+    page.goto(staff_server.url + "/staff/floorplans/")
+    page.get_by_role("link", name="Roll back to this · version 1", exact=True).click()
+    page.get_by_label("Note (what changed and why)").fill("Back to the map before the clinic")
+    page.get_by_role("button", name="Roll back to version 1").click()
+    expect(page.get_by_text("Version 3 is live: it restores version 1.")).to_be_visible()
     assert wait_for(lambda: fetch(kiosk_url + "/find/to/skin-clinic")[0] == 404, ROUTE_DEADLINE_S)
 
 
