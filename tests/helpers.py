@@ -12,11 +12,13 @@ from typing import Any
 import psycopg
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import Connection, make_url, text
+from sqlalchemy import Connection, insert, make_url, text
 
 from kiosk import create_app
+from kiosk.audit.chain import GENESIS_HASH, HEAD_ID
 from kiosk.config import normalise_database_url
 from kiosk.extensions import db
+from kiosk.models import AuditChainHead
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -119,8 +121,9 @@ def audit_log_writable(connection: Connection) -> Iterator[None]:
 
 
 def empty_all_tables() -> None:
-    """Remove every row the test wrote, keeping the schema and Alembic's version. (TRUNCATE
-    fires no row triggers; SQLite's DELETE needs the audit log's guard lifted.)"""
+    """Remove every row the test wrote, keeping the schema, Alembic's version and the audit
+    chain's head as the migrations leave them. (TRUNCATE fires no row triggers; SQLite's DELETE
+    needs the audit log's guard lifted.)"""
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as connection:
         if db.engine.dialect.name == "postgresql":
@@ -129,3 +132,10 @@ def empty_all_tables() -> None:
             with audit_log_writable(connection):
                 for table in tables:
                     connection.execute(text(f"DELETE FROM {table}"))
+        # As migration 0014 leaves it: the chain's head at the genesis, so a test's first audit
+        # row does what every later one does (no head to create on the way).
+        connection.execute(
+            insert(AuditChainHead).values(
+                id=HEAD_ID, sequence=0, chain_hash=GENESIS_HASH, legacy_through=0
+            )
+        )
