@@ -388,6 +388,35 @@
     return true;
   }
 
+  /* [ and ] turn the selected kiosk's heading arrow 15 degrees (with Shift, { and }: 90) and
+     save it through the kiosk's own form once the keys rest, as a move does. */
+  var TURNS = { "[": -15, "]": 15, "{": -90, "}": 90 };
+  var turnTimer = null;
+
+  function turn(degrees) {
+    var heading = document.getElementById("edit-kiosk-heading");
+    var marker = markers[selectedId()];
+    if (!canEdit || !heading || !marker) {
+      return false;
+    }
+    var value = (((Number(heading.value) || 0) + degrees) % 360 + 360) % 360;
+    heading.value = String(value);
+    var arrow = marker.getElement() && marker.getElement().querySelector(".kiosk-heading");
+    if (arrow) {
+      arrow.style.transform = "rotate(" + value + "deg)";
+    }
+    window.clearTimeout(turnTimer);
+    turnTimer = window.setTimeout(function () {
+      var values = {};
+      new FormData(heading.form).forEach(function (entry, name) {
+        values[name] = entry;
+      });
+      say(word("turned", values.id));
+      post(values);
+    }, SAVE_AFTER_MS);
+    return true;
+  }
+
   var ARROWS = {
     ArrowUp: [0, 1],
     ArrowDown: [0, -1],
@@ -396,6 +425,12 @@
   };
 
   canvas.addEventListener("keydown", function (event) {
+    if (TURNS[event.key] !== undefined) {
+      if (turn(TURNS[event.key])) {
+        event.preventDefault();
+      }
+      return;
+    }
     var arrow = ARROWS[event.key];
     if (arrow) {
       var step = event.shiftKey ? BIG_STEP_M : STEP_M;
@@ -434,7 +469,8 @@
     }
   });
 
-  /* "Move it on the map" (a link to the canvas) hands the keyboard to the map. */
+  /* "Move it on the map" and "Turn it on the map" (links to the canvas) hand the keyboard to
+     the map. */
   document.body.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a.to-canvas");
     if (link) {
