@@ -20,9 +20,25 @@ def test_vendored_htmx_matches_its_recorded_hash() -> None:
     assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest
 
 
-def test_templates_load_nothing_from_the_internet() -> None:
-    for template in ROOT.glob("*/templates/**/*.html"):
-        assert not re.search(r'(src|href)="(https?:)?//', template.read_text()), template
+def test_vendored_leaflet_matches_its_recorded_hash() -> None:
+    record = (VENDOR / "VENDORED.md").read_text()
+    files = re.findall(r"`(leaflet-[\d.]+/leaflet\.(?:js|css))`.*?`([0-9a-f]{64})`", record)
+    assert [name.rsplit(".", 1)[1] for name, _ in files] == ["js", "css"]
+    for name, digest in files:
+        assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_templates_and_static_files_load_nothing_from_the_internet() -> None:
+    """Kiosks run on closed networks: no page, script or stylesheet (vendored ones included)
+    may link to or load from another host."""
+    served = [
+        *ROOT.glob("*/templates/**/*.html"),
+        *(ROOT / "kiosk" / "static").glob("**/*.js"),
+        *(ROOT / "kiosk" / "static").glob("**/*.css"),
+    ]
+    external = re.compile(r"""(src|href)=\\?["'](https?:)?//|url\(\s*["']?(https?:)?//""")
+    for path in served:
+        assert not external.search(path.read_text()), path
 
 
 def test_every_screen_names_an_icon_that_exists(client: FlaskClient) -> None:
